@@ -1,0 +1,171 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Builds, documents, tests, benchmarks and demonstrates OpenStackLab.
+.DESCRIPTION
+    Tasks (run in the order given):
+      Build  publish the module with its dependency DLLs into out/OpenStackLab (manifest, format file, help)
+      Help   regenerate en-US/OpenStackLab.dll-Help.xml and about_OpenStackLab.help.txt from the code's XML docs
+      Test   build, start the test nodes, run xunit and Pester, stop the nodes; last line "N passed, N failed"
+      Bench  run every benchmark under benchmarks/ and print its recorded table
+      Demo   the main job: the embedded six-node Ussuri lab, planned and run on test nodes
+      Clean  remove build output and stop test nodes
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Help', 'Test', 'Bench', 'Demo', 'Clean')]
+    [string[]] $Task = 'Build',
+    [string] $Configuration = 'Release',
+    # Extra filter for the xunit run (dotnet test --filter syntax), e.g. "FullyQualifiedName~Config".
+    [string] $TestFilter,
+    # Pester tag filter, e.g. Unit.
+    [string[]] $PesterTag
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'OpenStackLab'
+$LabScripts = Join-Path $Root 'tests/lab'
+$PesterVersion = '5.7.1'
+# How to start this same PowerShell again: as a dotnet tool it is 'dotnet pwsh.dll'.
+$PwshCommand = if ([Environment]::ProcessPath -like '*dotnet') { @('dotnet', (Join-Path $PSHOME 'pwsh.dll')) } else { @([Environment]::ProcessPath) }
+
+function Invoke-Native {
+    # Runs a native command and stops the build when it fails.
+    param([string] $File, [string[]] $Arguments)
+    & $File @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$File $($Arguments -join ' ') exited with $LASTEXITCODE" }
+}
+
+function Invoke-Pwsh {
+    # A fresh PowerShell process, so the module DLL is never loaded into the build's own process.
+    param([string] $Script, [hashtable] $Environment = @{})
+    $saved = @{}
+    foreach ($k in $Environment.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $Environment[$k]) }
+    $exe = $PwshCommand[0]; [string[]] $pre = @($PwshCommand | Select-Object -Skip 1)
+    try { & $exe @pre -NoProfile -NonInteractive -Command $Script }
+    finally { foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) } }
+}
+
+function Get-PesterModulePath {
+    $nuget = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
+    $psd1 = Join-Path $nuget "pester/$PesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path $psd1)) {
+        # The tools project holds a PackageDownload of Pester: restoring it fills the NuGet cache.
+        Invoke-Native dotnet @('restore', (Join-Path $Root 'tests/tools/tools.csproj'), '--nologo', '-v', 'q')
+    }
+    $psd1
+}
+
+function Invoke-Build {
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/OpenStackLab/OpenStackLab.csproj'), '-c', $Configuration,
+        '-o', $ModuleOut, '--nologo', '-v', 'q', '-p:GenerateDocumentationFile=true')
+    Update-ManifestExports
+    Copy-Item (Join-Path $Root 'OpenStackLab.psd1') $ModuleOut -Force
+    Copy-Item (Join-Path $Root 'src/OpenStackLab/OpenStackLab.Format.ps1xml') $ModuleOut -Force -ErrorAction SilentlyContinue
+    Invoke-Help
+    Copy-Item (Join-Path $Root 'en-US') $ModuleOut -Recurse -Force
+    Write-Host "Module: $ModuleOut"
+}
+
+function Update-ManifestExports {
+    # The manifest exports exactly the cmdlets the DLL defines; the list is read from the built DLL.
+    $names = Invoke-Pwsh "(Import-Module '$ModuleOut/OpenStackLab.dll' -PassThru).ExportedCmdlets.Keys | Sort-Object"
+    if ($LASTEXITCODE -ne 0) { throw 'Could not read the cmdlets of the built module.' }
+    $manifest = Join-Path $Root 'OpenStackLab.psd1'
+    $text = Get-Content $manifest -Raw
+    $list = if ($names) { "@(`n" + (($names | ForEach-Object { "        '$_'" }) -join ",`n") + "`n    )" } else { '@()' }
+    $updated = [regex]::Replace($text, '(?s)CmdletsToExport\s*=\s*@\(.*?\)', "CmdletsToExport   = $list")
+    if ($updated -ne $text) { Set-Content -Path $manifest -Value $updated -NoNewline; Write-Host 'Manifest exports updated.' }
+}
+
+function Invoke-Help {
+    Invoke-Pwsh "& '$Root/tools/New-OsHelp.ps1' -ModulePath '$ModuleOut' -OutputPath '$Root/en-US'"
+    if ($LASTEXITCODE -ne 0) { throw 'Help generation failed.' }
+}
+
+function Start-TestNodes {
+    if ((id -u) -ne '0') { throw 'The test nodes need root (network namespaces): run the tests as root.' }
+    Invoke-Native bash @((Join-Path $LabScripts 'install-packages.sh'))
+    Invoke-Native bash @((Join-Path $LabScripts 'start-nodes.sh'))
+}
+
+function Stop-TestNodes { bash (Join-Path $LabScripts 'stop-nodes.sh') | Out-Host }
+
+function Invoke-XunitTests {
+    $results = Join-Path $Out 'TestResults'
+    Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
+    $testArgs = @('test', (Join-Path $Root 'tests/OpenStackLab.Tests/OpenStackLab.Tests.csproj'), '-c', $Configuration, '--nologo',
+        '--logger', 'trx;LogFileName=xunit.trx', '--logger', 'console;verbosity=normal', '--results-directory', $results)
+    if ($TestFilter) { $testArgs += @('--filter', $TestFilter) }
+    & dotnet @testArgs | Out-Host
+    $trx = Join-Path $results 'xunit.trx'
+    if (-not (Test-Path $trx)) { Write-Warning 'xunit produced no results (build failure?).'; return @{ Passed = 0; Failed = 1 } }
+    $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+    @{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted }
+}
+
+function Invoke-PesterTests {
+    $pester = Get-PesterModulePath
+    $summary = Join-Path $Out 'pester-summary.json'
+    Remove-Item $summary -ErrorAction SilentlyContinue
+    $tags = if ($PesterTag) { "'" + ($PesterTag -join "','") + "'" } else { '' }
+    Invoke-Pwsh @"
+Import-Module '$pester' -RequiredVersion $PesterVersion
+`$c = New-PesterConfiguration
+`$c.Run.Path = '$Root/tests/Pester'
+`$c.Run.PassThru = `$true
+`$c.Output.Verbosity = 'Detailed'
+if ('$tags') { `$c.Filter.Tag = @($tags) }
+`$r = Invoke-Pester -Configuration `$c
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount } | ConvertTo-Json | Set-Content '$summary'
+"@ -Environment @{ OSL_MODULE_PATH = $ModuleOut; OSL_REPO_ROOT = $Root }
+    if (-not (Test-Path $summary)) { return @{ Passed = 0; Failed = 1 } }
+    $s = Get-Content $summary -Raw | ConvertFrom-Json
+    @{ Passed = [int]$s.Passed; Failed = [int]$s.Failed }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $x = @{ Passed = 0; Failed = 0 }; $p = @{ Passed = 0; Failed = 0 }
+    try {
+        Start-TestNodes
+        $x = Invoke-XunitTests
+        $p = Invoke-PesterTests
+    }
+    finally { Stop-TestNodes }
+    Write-Host "xunit: $($x.Passed) passed, $($x.Failed) failed; Pester: $($p.Passed) passed, $($p.Failed) failed"
+    $passed = $x.Passed + $p.Passed; $failed = $x.Failed + $p.Failed
+    "$passed passed, $failed failed"
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    foreach ($script in Get-ChildItem (Join-Path $Root 'benchmarks') -Recurse -Filter 'run.ps1') {
+        Write-Host "== $($script.Directory.Name)"
+        Invoke-Pwsh "& '$($script.FullName)'" -Environment @{ OSL_MODULE_PATH = $ModuleOut; OSL_REPO_ROOT = $Root }
+    }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    Invoke-Pwsh "& '$Root/examples/Demo.ps1'" -Environment @{ OSL_MODULE_PATH = $ModuleOut; OSL_REPO_ROOT = $Root }
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+foreach ($t in $Task) {
+    switch ($t) {
+        'Build' { Invoke-Build }
+        'Help' { Invoke-Build }
+        'Test' { Invoke-Test }
+        'Bench' { Invoke-Bench }
+        'Demo' { Invoke-Demo }
+        'Clean' { Stop-TestNodes; Remove-Item $Out -Recurse -Force -ErrorAction SilentlyContinue }
+    }
+}
