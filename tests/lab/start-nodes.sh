@@ -226,7 +226,7 @@ boot_node() {
         unshare --mount --uts --pid --fork --mount-proc --propagation private \
         env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
         OSL_LAB_STATE_DIR="$STATE_DIR" "$LAB_DIR/node-init.sh" "$name" \
-        </dev/null >"$dir/boot.log" 2>&1 &
+        </dev/null >"$dir/boot.log" 2>&1 9>&- &  # 9: the lock, not for nodes
 }
 
 ssh_to() { # ssh_to <address> <command>: as the login user with the lab key
