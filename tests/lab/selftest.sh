@@ -23,8 +23,13 @@ FAILED=0 PASSED=0
 TMP=$(mktemp -d) && chmod 700 "$TMP"
 trap 'rm -rf "$TMP"' EXIT
 
-ok() { echo "ok - $1"; PASSED=$((PASSED + 1)); }
-not_ok() { echo "not ok - $1${2:+ ($2)}"; FAILED=$((FAILED + 1)); }
+ok() { echo "ok - $1"; PASSED=$((PASSED + 1)); : >"$TMP/ssh.err"; }
+not_ok() { # the last ssh's error output helps when CI fails
+    echo "not ok - $1${2:+ ($2)}"
+    [[ ! -s $TMP/ssh.err ]] || sed 's/^/#   /' "$TMP/ssh.err" | tail -5
+    FAILED=$((FAILED + 1))
+    : >"$TMP/ssh.err"
+}
 # check <name> <command...>: passes when the command succeeds.
 check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
 # check_eq <name> <expected> <actual>
