@@ -7,11 +7,10 @@ using Xunit;
 
 namespace OpenStackLab.Tests.Ssh;
 
-/// <summary>Hostile strings survive ShellQuote byte for byte, through a real /bin/sh locally and over SSH.</summary>
-[Collection(TestNodesCollection.Name)]
+/// <summary>Hostile strings survive ShellQuote byte for byte through a real local /bin/sh.</summary>
 public class ShellQuoteTests
 {
-    static readonly string[] HostileValues =
+    internal static readonly string[] HostileValues =
     {
         "", "plain", "with space", "it's", "'", "''", "\"double\"", "$(id)", "`id`", "${HOME}", "$HOME",
         "a; rm -rf /tmp/nothing", "a && b || c", "line1\nline2", "tab\there", "trailing\n", "back\\slash",
@@ -20,9 +19,6 @@ public class ShellQuoteTests
     };
 
     public static TheoryData<string> Hostile => new(HostileValues);
-
-    readonly TestNodes _nodes;
-    public ShellQuoteTests(TestNodes nodes) => _nodes = nodes;
 
     [Theory]
     [MemberData(nameof(Hostile))]
@@ -40,20 +36,28 @@ public class ShellQuoteTests
     }
 
     [Fact]
+    public void Join_keeps_arguments_apart()
+    {
+        Assert.Equal("printf '%s|' 'a b' 'it'\\''s' ''", ShellQuote.Join("printf", "%s|", "a b", "it's", ""));
+    }
+}
+
+/// <summary>The same hostile strings over SSH, with and without sudo, on a real test node.</summary>
+[Collection(TestNodesCollection.Name)]
+public class ShellQuoteRemoteTests
+{
+    readonly TestNodes _nodes;
+    public ShellQuoteRemoteTests(TestNodes nodes) => _nodes = nodes;
+
+    [Fact]
     public void Quoted_values_print_back_unchanged_over_ssh_and_through_sudo()
     {
         using var session = _nodes.Connect("controller");
-        foreach (var value in HostileValues)
+        foreach (var value in ShellQuoteTests.HostileValues)
         {
             var command = "printf %s " + ShellQuote.Quote(value);
             Assert.Equal(Encoding.UTF8.GetBytes(value), session.Run(command).StdOutBytes);
             Assert.Equal(Encoding.UTF8.GetBytes(value), session.Run(command, new CommandOptions { AsRoot = true }).StdOutBytes);
         }
-    }
-
-    [Fact]
-    public void Join_keeps_arguments_apart()
-    {
-        Assert.Equal("printf '%s|' 'a b' 'it'\\''s' ''", ShellQuote.Join("printf", "%s|", "a b", "it's", ""));
     }
 }
