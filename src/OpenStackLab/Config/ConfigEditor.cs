@@ -206,10 +206,11 @@ public static partial class ConfigEditor
         bool oslo = dialect == IniDialect.Oslo;
         var seen = new Dictionary<(string, string), string?>();
         var lists = new HashSet<(string, string)>();
+        var checkedSections = new HashSet<string>();
         foreach (var e in edits)
         {
             string section = Bytes.FromUser(e.Section), key = Bytes.FromUser(e.Key);
-            if (oslo) warnings.AddRange(ConfigWarnings.ForSection(e.Section, doc.SectionNames().Select(Show).ToList()));
+            if (oslo && checkedSections.Add(e.Section)) warnings.AddRange(ConfigWarnings.ForSection(e.Section, doc.SectionNames().Select(Show).ToList()));
             if (e.Key.Length == 0) { doc.RemoveSection(section); continue; }
             if (seen.TryGetValue((e.Section, e.Key), out var before) && before != e.Value)
                 warnings.Add(ConfigWarnings.SetTwice(e.Section, e.Key) + " (two different values in one set of edits)");
