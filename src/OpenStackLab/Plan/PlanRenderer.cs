@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using System.Text.RegularExpressions;
 using OpenStackLab.Config;
 using OpenStackLab.Ssh;
 
@@ -85,16 +86,26 @@ public static class PlanRenderer
         return "if ! " + AsUser(c, c.CheckShell!) + " >/dev/null 2>&1; then\n  " + AsUser(c, c.ApplyShell).Replace("\n", "\n  ") + "\nfi\n";
     }
 
-    // The runner runs each command in its own /bin/sh, so the script runs each in a subshell too
-    // (a `cd` or `exit` in one step cannot leak into the next). Login-user steps go through sudo -u
-    // with their secrets on stdin, as at run time.
+    // Login-user steps go through sudo -u with their secrets on stdin, as at run time.
     static string AsUser(Step step, string shell)
     {
-        if (step.AsRoot) return "(\n" + shell + "\n)";
+        if (step.AsRoot) return Group(shell);
         var ids = step.SecretIds;
         var inner = ShellQuote.Quote(SecretPrologue.FromStdin(ids) + shell);
         var sudo = "sudo -u \"${SUDO_USER:?run this script with sudo}\" -H sh -c " + inner;
         return ids.Count == 0 ? sudo : "printf '%s\\n' " + string.Join(" ", ids.Select(id => "\"${" + SecretText.VariableName(id) + "}\"")) + " | " + sudo;
+    }
+
+    static readonly Regex Leaky = new(@"(^|[\s;&|(])(cd|exit|export|set|source|trap|umask|unset|shift|exec|return|alias|readonly|declare|local)\b|^\s*\.\s|^\s*[A-Za-z_][A-Za-z0-9_]*=", RegexOptions.Multiline);
+
+    // The runner runs each command in a fresh /bin/sh, so a command that could leak into the next step
+    // (cd, exit, variables) runs in a subshell; so do lists (a && b), because set -e ignores a failure
+    // inside a list but not a failed subshell. A simple command stays as a person would type it.
+    static string Group(string shell)
+    {
+        if (shell.Contains('\n')) return "(\n" + shell + "\n)";
+        if (Leaky.IsMatch(shell) || shell.IndexOfAny(new[] { '&', '|', ';' }) >= 0) return "( " + shell + " )";
+        return shell;
     }
 
     static string ConfigBash(ConfigStep c)
