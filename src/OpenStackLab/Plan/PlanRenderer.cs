@@ -62,10 +62,17 @@ public static class PlanRenderer
             sb.Append("OSL_SECRETS_FILE=${OSL_SECRETS_FILE:-").Append(ShellQuote.Quote(secretsFile)).Append("}\n");
             sb.Append(Helpers.Secret);
             foreach (var id in ids) sb.Append(SecretText.VariableName(id)).Append("=$(osl_secret ").Append(id).Append(")\n");
+            var checkedForCrudini = CrudiniSecrets(node).ToList();
+            if (checkedForCrudini.Count > 0)
+            {
+                sb.Append(Helpers.CrudiniSafe);
+                foreach (var id in checkedForCrudini) sb.Append("osl_crudini_safe ").Append(id).Append(" \"$").Append(SecretText.VariableName(id)).Append("\"\n");
+            }
         }
         if (text.Contains("osl_file ")) sb.Append('\n').Append(Helpers.File);
         if (text.Contains("osl_set_line ") || text.Contains("osl_del_lines ")) sb.Append('\n').Append(Helpers.Lines);
         if (text.Contains("osl_ini_multi ")) sb.Append('\n').Append(Helpers.IniMulti);
+        if (text.Contains("osl_py_setting ")) sb.Append('\n').Append(Helpers.PySetting);
         if (text.Contains("crudini ")) sb.Append("\ncommand -v crudini >/dev/null || { echo 'This script needs crudini (apt-get/dnf install crudini).' >&2; exit 1; }\n");
         sb.Append(text);
         return sb.ToString();
@@ -123,29 +130,47 @@ public static class PlanRenderer
         return sb.ToString();
     }
 
+    // Each edit as the line a person would type; the helpers follow the module's editors (see ConfigEditor).
     static string EditBash(ConfigFileKind kind, string p, ConfigEdit e)
     {
         string W(string v) => SecretText.ToShellWord(v);
+        string Q(string v) => ShellQuote.Quote(v);
         switch (kind)
         {
             case ConfigFileKind.OsloIni:
             case ConfigFileKind.Rsyncd:
-                var section = ShellQuote.Quote(e.Section);
-                var key = ShellQuote.Quote(e.Key);
-                if (e.Values is { } values) return $"osl_ini_multi {p} {section} {key} {string.Join(" ", values.Select(W))}";
-                return e.Value is null ? $"crudini --del {p} {section} {key}" : $"crudini --set {p} {section} {key} {W(e.Value)}";
+                if (e.Values is { } values) return $"osl_ini_multi {p} {Q(e.Section)} {Q(e.Key)} {string.Join(" ", values.Select(W))}";
+                if (e.Value is null) return e.Key.Length == 0 ? $"crudini --del {p} {Q(e.Section)}" : $"crudini --del {p} {Q(e.Section)} {Q(e.Key)}";
+                // crudini drops leading/trailing blanks and cuts a value at " ;" (an inline comment to it): such a
+                // literal goes through the helper; a secret is checked when the script loads it.
+                if (CrudiniUnsafe.IsMatch(SecretText.ForDisplay(e.Value)))
+                    return $"osl_ini_multi {p} {Q(e.Section)} {Q(e.Key)} {W(kind == ConfigFileKind.OsloIni ? OsloEncode(e.Value) : e.Value)}";
+                return $"crudini --set {p} {Q(e.Section)} {Q(e.Key)} {W(e.Value)}";
             case ConfigFileKind.Lines:
-                return e.Value is null ? $"osl_del_lines {p} {ShellQuote.Quote(e.Key)}" : $"osl_set_line {p} {ShellQuote.Quote(e.Key)} {W(e.Value)}";
+                if (e.Value is null) return $"osl_del_lines {p} {Q(e.Key)}";
+                return $"osl_set_line {p} {Q(e.Key)} {W(e.Value)}" + (e.Section.Length > 0 ? " " + Q(e.Section) : "");
             case ConfigFileKind.ShellVars:
-                var re = ShellQuote.Quote("^[[:space:]]*" + EreEscape(e.Key) + "=");
-                return e.Value is null ? $"osl_del_lines {p} {re}" : $"osl_set_line {p} {re} {W(e.Key + "=" + e.Value)}";
+                var re = Q("^[[:space:]]*(export[[:space:]]+)?" + e.Key + "=");
+                return e.Value is null ? $"osl_del_lines {p} {re}" : $"osl_set_line {p} {re} {W(e.Key + "=" + ShellVarsEditor.Quote(e.Value))}";
             case ConfigFileKind.PythonSettings:
-                var pre = ShellQuote.Quote("^" + EreEscape(e.Key) + "[[:space:]]*=");
-                return e.Value is null ? $"osl_del_lines {p} {pre}" : $"osl_set_line {p} {pre} {W(e.Key + " = " + e.Value)}";
+                return $"osl_py_setting {p} {Q(e.Key)}" + (e.Value is null ? "" : " " + W(e.Value));
             default:
                 throw new ArgumentException($"No rendering for config kind {kind}.");
         }
     }
+
+    static readonly Regex CrudiniUnsafe = new(@"^\s|\s$|\s;|^""(.*"")?$|^'(.*')?$");
+
+    // The editor's rule (IniDocument.EncodeValue): oslo strips outer blanks and one pair of quotes, so such a
+    // value is written inside one pair of double quotes.
+    static string OsloEncode(string v) =>
+        v.Length > 0 && (char.IsWhiteSpace(v[0]) || char.IsWhiteSpace(v[^1]) || (v[0] is '"' or '\'' && v.Length > 1 && v[^1] == v[0])) ? "\"" + v + "\"" : v;
+
+    /// <summary>Secrets that reach the file through a crudini line: the ones the script must check are crudini-safe.</summary>
+    static IEnumerable<string> CrudiniSecrets(NodePlan node) => node.Steps.OfType<ConfigStep>()
+        .Where(c => c.Kind is ConfigFileKind.OsloIni or ConfigFileKind.Rsyncd)
+        .SelectMany(c => c.Edits).Where(e => e.Values is null && e.Value is not null && !CrudiniUnsafe.IsMatch(SecretText.ForDisplay(e.Value)))
+        .SelectMany(e => SecretText.Ids(e.Value)).Distinct();
 
     static string FileBash(FileStep f)
     {
@@ -186,6 +211,14 @@ public static class PlanRenderer
 }
 ";
 
+        public const string CrudiniSafe =
+@"osl_crudini_safe() { # ID VALUE: crudini cuts a value at "" ;"" and trims blanks and quotes at its ends: stop before touching anything
+  case ""$2"" in
+    *[[:space:]]\;*|[[:space:]]*|*[[:space:]]|\""*\""|\'*\') echo ""osl: secret '$1' has blanks or quotes crudini would mangle (\"" ;\"", or at an end): set it with Set-OsConfig or choose another value"" >&2; exit 1 ;;
+  esac
+}
+";
+
         public const string File =
 @"osl_file() { # PATH MODE OWNER GROUP [trim]: content on stdin; replaces the file only when content, mode or owner differ
   local p=$1 m=$2 o=$3 g=$4 t
@@ -206,10 +239,20 @@ public static class PlanRenderer
   cat > ""$t""
   if cmp -s ""$t"" ""$f""; then rm -f ""$t""; else chmod --reference=""$f"" ""$t""; chown --reference=""$f"" ""$t""; mv -f ""$t"" ""$f""; fi
 }
-osl_set_line() { # FILE REGEX LINE: the first line matching REGEX (ERE) becomes LINE, later matches go; appended if none
-  touch ""$1""
-  RE=$2 LINE=$3 awk 'BEGIN { re = ENVIRON[""RE""]; l = ENVIRON[""LINE""] }
-    $0 ~ re { if (!done) print l; done = 1; next } { print } END { if (!done) print l }' ""$1"" | osl_replace ""$1""
+osl_set_line() { # FILE REGEX LINE [WHERE]: like Ansible lineinfile: the last line matching REGEX (ERE; "" = none)
+  # becomes LINE; else, unless LINE is already there, LINE goes at WHERE: EOF (default), BOF, after:RE, before:RE
+  [ -e ""$1"" ] || : > ""$1""
+  RE=$2 LINE=$3 WHERE=${4:-EOF} awk '{ l[NR] = $0 }
+    END {
+      re = ENVIRON[""RE""]; line = ENVIRON[""LINE""]; w = ENVIRON[""WHERE""]; last = 0; have = 0; at = NR + 1
+      for (i = 1; i <= NR; i++) { if (re != """" && l[i] ~ re) last = i; if (l[i] == line) have = 1 }
+      if (last) { l[last] = line; at = 0 } else if (have) at = 0
+      else if (w == ""BOF"") at = 1
+      else if (w ~ /^after:/) { r = substr(w, 7); for (i = 1; i <= NR; i++) if (l[i] ~ r) at = i + 1 }
+      else if (w ~ /^before:/) { r = substr(w, 8); for (i = NR; i >= 1; i--) if (l[i] ~ r) at = i }
+      for (i = 1; i <= NR; i++) { if (i == at) print line; print l[i] }
+      if (at == NR + 1) print line
+    }' ""$1"" | osl_replace ""$1""
 }
 osl_del_lines() { # FILE REGEX: removes every line matching REGEX (ERE)
   [ -e ""$1"" ] || return 0
@@ -217,11 +260,40 @@ osl_del_lines() { # FILE REGEX: removes every line matching REGEX (ERE)
 }
 ";
 
+        public const string PySetting =
+@"osl_py_setting() { # FILE NAME [VALUE]: NAME = VALUE (Python source) replacing the last assignment however many lines it spans; no VALUE removes it
+  python3 - ""$@"" <<'OSL_PY'
+import ast, os, sys, tempfile
+path, name, value = sys.argv[1], sys.argv[2], (sys.argv[3] if len(sys.argv) > 3 else None)
+src = open(path, encoding='utf-8').read() if os.path.exists(path) else ''
+lines = src.splitlines(keepends=True)
+spans = [(n.lineno, n.end_lineno) for n in ast.parse(src).body
+         if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name) and n.targets[0].id == name]
+new = [] if value is None else [name + ' = ' + value + '\n']
+if value is None:
+    for a, b in reversed(spans): del lines[a - 1:b]
+elif spans:
+    a, b = spans[-1]; lines[a - 1:b] = new
+else:
+    if lines and not lines[-1].endswith('\n'): lines[-1] += '\n'
+    lines += new
+out = ''.join(lines)
+if out != src:
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path) or '.')
+    with os.fdopen(fd, 'w', encoding='utf-8') as f: f.write(out)
+    if os.path.exists(path):
+        st = os.stat(path); os.chmod(tmp, st.st_mode & 0o7777); os.chown(tmp, st.st_uid, st.st_gid)
+    else: os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+OSL_PY
+}
+";
+
         public const string IniMulti =
 @"osl_ini_multi() { # FILE SECTION KEY VALUE...: KEY repeated once per VALUE, in order, in SECTION
   local f=$1 s=$2 k=$3 t
   shift 3
-  touch ""$f""; t=$(mktemp ""$f.XXXXXX"")
+  [ -e ""$f"" ] || : > ""$f""; t=$(mktemp ""$f.XXXXXX"")
   SEC=$s KEY=$k VALS=$(printf '%s\n' ""$@"") awk '
     function emit(  i) { for (i = 1; i <= n; i++) print ENVIRON[""KEY""] "" = "" v[i]; done = 1 }
     BEGIN { n = split(ENVIRON[""VALS""], v, ""\n"") }
