@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using OpenStackLab.Files;
 using OpenStackLab.Plan;
 using OpenStackLab.Ssh;
 using Xunit;
@@ -21,7 +22,7 @@ public sealed class PlanRunnerTests : IDisposable
     string Dir(string node) => Path.Combine(_root, node);
 
     static PlanRunner Runner(Func<string, string>? secrets = null, int throttle = 16) =>
-        new((shell, asRoot) => new ShellFileStore(shell, asRoot), secrets) { ThrottleLimit = throttle };
+        new((shell, asRoot) => new RemoteFileStore(shell, asRoot), secrets) { ThrottleLimit = throttle };
 
     static List<StepResult> Run(PlanRunner runner, ChapterPlan plan, IEnumerable<INodeShell> shells, PlanMode mode = PlanMode.Apply) =>
         runner.Run(plan, shells, mode).ToList();

@@ -38,31 +38,3 @@ internal sealed class CountingShell : INodeShell
     public void Reset() { Commands.Clear(); Inputs.Clear(); }
     public string AllSent() => string.Join("\n", Commands) + "\n" + string.Join("\n", Inputs.ToArray().Select(b => Encoding.UTF8.GetString(b)));
 }
-
-/// <summary>
-/// Whole-file reads and atomic writes through a node shell (content on stdin, temp file + rename).
-/// Stand-in for the config branch's RemoteFileStore until that lands; same contract, real shell.
-/// </summary>
-internal sealed class ShellFileStore : IFileStore
-{
-    readonly INodeShell _shell; readonly bool _asRoot;
-    public ShellFileStore(INodeShell shell, bool asRoot) { _shell = shell; _asRoot = asRoot; }
-    public string Node => _shell.Node;
-    public int Writes;
-
-    public byte[]? Read(string path)
-    {
-        var r = _shell.Run("cat " + ShellQuote.Quote(path), new CommandOptions { AsRoot = _asRoot });
-        return r.Succeeded ? r.StdOutBytes : null;
-    }
-
-    public string? WriteAtomic(string path, byte[] content, bool backup = true)
-    {
-        Interlocked.Increment(ref Writes);
-        var p = ShellQuote.Quote(path);
-        var script = $"t=$(mktemp {p}.XXXXXX) && cat > \"$t\" && if [ -e {p} ]; then chmod --reference={p} \"$t\" && chown --reference={p} \"$t\"; fi && mv -f \"$t\" {p}";
-        var r = _shell.Run(script, new CommandOptions { AsRoot = _asRoot, Input = content });
-        if (!r.Succeeded) throw new IOException($"Could not write {path}: {r.StdErr}");
-        return null;
-    }
-}

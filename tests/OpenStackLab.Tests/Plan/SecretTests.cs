@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using OpenStackLab.Files;
 using OpenStackLab.Plan;
 using OpenStackLab.Ssh;
 using Xunit;
@@ -17,7 +18,7 @@ public sealed class SecretTests : IDisposable
     public void Dispose() { try { Directory.Delete(_dir, true); } catch (IOException) { } }
 
     static PlanRunner Runner(string value = Secret) =>
-        new((shell, asRoot) => new ShellFileStore(shell, asRoot), id => id == "db_pass" ? value : throw new KeyNotFoundException(id));
+        new((shell, asRoot) => new RemoteFileStore(shell, asRoot), id => id == "db_pass" ? value : throw new KeyNotFoundException(id));
 
     ChapterPlan SecretPlan()
     {
