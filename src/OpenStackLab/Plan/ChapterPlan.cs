@@ -31,6 +31,15 @@ public sealed class ChapterPlan
         return plan;
     }
 
+    /// <summary>The same chapter for some of its nodes only (steps shared, not copied).</summary>
+    public ChapterPlan ForNodes(IEnumerable<string> nodes)
+    {
+        var keep = new HashSet<string>(nodes, StringComparer.OrdinalIgnoreCase);
+        var subset = new ChapterPlan(Chapter);
+        subset._nodes.AddRange(_nodes.Where(n => keep.Contains(n.Node)));
+        return subset;
+    }
+
     /// <summary>Every secret id the plan refers to.</summary>
     public IReadOnlyList<string> SecretIds => _nodes.SelectMany(n => n.Steps).SelectMany(s => s.SecretIds).Distinct().ToList();
 
