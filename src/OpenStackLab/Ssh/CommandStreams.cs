@@ -127,9 +127,10 @@ internal sealed class SudoDialog
     public bool Started { get; private set; }
 
     /// <summary>The remote command line: sudo running /bin/sh -c, never a login shell.</summary>
-    public string Wrap(string command)
+    public string Wrap(string command, bool stdinFromDevNull)
     {
-        var script = $"printf '%s\\n' {ShellQuote.Quote(_startedLine.TrimEnd('\n'))} >&2\n{command}";
+        var script = $"printf '%s\\n' {ShellQuote.Quote(_startedLine.TrimEnd('\n'))} >&2\n"
+            + (stdinFromDevNull ? "exec </dev/null\n" : "") + command;
         var sudo = _password is null ? "sudo -n" : "sudo -S -p " + ShellQuote.Quote(_prompt);
         return $"exec {sudo} -- /bin/sh -c {ShellQuote.Quote(script)}";
     }

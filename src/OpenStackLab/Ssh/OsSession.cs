@@ -236,7 +236,9 @@ public sealed class OsSession : INodeShell, IDisposable
         var client = ClientOrThrow();
         var watch = Stopwatch.StartNew();
         var sudo = options.AsRoot ? new SudoDialog(_nonce, _sudoPassword) : null;
-        var text = sudo?.Wrap(command) ?? "exec /bin/sh -c " + ShellQuote.Quote(command);
+        // Without input, stdin is /dev/null: SSH.NET sends no EOF on a channel nothing was written to.
+        bool noInput = options.Input is not { Length: > 0 };
+        var text = sudo?.Wrap(command, noInput) ?? "exec /bin/sh -c " + ShellQuote.Quote(command) + (noInput ? " </dev/null" : "");
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (options.Timeout is { } limit && limit != Timeout.InfiniteTimeSpan) cts.CancelAfter(limit);
