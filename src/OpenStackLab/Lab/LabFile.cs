@@ -109,6 +109,38 @@ public static class LabFile
         lab.SourcePath = Path.GetFullPath(path);
     }
 
+    /// <summary>
+    /// Saves the lab file and, when <paramref name="secrets"/> is given and the lab's secrets file does not
+    /// exist yet (or <paramref name="overwriteSecrets"/>), the secrets file first (mode 0600). Returns the
+    /// secrets file written, or null. The lab file itself never receives a secret.
+    /// </summary>
+    public static string? SaveWithSecrets(LabDefinition lab, string path, LabSecrets? secrets, bool overwriteSecrets)
+    {
+        var full = Path.GetFullPath(path);
+        var previous = lab.SourcePath;
+        lab.SourcePath = full;
+        try
+        {
+            var secretsPath = lab.ResolvedSecretsPath!;
+            if (string.Equals(secretsPath, full, StringComparison.Ordinal))
+                throw new LabSecretsException($"The secrets file and the lab file cannot both be '{full}'.");
+            string? written = null;
+            if (secrets is not null && (overwriteSecrets || !File.Exists(secretsPath)))
+            {
+                secrets.Save(secretsPath);
+                written = secretsPath;
+            }
+            Save(lab, full);
+            if (secrets is not null) lab.SecretsCache = secrets;
+            return written;
+        }
+        catch
+        {
+            lab.SourcePath = previous;
+            throw;
+        }
+    }
+
     /// <summary>The default secrets file beside a lab file: ussuri.json → ussuri.secrets.json.</summary>
     public static string DefaultSecretsPathFor(string labPath)
     {
