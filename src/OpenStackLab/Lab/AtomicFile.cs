@@ -12,6 +12,9 @@ internal static class AtomicFile
 {
     public const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
+    /// <summary>Test seam: called with the temp file's path right after open(2) created it, before any byte is written.</summary>
+    internal static Action<string>? OnTempCreated;
+
     public static void Write(string path, byte[] content, UnixFileMode? mode = null)
     {
         var full = Path.GetFullPath(path);
@@ -24,6 +27,7 @@ internal static class AtomicFile
         {
             using (var stream = new FileStream(temp, options))
             {
+                OnTempCreated?.Invoke(temp);
                 stream.Write(content, 0, content.Length);
                 stream.Flush(flushToDisk: true);
             }

@@ -154,7 +154,8 @@ internal abstract class ValidatorBase : ILabValidator
         new(LabValidationSeverity.Warning, field, node, message);
 
     /// <summary>The node's name for messages (its index when the name itself is missing).</summary>
-    protected static string? NodeLabel(LabNode node, int index) => string.IsNullOrEmpty(node.Name) ? $"#{index}" : node.Name;
+    protected static string? NodeLabel(LabNode node, int index) =>
+        string.IsNullOrEmpty(node.Name) ? $"#{index}" : node.Name.Any(char.IsControl) ? Check.Show(node.Name) : node.Name;
 
     protected static IEnumerable<(LabNode Node, int Index, string Path)> Nodes(LabDefinition lab) =>
         (lab.Nodes ?? new List<LabNode>()).Select((n, i) => (n, i, $"nodes[{i}]")).Where(t => t.n is not null);
