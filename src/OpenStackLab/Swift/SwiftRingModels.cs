@@ -22,7 +22,7 @@ public sealed class SwiftRing
     public int Zones { get; init; }
     public int DeviceCount { get; init; }
     public double Balance { get; init; }
-    /// <summary>Null until the ring has been rebalanced once (the builder prints no dispersion then).</summary>
+    /// <summary>The dispersion the builder reports; null when it prints none (builders that never computed one).</summary>
     public double? Dispersion { get; init; }
     public int MinPartHours { get; init; }
     /// <summary>How long until partitions may move again (the builder's "remaining" time).</summary>

@@ -117,7 +117,10 @@ public static class SwiftRingOutputParser
             : new RebalanceOutcome(false, null, null, null, notes);
     }
 
-    /// <summary>The builder's message text without its "-----" rulers, blocks joined into single paragraphs.</summary>
+    /// <summary>
+    /// The builder's messages: blocks between its "-----" rulers (or the whole text when there are none), each
+    /// joined into one line, blank lines dropped.
+    /// </summary>
     public static IReadOnlyList<string> Paragraphs(string output)
     {
         var result = new List<string>();
@@ -126,8 +129,8 @@ public static class SwiftRingOutputParser
         foreach (var raw in output.Replace("\r", "").Split('\n'))
         {
             var line = raw.Trim();
-            if (line.Length == 0 || line.All(c => c == '-')) { Flush(); continue; }
-            current.Add(line);
+            if (line.Length > 0 && line.All(c => c == '-')) Flush();
+            else if (line.Length > 0) current.Add(line);
         }
         Flush();
         return result;
