@@ -52,6 +52,7 @@ public sealed class AddSwiftRingDeviceCommand : SwiftRingCmdletBase
     /// <summary>The IP address of the storage node that serves the device (an IP address, not a host name).</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Alias("IPAddress", "Ip")]
+    [AllowEmptyString]
     public string Address { get; set; } = "";
 
     /// <summary>The port of the ring's server on the storage node. Defaults per ring: object 6200, container 6201, account 6202.</summary>
@@ -61,6 +62,7 @@ public sealed class AddSwiftRingDeviceCommand : SwiftRingCmdletBase
     /// <summary>The device name: the directory under /srv/node on the storage node (the document's "device").</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Alias("DeviceName")]
+    [AllowEmptyString]
     public string Device { get; set; } = "";
 
     /// <summary>The device's weight: its share of partitions relative to other devices (the document uses 100).</summary>

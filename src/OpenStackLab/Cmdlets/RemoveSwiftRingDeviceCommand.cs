@@ -33,6 +33,7 @@ public sealed class RemoveSwiftRingDeviceCommand : SwiftRingCmdletBase
     /// <summary>The IP address of the device's storage node.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Alias("IPAddress", "Ip")]
+    [AllowEmptyString]
     public string Address { get; set; } = "";
 
     /// <summary>The device's port. Defaults per ring: object 6200, container 6201, account 6202.</summary>
@@ -42,6 +43,7 @@ public sealed class RemoveSwiftRingDeviceCommand : SwiftRingCmdletBase
     /// <summary>The device name (the directory under /srv/node), e.g. "device".</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Name", "DeviceName")]
+    [AllowEmptyString]
     public string Device { get; set; } = "";
 
     protected override void ProcessRecord()
