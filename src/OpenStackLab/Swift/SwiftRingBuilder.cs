@@ -1,0 +1,242 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using OpenStackLab.Ssh;
+
+namespace OpenStackLab.Swift;
+
+/// <summary>
+/// The ring builder files of one node, driven through the real swift-ring-builder over an
+/// <see cref="INodeShell"/>. Each change is planned first (<c>Plan*</c>: reads the builder, returns the exact
+/// command or nothing when the ring is already as asked), then applied (<see cref="Apply"/>), so cmdlets can
+/// show the commands for -WhatIf. Every value in a command goes through <see cref="ShellQuote.Quote"/>.
+/// </summary>
+public sealed class SwiftRingBuilder
+{
+    public const string Tool = "swift-ring-builder";
+    public const string DefaultDirectory = "/etc/swift";
+    // Exit codes of the read probe for "no directory" and "no builder file" (the tool itself uses 0, 1, 2).
+    const int NoDirectoryExit = 45, NoBuilderExit = 44, CommandNotFoundExit = 127;
+
+    readonly INodeShell _shell;
+    readonly CancellationToken _cancel;
+    readonly Dictionary<string, SwiftRing> _cache = new(StringComparer.Ordinal);
+
+    public SwiftRingBuilder(INodeShell shell, string directory = DefaultDirectory, CancellationToken cancellationToken = default)
+    {
+        _shell = shell ?? throw new ArgumentNullException(nameof(shell));
+        if (SwiftRingValidation.CheckBuilderPath(directory) is { } bad) throw bad;
+        Directory = directory.Length > 1 ? directory.TrimEnd('/') : directory;
+        _cancel = cancellationToken;
+    }
+
+    /// <summary>The directory holding the builder files (/etc/swift in the document).</summary>
+    public string Directory { get; }
+    public string Node => _shell.Node;
+
+    public string BuilderFile(string ring) => $"{Directory}/{ring}.builder";
+    public string RingFile(string ring) => $"{Directory}/{ring}.ring.gz";
+
+    // ---- commands (pure: what would run) ----
+
+    public string CreateCommand(string ring, SwiftRingParameters p) =>
+        ShellQuote.Join(Tool, BuilderFile(ring), "create", Num(p.PartPower), Num(p.Replicas), Num(p.MinPartHours));
+
+    /// <summary>The option form of add: no "/device_meta" string for the builder to split.</summary>
+    public string AddCommand(string ring, SwiftDeviceSpec d) =>
+        ShellQuote.Join(Tool, BuilderFile(ring), "add", "--region", Num(d.Region), "--zone", Num(d.Zone),
+            "--ip", d.Address, "--port", Num(d.Port), "--device", d.Device, "--weight", Num(d.Weight));
+
+    /// <summary>Devices are addressed by id ("d5"): an exact match, never a search that could hit several.</summary>
+    public string SetWeightCommand(string ring, int deviceId, double weight) =>
+        ShellQuote.Join(Tool, BuilderFile(ring), "set_weight", "d" + Num(deviceId), Num(weight));
+
+    public string RemoveCommand(string ring, int deviceId) =>
+        ShellQuote.Join(Tool, BuilderFile(ring), "remove", "d" + Num(deviceId));
+
+    public string RebalanceCommand(string ring, bool force = false, int? seed = null)
+    {
+        var args = new List<string> { Tool, BuilderFile(ring), "rebalance" };
+        if (force) args.Add("--force");
+        if (seed is { } s) { args.Add("--seed"); args.Add(Num(s)); }
+        return ShellQuote.Join(args);
+    }
+
+    string ReadCommand(string ring) =>
+        $"if [ ! -d {ShellQuote.Quote(Directory)} ]; then exit {NoDirectoryExit}; " +
+        $"elif [ ! -f {ShellQuote.Quote(BuilderFile(ring))} ]; then exit {NoBuilderExit}; fi; " +
+        ShellQuote.Join(Tool, BuilderFile(ring));
+
+    // ---- reading ----
+
+    /// <summary>The ring as the builder describes it, or null when its builder file does not exist.</summary>
+    public SwiftRing? TryRead(string ring)
+    {
+        CheckRing(ring);
+        if (_cache.TryGetValue(ring, out var cached)) return cached;
+        var r = Run(ReadCommand(ring));
+        switch (r.ExitCode)
+        {
+            case 0:
+                var parsed = SwiftRingOutputParser.ParseRing(r.StdOut, Node, ring);
+                _cache[ring] = parsed;
+                return parsed;
+            case NoBuilderExit: return null;
+            case NoDirectoryExit:
+                throw new SwiftRingException("SwiftBuilderDirectoryNotFound", ErrorCategory.ObjectNotFound, Directory,
+                    $"The builder directory {Directory} does not exist on {Node}.");
+            default: throw Failure(ring, "read", r);
+        }
+    }
+
+    /// <summary>The ring as the builder describes it; a clear error when the builder file does not exist.</summary>
+    public SwiftRing Read(string ring) => TryRead(ring) ?? throw NotFound(ring);
+
+    // ---- planning ----
+
+    /// <summary>Create the builder unless it exists; an existing builder with other parameters is an error, never re-created.</summary>
+    public SwiftRingOperation PlanCreate(string ring, SwiftRingParameters p)
+    {
+        if (SwiftRingValidation.CheckParameters(p).FirstOrDefault() is { } bad) throw bad;
+        var existing = TryRead(ring);
+        string target = BuilderFile(ring);
+        if (existing is null)
+            return Operation(ring, SwiftRingAction.Create, target, CreateCommand(ring, p),
+                $"create with part power {p.PartPower}, {Num(p.Replicas)} replicas, min_part_hours {p.MinPartHours}");
+
+        var differences = new List<string>();
+        if (existing.PartPower != p.PartPower) differences.Add($"part power {existing.PartPower} (asked {p.PartPower})");
+        if (Math.Abs(existing.Replicas - p.Replicas) > 1e-6) differences.Add($"{Num(existing.Replicas)} replicas (asked {Num(p.Replicas)})");
+        if (existing.MinPartHours != p.MinPartHours) differences.Add($"min_part_hours {existing.MinPartHours} (asked {p.MinPartHours})");
+        if (differences.Count > 0)
+            throw new SwiftRingException("SwiftRingParameterMismatch", ErrorCategory.ResourceExists, target,
+                $"The {ring} ring builder {target} on {Node} already exists with {string.Join(", ", differences)}. " +
+                "It is left as it is: re-creating it would reassign every partition. Remove the builder file yourself if that is really wanted.");
+        return Operation(ring, SwiftRingAction.Create, target, null, "the builder already exists with these parameters");
+    }
+
+    /// <summary>Add the device, or update its weight when it exists with another weight, or nothing.</summary>
+    public SwiftRingOperation PlanAddDevice(string ring, SwiftDeviceSpec spec)
+    {
+        CheckDevice(spec);
+        var current = Read(ring);
+        var existing = Find(current, spec.Address, spec.Port, spec.Device);
+        string target = spec.ToString();
+        if (existing is null)
+            return Operation(ring, SwiftRingAction.Add, target, AddCommand(ring, spec), $"add with weight {Num(spec.Weight)}");
+        if (existing.MarkedForRemoval)
+            throw new SwiftRingException("SwiftDeviceMarkedForRemoval", ErrorCategory.InvalidOperation, target,
+                $"Device {existing} of the {ring} ring on {Node} is marked for removal; rebalance first, then add it again.");
+        if (existing.Region != spec.Region || existing.Zone != spec.Zone)
+            throw new SwiftRingException("SwiftDeviceLocationMismatch", ErrorCategory.InvalidOperation, target,
+                $"Device {existing} of the {ring} ring on {Node} is in region {existing.Region} zone {existing.Zone}, not region {spec.Region} zone {spec.Zone}. " +
+                "Moving a device is not done silently: remove it, rebalance, then add it again.");
+        // The builder shows weights with two decimals: that is the precision weights are compared at.
+        if (Math.Abs(existing.Weight - Math.Round(spec.Weight, 2)) < 0.005)
+            return Operation(ring, SwiftRingAction.Add, target, null, $"already in the ring as d{existing.Id} with weight {Num(existing.Weight)}");
+        return Operation(ring, SwiftRingAction.SetWeight, target, SetWeightCommand(ring, existing.Id, spec.Weight),
+            $"weight {Num(existing.Weight)} -> {Num(spec.Weight)}");
+    }
+
+    /// <summary>Mark the device for removal (it leaves at the next rebalance); nothing if absent or already marked.</summary>
+    public SwiftRingOperation PlanRemoveDevice(string ring, string address, int port, string device)
+    {
+        if (SwiftRingValidation.CheckDevice(1, 0, address, port, device, 1).FirstOrDefault() is { } bad) throw bad;
+        var current = Read(ring);
+        var existing = Find(current, address, port, device);
+        string target = $"{SwiftAddress.Display(address)}:{port}/{device}";
+        if (existing is null)
+            return Operation(ring, SwiftRingAction.Remove, target, null, "no such device in the ring");
+        if (existing.MarkedForRemoval)
+            return Operation(ring, SwiftRingAction.Remove, target, null, $"d{existing.Id} is already marked for removal");
+        return Operation(ring, SwiftRingAction.Remove, target, RemoveCommand(ring, existing.Id), $"mark d{existing.Id} for removal");
+    }
+
+    /// <summary>A rebalance always runs: only the builder knows whether partitions can move.</summary>
+    public SwiftRingOperation PlanRebalance(string ring, bool force = false, int? seed = null)
+    {
+        Read(ring);
+        return Operation(ring, SwiftRingAction.Rebalance, BuilderFile(ring), RebalanceCommand(ring, force, seed), "rebalance");
+    }
+
+    // ---- applying ----
+
+    /// <summary>
+    /// Runs a planned operation. The builder's exit codes: 0 success, 1 warning (rebalance only: nothing
+    /// saved, or saved with a NOTE), 2 error. Errors become a <see cref="SwiftRingException"/> carrying the builder's message.
+    /// </summary>
+    public SwiftRingChange Apply(SwiftRingOperation op)
+    {
+        if (op.Command is null) return op.Unchanged();
+        _cache.Remove(op.Ring);
+        var r = Run(op.Command);
+        bool traceback = r.StdErr.Contains("Traceback", StringComparison.Ordinal);
+        if (op.Action == SwiftRingAction.Rebalance && (r.ExitCode == 0 || (r.ExitCode == 1 && !traceback)))
+        {
+            var outcome = SwiftRingOutputParser.ParseRebalance(r.StdOut);
+            return new SwiftRingChange
+            {
+                Node = Node, Ring = op.Ring, Action = op.Action, Target = op.Target, Command = op.Command,
+                Status = outcome.Saved ? SwiftChangeStatus.Changed : SwiftChangeStatus.Unchanged,
+                Message = outcome.Saved
+                    ? $"reassigned {outcome.PartitionsReassigned} partitions; balance {Num(outcome.Balance!.Value)}, dispersion {Num(outcome.Dispersion!.Value)}"
+                    : "nothing saved: " + string.Join(" ", outcome.Notes),
+                Warnings = r.ExitCode == 1 ? outcome.Notes : Array.Empty<string>(),
+                PartitionsReassigned = outcome.PartitionsReassigned, Balance = outcome.Balance, Dispersion = outcome.Dispersion,
+            };
+        }
+        if (r.ExitCode != 0) throw Failure(op.Ring, op.Action.ToString().ToLowerInvariant(), r);
+        return new SwiftRingChange
+        {
+            Node = Node, Ring = op.Ring, Action = op.Action, Target = op.Target, Command = op.Command,
+            Status = SwiftChangeStatus.Changed, Message = op.Reason,
+        };
+    }
+
+    // ---- helpers ----
+
+    static SwiftRingDevice? Find(SwiftRing ring, string address, int port, string device) =>
+        ring.Devices.FirstOrDefault(d => d.Port == port && d.Name == device && SwiftAddress.Same(d.Address, address));
+
+    SwiftRingOperation Operation(string ring, SwiftRingAction action, string target, string? command, string reason) =>
+        new() { Node = Node, Ring = ring, Action = action, Target = target, Command = command, Reason = reason };
+
+    static void CheckRing(string ring)
+    {
+        if (SwiftRingValidation.CheckRing(ring) is { } bad) throw bad;
+    }
+
+    static void CheckDevice(SwiftDeviceSpec d)
+    {
+        var errors = SwiftRingValidation.CheckDevice(d.Region, d.Zone, d.Address, d.Port, d.Device, d.Weight);
+        if (errors.Count > 0) throw errors[0];
+    }
+
+    CommandResult Run(string command) =>
+        _shell.Run(command, new CommandOptions { AsRoot = true }, _cancel);
+
+    SwiftRingException NotFound(string ring) =>
+        new("SwiftRingNotFound", ErrorCategory.ObjectNotFound, BuilderFile(ring),
+            $"The {ring} ring builder {BuilderFile(ring)} does not exist on {Node}: create it first (New-SwiftRing).");
+
+    SwiftRingException Failure(string ring, string what, CommandResult r)
+    {
+        if (r.ExitCode == CommandNotFoundExit)
+            return new SwiftRingException("SwiftRingBuilderNotInstalled", ErrorCategory.NotInstalled, Node,
+                $"swift-ring-builder is not installed on {Node} (install the swift package).");
+        // The last lines carry the message (a traceback ends with the exception).
+        var lines = (r.StdOut + "\n" + r.StdErr).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.All(c => c == '-'));
+        var text = string.Join(" ", lines.TakeLast(6));
+        if (text.Contains("currently locked", StringComparison.Ordinal))
+            return new SwiftRingException("SwiftRingBuilderLocked", ErrorCategory.ResourceBusy, BuilderFile(ring),
+                $"The {ring} ring builder on {Node} is locked by another swift-ring-builder: {text}");
+        return new SwiftRingException("SwiftRingBuilderFailed", ErrorCategory.InvalidOperation, BuilderFile(ring),
+            $"swift-ring-builder {what} of the {ring} ring on {Node} failed (exit {r.ExitCode}): {text}");
+    }
+
+    static string Num(int value) => value.ToString(CultureInfo.InvariantCulture);
+    static string Num(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}
