@@ -10,7 +10,30 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess  = @('OpenStackLab.Format.ps1xml')
     # Rewritten by build.ps1 from the built DLL: exactly the cmdlets that exist.
-    CmdletsToExport   = @()
+    CmdletsToExport   = @(
+        'Add-SwiftRingDevice',
+        'Copy-OsItem',
+        'Export-OsLab',
+        'Get-OsConfig',
+        'Get-OsLabNode',
+        'Get-OsPlatform',
+        'Get-OsSession',
+        'Get-SwiftRing',
+        'Import-OsLab',
+        'Invoke-OsCommand',
+        'Invoke-OsPlan',
+        'Invoke-SwiftRingRebalance',
+        'New-OsLab',
+        'New-OsSession',
+        'New-SwiftRing',
+        'Publish-SwiftRing',
+        'Remove-OsConfig',
+        'Remove-OsSession',
+        'Remove-SwiftRingDevice',
+        'Set-OsConfig',
+        'Set-OsConfigLine',
+        'Set-OsHorizonSetting'
+    )
     FunctionsToExport = @()
     AliasesToExport   = @()
     VariablesToExport = @()
