@@ -2,19 +2,26 @@
 # shellcheck shell=bash
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-STATE_DIR=${OSL_LAB_STATE_DIR:-$LAB_DIR/.state}
-BRIDGE=oslbr0
-GATEWAY=10.250.0.1
+# Instance 0 is the lab of the contract (10.250.0.0/24, oslbr0, netns osl-*).
+# Instances 1-9 are independent labs (10.250.N.0/24, oslbrN, oslN-*) so the
+# harness can test itself while others use instance 0.
+INSTANCE=${OSL_LAB_INSTANCE:-0}
+[[ $INSTANCE =~ ^[0-9]$ ]] || { echo "ERROR: OSL_LAB_INSTANCE must be 0-9" >&2; exit 1; }
+if ((INSTANCE == 0)); then NS_PREFIX=osl- SUFFIX=; else NS_PREFIX=osl$INSTANCE- SUFFIX=-$INSTANCE; fi
+STATE_DIR=${OSL_LAB_STATE_DIR:-$LAB_DIR/.state$SUFFIX}
+SUBNET=10.250.$INSTANCE
+BRIDGE=oslbr$INSTANCE
+GATEWAY=$SUBNET.1
 PREFIX_LENGTH=24
 LOGIN_USER=osl            # passwordless sudo
 PASSWORD_USER=oslpw       # sudo asks for its password
 DEFAULT_NODES=(controller network compute storage1 storage2 storage3)
 
-# The lab is one per machine (bridge, addresses and netns names are global):
-# these two files in the host's /run say which state dir owns it and serialise
+# A lab (bridge, addresses, netns names) is one per machine and instance:
+# these files in the host's /run say which state dir owns it and serialise
 # start/stop between worktrees.
-LOCK_FILE=/run/osl-lab.lock
-OWNER_FILE=/run/osl-lab.owner
+LOCK_FILE=/run/osl-lab$SUFFIX.lock
+OWNER_FILE=/run/osl-lab$SUFFIX.owner
 
 # Directories each node sees as an overlay of the host's (host packages and
 # users stay visible; the node's writes land in its own upper dir).
@@ -30,28 +37,28 @@ require_root() { [[ $EUID -eq 0 ]] || die "run as root"; }
 # Address of a node by name: the document's six, or nodeNN (NN 01-99) at .100+NN.
 node_address() {
     case $1 in
-        controller) echo 10.250.0.10 ;;
-        network)    echo 10.250.0.20 ;;
-        compute)    echo 10.250.0.30 ;;
-        storage1)   echo 10.250.0.50 ;;
-        storage2)   echo 10.250.0.51 ;;
-        storage3)   echo 10.250.0.52 ;;
+        controller) echo "$SUBNET.10" ;;
+        network)    echo "$SUBNET.20" ;;
+        compute)    echo "$SUBNET.30" ;;
+        storage1)   echo "$SUBNET.50" ;;
+        storage2)   echo "$SUBNET.51" ;;
+        storage3)   echo "$SUBNET.52" ;;
         node[0-9][0-9])
             local n=$((10#${1#node}))
             ((n >= 1)) || return 1
-            echo "10.250.0.$((100 + n))" ;;
+            echo "$SUBNET.$((100 + n))" ;;
         *) return 1 ;;
     esac
 }
 
-netns_name() { echo "osl-$1"; }
+netns_name() { echo "$NS_PREFIX$1"; }
 # Host side of the node's veth (interface names are at most 15 characters).
-veth_name() { echo "osl-$1"; }
+veth_name() { echo "$NS_PREFIX$1"; }
 node_dir() { echo "$STATE_DIR/nodes/$1"; }
 
 # Names of the node netns that exist now (whoever started them).
 running_nodes() {
-    ip netns list 2>/dev/null | awk '{print $1}' | sed -n 's/^osl-//p' | sort
+    ip netns list 2>/dev/null | awk -v p="$NS_PREFIX" 'index($1, p) == 1 {print substr($1, length(p) + 1)}' | sort
 }
 
 # Kill every process of a node (all of them live in its netns) and remove

@@ -19,7 +19,7 @@ overlay_dir() {
     local dir=$1 key=${1//\//_}
     local upper=$NODE_DIR/overlay/$key.upper work=$NODE_DIR/overlay/$key.work
     mkdir -p "$upper" "$work"
-    mount -t overlay "osl-$NAME$key" -o "lowerdir=$dir,upperdir=$upper,workdir=$work" "$dir"
+    mount -t overlay "$NS_PREFIX$NAME$key" -o "lowerdir=$dir,upperdir=$upper,workdir=$work" "$dir"
 }
 
 private_dir() {
@@ -45,5 +45,17 @@ install -m 0644 "$FILES/hosts" /etc/hosts
 install -m 0644 "$FILES/resolv.conf" /etc/resolv.conf
 install -m 0644 "$FILES/ssh_known_hosts" /etc/ssh/ssh_known_hosts
 install -m 0440 "$FILES/sudoers" /etc/sudoers.d/osl-lab
+
+# The login users' passwords and keys live only in this node (/etc and /home
+# are its overlays): chpasswd -e takes the hashes on stdin.
+chpasswd -e <"$STATE_DIR/login/shadow"
+for user in "$LOGIN_USER" "$PASSWORD_USER"; do
+    home=$(getent passwd "$user" | cut -d: -f6)
+    install -d -m 700 -o "$user" -g "$user" "$home/.ssh"
+    install -m 600 -o "$user" -g "$user" "$STATE_DIR/login/authorized_keys" "$home/.ssh/authorized_keys"
+    # Node-to-node ssh (e.g. controller -> storage1) uses the lab key.
+    install -m 600 -o "$user" -g "$user" "$STATE_DIR/keys/id_ed25519" "$home/.ssh/id_ed25519"
+    install -m 644 -o "$user" -g "$user" "$STATE_DIR/keys/id_ed25519.pub" "$home/.ssh/id_ed25519.pub"
+done
 
 exec /usr/bin/tini -- /usr/sbin/sshd -D -e -f "$NODE_DIR/sshd_config"

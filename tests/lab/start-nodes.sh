@@ -7,7 +7,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
-PACKAGES=(openssh-server sudo iproute2 tini)
+PACKAGES=(openssh-server sudo iproute2 tini openssl)
 SSH_WAIT_SECONDS=30
 
 usage() {
@@ -115,23 +115,29 @@ make_client_keys() {
     [[ -s $k/id_ed25519_enc ]] || die "could not create the encrypted client key"
 }
 
-# Login users live on the host so that every node's /etc and /home overlay
-# sees them; their sudo rules exist only inside nodes (see node_files).
+# Login users exist on the host so that every node's /etc/passwd (an overlay
+# of the host's) has them. Their passwords and keys exist only inside nodes
+# (node-init.sh installs them from login/), so labs of different state dirs
+# or instances never fight over them and the host gets no usable login.
 ensure_users() {
     local u
     for u in "$LOGIN_USER" "$PASSWORD_USER"; do
         id -u "$u" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$u"
-        install -d -m 700 -o "$u" -g "$u" "/home/$u/.ssh"
-        cat "$STATE_DIR"/keys/*.pub >"/home/$u/.ssh/authorized_keys"
-        chown "$u:$u" "/home/$u/.ssh/authorized_keys" && chmod 600 "/home/$u/.ssh/authorized_keys"
-        # Node-to-node ssh (e.g. controller -> storage1) uses the lab key.
-        install -m 600 -o "$u" -g "$u" "$STATE_DIR/keys/id_ed25519" "/home/$u/.ssh/id_ed25519"
-        install -m 644 -o "$u" -g "$u" "$STATE_DIR/keys/id_ed25519.pub" "/home/$u/.ssh/id_ed25519.pub"
     done
-    # Users are machine-wide and another state dir's start may have set other
-    # passwords since: always set ours (we own the lab now). chpasswd reads
-    # stdin, so passwords never appear in a command line.
-    printf '%s:%s\n%s:%s\n' "$LOGIN_USER" "$USER_PASSWORD" "$PASSWORD_USER" "$PWUSER_PASSWORD" | chpasswd
+}
+
+# What node-init.sh installs: password hashes (openssl reads the password on
+# stdin) and authorized_keys.
+make_login_files() {
+    local l=$STATE_DIR/login
+    mkdir -p "$l" && chmod 700 "$l"
+    (
+        umask 077
+        printf '%s:%s\n' \
+            "$LOGIN_USER" "$(printf '%s\n' "$USER_PASSWORD" | openssl passwd -6 -stdin)" \
+            "$PASSWORD_USER" "$(printf '%s\n' "$PWUSER_PASSWORD" | openssl passwd -6 -stdin)" >"$l/shadow"
+        cat "$STATE_DIR"/keys/*.pub >"$l/authorized_keys"
+    )
 }
 
 ensure_bridge() {
@@ -209,23 +215,32 @@ write_known_hosts() {
 
 # --- node lifecycle ----------------------------------------------------------
 
-# Network namespace + veth on the bridge, then the node's own namespaces with
-# node-init.sh as PID 1 (unshare --fork makes its child PID 1 of the new PID
-# namespace; it stays attached to the netns, so `ip netns pids` finds it all).
+# Network namespaces and veths on the bridge for all nodes: one `ip -batch`
+# for the host side and one per node inside its netns (forks are the cost).
+make_node_networks() {
+    local name ns veth
+    for name in "${NODES[@]}"; do
+        ns=$(netns_name "$name") veth=$(veth_name "$name")
+        printf 'netns add %s\nlink add %s type veth peer name eth0 netns %s\nlink set %s master %s up\n' \
+            "$ns" "$veth" "$ns" "$veth" "$BRIDGE"
+    done | ip -batch -
+    for name in "${NODES[@]}"; do
+        printf 'addr add %s/%s dev eth0\nlink set lo up\nlink set eth0 up\n' \
+            "$(node_address "$name")" "$PREFIX_LENGTH" | ip -n "$(netns_name "$name")" -batch - &
+    done
+    wait
+}
+
+# The node's own namespaces with node-init.sh as PID 1 (unshare --fork makes
+# its child PID 1 of the new PID namespace; unshare stays in the netns, so
+# `ip netns pids` finds every process of the node).
 boot_node() {
-    local name=$1 ns veth addr dir
-    ns=$(netns_name "$name") veth=$(veth_name "$name") addr=$(node_address "$name") dir=$(node_dir "$name")
-    ip netns add "$ns"
-    ip link add "$veth" type veth peer name eth0 netns "$ns"
-    ip link set "$veth" master "$BRIDGE" up
-    ip -n "$ns" addr add "$addr/$PREFIX_LENGTH" dev eth0
-    ip -n "$ns" link set lo up
-    ip -n "$ns" link set eth0 up
-    setsid ip netns exec "$ns" \
+    local name=$1
+    setsid ip netns exec "$(netns_name "$name")" \
         unshare --mount --uts --pid --fork --mount-proc --propagation private \
         env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
         OSL_LAB_STATE_DIR="$STATE_DIR" "$LAB_DIR/node-init.sh" "$name" \
-        </dev/null >"$dir/boot.log" 2>&1 9>&- &  # 9: the lock, not for nodes
+        </dev/null >"$(node_dir "$name")/boot.log" 2>&1 9>&- &  # 9: the lock, not for nodes
 }
 
 ssh_to() { # ssh_to <address> <command>: as the login user with the lab key
@@ -236,9 +251,14 @@ ssh_to() { # ssh_to <address> <command>: as the login user with the lab key
 }
 
 wait_for_node() { # wait_for_node <name> <seconds>
-    local name=$1 addr deadline=$((SECONDS + $2))
+    local name=$1 addr deadline=$((SECONDS + $2)) fd
     addr=$(node_address "$name")
-    until ssh_to "$addr" true 2>/dev/null; do
+    while :; do
+        # Probe the port without forking; ssh (a full login) only once it listens.
+        if exec {fd}<>"/dev/tcp/$addr/22"; then
+            exec {fd}>&-
+            ssh_to "$addr" true && return 0
+        fi 2>/dev/null
         if ((SECONDS >= deadline)); then
             log "node $name ($addr) does not answer ssh; boot log:"
             cat "$(node_dir "$name")/boot.log" >&2 || true
@@ -265,16 +285,27 @@ lab_is_up() {
     done
 }
 
+ms_since() { echo $(((${EPOCHREALTIME/./} - $1) / 1000)); }
+
 start_lab() {
-    local name
-    for name in $(running_nodes); do teardown_node "$name"; done
+    local name t0=${EPOCHREALTIME/./} t
+    for name in $(running_nodes); do teardown_node "$name" & done
+    wait
     rm -rf "$STATE_DIR/nodes"
     ensure_bridge
+    t=${EPOCHREALTIME/./}
     for name in "${NODES[@]}"; do prepare_node "$name" & done
     wait
     write_known_hosts
+    log "node files ready in $(ms_since "$t") ms"
+    t=${EPOCHREALTIME/./}
+    make_node_networks
+    log "networks ready in $(ms_since "$t") ms"
     for name in "${NODES[@]}"; do boot_node "$name"; done
     echo "$STATE_DIR" >"$OWNER_FILE"
+    t=${EPOCHREALTIME/./}
+    wait_for_nodes "$SSH_WAIT_SECONDS" || die "some nodes did not come up (see $STATE_DIR/nodes/*/boot.log)"
+    log "all ${#NODES[@]} nodes answer ssh after $(ms_since "$t") ms (start: $(ms_since "$t0") ms)"
 }
 
 write_nodes_json() {
@@ -319,14 +350,12 @@ main() {
     load_or_make_secrets
     make_client_keys
     ensure_users
-    local started=$SECONDS
+    make_login_files
     if lab_is_up && wait_for_nodes 3 2>/dev/null; then
         log "nodes already up: ${NODES[*]}"
     else
         log "starting ${#NODES[@]} nodes: ${NODES[*]}"
         start_lab
-        wait_for_nodes "$SSH_WAIT_SECONDS" || die "some nodes did not come up (see $STATE_DIR/nodes/*/boot.log)"
-        log "all ${#NODES[@]} nodes answer ssh after $((SECONDS - started))s"
     fi
     write_nodes_json
     log "wrote $STATE_DIR/nodes.json"
