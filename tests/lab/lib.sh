@@ -68,7 +68,7 @@ running_nodes() {
 teardown_node() {
     local name=$1 ns pids tries=0 pid
     ns=$(netns_name "$name")
-    if ip netns list | awk '{print $1}' | grep -qx -- "$ns"; then
+    if [[ -e /run/netns/$ns ]]; then
         while pids=$(ip netns pids "$ns" 2>/dev/null) && [[ -n $pids ]]; do
             for pid in $pids; do
                 if ((tries < 20)) && [[ $(cat "/proc/$pid/comm" 2>/dev/null) == unshare ]]; then continue; fi

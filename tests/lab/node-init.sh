@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 
 NAME=$1
 NODE_DIR=$(node_dir "$NAME")
-FILES=$NODE_DIR/files
+COMMON=$STATE_DIR/common
 
 # Nothing mounted here may propagate back to the host.
 mount --make-rprivate /
@@ -40,11 +40,11 @@ mkdir -p /run/lock /run/sshd && chmod 1777 /run/lock
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm
 
 hostname "$NAME"
-install -m 0644 "$FILES/hostname" /etc/hostname
-install -m 0644 "$FILES/hosts" /etc/hosts
-install -m 0644 "$FILES/resolv.conf" /etc/resolv.conf
-install -m 0644 "$FILES/ssh_known_hosts" /etc/ssh/ssh_known_hosts
-install -m 0440 "$FILES/sudoers" /etc/sudoers.d/osl-lab
+install -m 0644 "$NODE_DIR/hostname" /etc/hostname
+install -m 0644 "$COMMON/hosts" /etc/hosts
+install -m 0644 "$COMMON/resolv.conf" /etc/resolv.conf
+install -m 0644 "$COMMON/ssh_known_hosts" /etc/ssh/ssh_known_hosts
+install -m 0440 "$COMMON/sudoers" /etc/sudoers.d/osl-lab
 
 # The login users' passwords and keys live only in this node (/etc and /home
 # are its overlays): chpasswd -e takes the hashes on stdin.
