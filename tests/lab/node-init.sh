@@ -47,8 +47,13 @@ install -m 0644 "$COMMON/ssh_known_hosts" /etc/ssh/ssh_known_hosts
 install -m 0440 "$COMMON/sudoers" /etc/sudoers.d/osl-lab
 
 # The login users' passwords and keys live only in this node (/etc and /home
-# are its overlays): chpasswd -e takes the hashes on stdin.
-chpasswd -e <"$STATE_DIR/login/shadow"
+# are its overlays). Only /etc/shadow is rewritten: chpasswd would open
+# /etc/passwd for writing, copying it up and hiding users that host packages
+# add later.
+awk -F: -v OFS=: 'NR == FNR { hash[$1] = $2; next } $1 in hash { $2 = hash[$1] } { print }' \
+    "$STATE_DIR/login/shadow" /etc/shadow >/run/shadow.new
+install -m 0640 -o root -g shadow /run/shadow.new /etc/shadow
+rm -f /run/shadow.new
 for user in "$LOGIN_USER" "$PASSWORD_USER"; do
     home=$(getent passwd "$user" | cut -d: -f6)
     install -d -m 700 -o "$user" -g "$user" "$home/.ssh"

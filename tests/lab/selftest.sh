@@ -96,6 +96,9 @@ test_login() {
         "controller|0|$S2     storage2|controller" "$(tr '\n' '|' <<<"$out" | sed 's/|$//')"
     check_eq "getent ahostsv4 answers from /etc/hosts" $S3 \
         "$(on osl $c 'timeout 2 getent ahostsv4 storage3' | awk 'NR==1{print $1}')"
+    check_eq "unknown names fail at once (no DNS to wait for)" 2 "$(on osl $c 'timeout 3 getent hosts no-such-host; echo $?')"
+    check "the node's /etc/passwd still follows the host's (not copied up)" \
+        [ ! -e "$STATE_DIR/nodes/controller/overlay/_etc.upper/passwd" ]
     check_eq "extra node node01 answers at .101" node01 "$(on osl $N01 hostname)"
     check_eq "RSA key logs in" network "$(ssh "${SSH_OPTS[@]}" -o BatchMode=yes -i "$STATE_DIR/keys/id_rsa" osl@$NET hostname 2>/dev/null)"
     check_eq "encrypted key logs in with its passphrase" compute \
