@@ -1,5 +1,5 @@
 # Shared settings and helpers of the test-node harness (sourced, not run).
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # settings used by the scripts that source this
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # Instance 0 is the lab of the contract (10.250.0.0/24, oslbr0, netns osl-*).

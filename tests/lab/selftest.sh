@@ -81,7 +81,7 @@ test_start() {
     echo "# start took $((SECONDS - started))s"
     check_eq "nodes.json is mode 0600" 600 "$(stat -c %a "$STATE_DIR/nodes.json")"
     check_eq "nodes.json lists 6+$COUNT nodes" $((6 + COUNT)) "$(json '.nodes | length')"
-    check_eq "nodes.json has storage2 at .51" $S2 "$(json '.nodes[] | select(.name=="storage2") | .address')"
+    check_eq "nodes.json has storage2 at .51" "$S2" "$(json '.nodes[] | select(.name=="storage2") | .address')"
     local secret leaked=
     for secret in "$(json .user.password)" "$(json .passwordUser.password)" "$(json .keys.passphrase)"; do
         grep -qF -- "$secret" "$TMP/start.out" && leaked=1
@@ -91,69 +91,69 @@ test_start() {
 
 test_login() {
     local c=$C out
-    out=$(on osl $c 'hostname; sudo -n id -u; getent hosts storage2; cat /etc/hostname')
+    out=$(on osl "$c" 'hostname; sudo -n id -u; getent hosts storage2; cat /etc/hostname')
     check_eq "controller: hostname, sudo -n, /etc/hosts, /etc/hostname" \
         "controller|0|$S2     storage2|controller" "$(tr '\n' '|' <<<"$out" | sed 's/|$//')"
-    check_eq "getent ahostsv4 answers from /etc/hosts" $S3 \
-        "$(on osl $c 'timeout 2 getent ahostsv4 storage3' | awk 'NR==1{print $1}')"
-    check_eq "unknown names fail at once (no DNS to wait for)" 2 "$(on osl $c 'timeout 3 getent hosts no-such-host; echo $?')"
+    check_eq "getent ahostsv4 answers from /etc/hosts" "$S3" \
+        "$(on osl "$c" 'timeout 2 getent ahostsv4 storage3' | awk 'NR==1{print $1}')"
+    check_eq "unknown names fail at once (no DNS to wait for)" 2 "$(on osl "$c" 'timeout 3 getent hosts no-such-host; echo $?')"
     check "the node's /etc/passwd still follows the host's (not copied up)" \
         [ ! -e "$STATE_DIR/nodes/controller/overlay/_etc.upper/passwd" ]
-    check_eq "extra node node01 answers at .101" node01 "$(on osl $N01 hostname)"
-    check_eq "RSA key logs in" network "$(ssh "${SSH_OPTS[@]}" -o BatchMode=yes -i "$STATE_DIR/keys/id_rsa" osl@$NET hostname 2>/dev/null)"
+    check_eq "extra node node01 answers at .101" node01 "$(on osl "$N01" hostname)"
+    check_eq "RSA key logs in" network "$(ssh "${SSH_OPTS[@]}" -o BatchMode=yes -i "$STATE_DIR/keys/id_rsa" osl@"$NET" hostname 2>/dev/null)"
     check_eq "encrypted key logs in with its passphrase" compute \
         "$(with_askpass "$(json .keys.passphrase)" -o PubkeyAuthentication=yes -o PasswordAuthentication=no \
-            -o KbdInteractiveAuthentication=no -i "$STATE_DIR/keys/id_ed25519_enc" osl@$CMP hostname)"
+            -o KbdInteractiveAuthentication=no -i "$STATE_DIR/keys/id_ed25519_enc" osl@"$CMP" hostname)"
     check_eq "osl logs in with its password" storage1 \
-        "$(with_askpass "$(json .user.password)" -o PubkeyAuthentication=no osl@$S1 hostname)"
+        "$(with_askpass "$(json .user.password)" -o PubkeyAuthentication=no osl@"$S1" hostname)"
     check_eq "oslpw logs in with its password" storage2 \
-        "$(with_askpass "$(json .passwordUser.password)" -o PubkeyAuthentication=no oslpw@$S2 hostname)"
-    check "a wrong password is refused" fails with_askpass wrong -o PubkeyAuthentication=no osl@$S1 true
+        "$(with_askpass "$(json .passwordUser.password)" -o PubkeyAuthentication=no oslpw@"$S2" hostname)"
+    check "a wrong password is refused" fails with_askpass wrong -o PubkeyAuthentication=no osl@"$S1" true
     check_eq "root's ~/.bashrc is not involved (no pyenv in the login)" "unset|/home/osl|unset" \
-        "$(on osl $c 'echo "${PYENV_ROOT-unset}|$HOME|$(sudo -n sh -c "echo \${PYENV_ROOT-unset}")"')"
+        "$(on osl "$c" 'echo "${PYENV_ROOT-unset}|$HOME|$(sudo -n sh -c "echo \${PYENV_ROOT-unset}")"')"
 }
 
 test_sudo_password() {
     local c=$C pw
     pw=$(json .passwordUser.password)
-    check "oslpw: sudo -n fails without a password" fails on oslpw $c 'sudo -n true'
+    check "oslpw: sudo -n fails without a password" fails on oslpw "$c" 'sudo -n true'
     check_eq "oslpw: sudo -S with the wrong password fails" fail \
-        "$(with_stdin wrong oslpw $c 'sudo -S -p "" id -u 2>/dev/null || echo fail')"
-    check_eq "oslpw: sudo -S with its password works" 0 "$(with_stdin "$pw" oslpw $c 'sudo -S -p "" id -u')"
+        "$(with_stdin wrong oslpw "$c" 'sudo -S -p "" id -u 2>/dev/null || echo fail')"
+    check_eq "oslpw: sudo -S with its password works" 0 "$(with_stdin "$pw" oslpw "$c" 'sudo -S -p "" id -u')"
 }
 
 test_isolation() {
     local c=$C n=$NET f=osl-selftest-$$
-    on osl $c "echo x | sudo tee /etc/$f /var/lib/$f /root/$f /srv/$f /tmp/$f >/dev/null"
+    on osl "$c" "echo x | sudo tee /etc/$f /var/lib/$f /root/$f /srv/$f /tmp/$f >/dev/null"
     check_eq "files written on controller are there" yes \
-        "$(on osl $c "sudo test -e /etc/$f -a -e /var/lib/$f -a -e /root/$f -a -e /srv/$f -a -e /tmp/$f && echo yes")"
+        "$(on osl "$c" "sudo test -e /etc/$f -a -e /var/lib/$f -a -e /root/$f -a -e /srv/$f -a -e /tmp/$f && echo yes")"
     check_eq "network does not see controller's files" none \
-        "$(on osl $n "sudo sh -c 'ls /etc/$f /var/lib/$f /root/$f /srv/$f /tmp/$f 2>/dev/null' || echo none")"
+        "$(on osl "$n" "sudo sh -c 'ls /etc/$f /var/lib/$f /root/$f /srv/$f /tmp/$f 2>/dev/null' || echo none")"
     check "the host does not see controller's files" none_exist /etc/$f /var/lib/$f /root/$f /srv/$f /tmp/$f
     check_eq "dpkg on a node sees host packages" "install ok installed" \
-        "$(on osl $n "dpkg-query -W -f='\${Status}' openssh-server")"
-    check_eq "PID 1 of a node is tini" tini "$(on osl $n 'ps -o comm= -p 1')"
+        "$(on osl "$n" "dpkg-query -W -f='\${Status}' openssh-server")"
+    check_eq "PID 1 of a node is tini" tini "$(on osl "$n" 'ps -o comm= -p 1')"
     local count
-    count=$(on osl $n 'ps -e --no-headers | wc -l')
+    count=$(on osl "$n" 'ps -e --no-headers | wc -l')
     check "a node sees only its own processes ($count)" [ "$count" -lt 20 ]
 }
 
 test_node_to_node() {
     check_eq "controller -> storage1 by name (node-to-node ssh)" storage1 \
-        "$(on osl $C 'ssh -o BatchMode=yes -n storage1 hostname')"
+        "$(on osl "$C" 'ssh -o BatchMode=yes -n storage1 hostname')"
 }
 
 test_services() {
     local s1=$S1 s2=$S2 p1 p2 pidfile=/run/memcached.pid
-    on osl $s1 'sudo service memcached start' >/dev/null
-    on osl $s2 'sudo service memcached start' >/dev/null
-    p1=$(on osl $s1 "cat $pidfile") p2=$(on osl $s2 "cat $pidfile")
+    on osl "$s1" 'sudo service memcached start' >/dev/null
+    on osl "$s2" 'sudo service memcached start' >/dev/null
+    p1=$(on osl "$s1" "cat $pidfile") p2=$(on osl "$s2" "cat $pidfile")
     check "memcached runs on storage1 and storage2 with the same pid file" [ -n "$p1" -a -n "$p2" ]
-    check_eq "storage1's memcached is alive in its node" memcached "$(on osl $s1 "ps -o comm= -p '$p1'")"
-    on osl $s1 'sudo service memcached stop' >/dev/null
-    check_eq "stopping it on storage1 leaves storage2's running" memcached "$(on osl $s2 "ps -o comm= -p '$p2'")"
-    check_eq "storage1's memcached is gone" "" "$(on osl $s1 'pgrep -x memcached')"
-    on osl $s2 'sudo service memcached stop' >/dev/null
+    check_eq "storage1's memcached is alive in its node" memcached "$(on osl "$s1" "ps -o comm= -p '$p1'")"
+    on osl "$s1" 'sudo service memcached stop' >/dev/null
+    check_eq "stopping it on storage1 leaves storage2's running" memcached "$(on osl "$s2" "ps -o comm= -p '$p2'")"
+    check_eq "storage1's memcached is gone" "" "$(on osl "$s1" 'pgrep -x memcached')"
+    on osl "$s2" 'sudo service memcached stop' >/dev/null
 }
 
 test_idempotent() {
