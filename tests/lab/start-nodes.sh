@@ -74,13 +74,17 @@ install_packages() {
         printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
         chmod 755 /usr/sbin/policy-rc.d
         own_policy=1
+        trap 'rm -f /usr/sbin/policy-rc.d' EXIT  # also if apt fails or we are killed
     fi
-    local apt=(apt-get -o DPkg::Lock::Timeout=900 install -y "${missing[@]}")
-    if ! DEBIAN_FRONTEND=noninteractive "${apt[@]}" >&2; then
-        apt-get -o DPkg::Lock::Timeout=900 update >&2 && DEBIAN_FRONTEND=noninteractive "${apt[@]}" >&2 ||
-            { [[ -n $own_policy ]] && rm -f /usr/sbin/policy-rc.d; die "package install failed"; }
+    local apt=(apt-get -o DPkg::Lock::Timeout=900 install -y "${missing[@]}") rc=0
+    DEBIAN_FRONTEND=noninteractive "${apt[@]}" >&2 || rc=$?
+    if ((rc != 0)); then  # maybe no package lists yet
+        rc=0
+        apt-get -o DPkg::Lock::Timeout=900 update >&2 || rc=$?
+        ((rc != 0)) || DEBIAN_FRONTEND=noninteractive "${apt[@]}" >&2 || rc=$?
     fi
-    [[ -z $own_policy ]] || rm -f /usr/sbin/policy-rc.d
+    [[ -z $own_policy ]] || { rm -f /usr/sbin/policy-rc.d; trap - EXIT; }
+    ((rc == 0)) || die "could not install ${missing[*]}"
 }
 
 random_secret() { # 24 letters and digits (no pipe closed early: pipefail)
@@ -259,17 +263,20 @@ ssh_to() { # ssh_to <address> <command>: as the login user with the lab key
         -l "$LOGIN_USER" "$1" "$2"
 }
 
-# wait_for_node <name> <seconds> [port]: until a login works (or with
-# "port", until sshd listens: the cheap check for nodes already up).
+# wait_for_node <name> <seconds> [login]: until the node's sshd answers with
+# its SSH banner (read from bash's /dev/tcp: no fork, no login), or with
+# "login" until a real login (lab key, then sudo -n) works.
 wait_for_node() {
-    local name=$1 addr=${ADDRESS[$1]} deadline=$((SECONDS + $2)) mode=${3:-login} fd nap
+    local name=$1 addr=${ADDRESS[$1]} deadline=$((SECONDS + $2)) mode=${3:-banner} fd nap banner
     exec {nap}<> <(:)  # `read -t` on this never-written pipe: a sleep without a fork
     while :; do
-        # Probe the port without forking; ssh (a full login) only once it listens.
-        if exec {fd}<>"/dev/tcp/$addr/22"; then
+        if [[ $mode == login ]]; then
+            ssh_to "$addr" 'sudo -n true' 2>/dev/null && return 0
+        elif exec {fd}<>"/dev/tcp/$addr/22"; then
+            banner=''
+            IFS= read -r -t 5 -u "$fd" banner || true
             exec {fd}>&-
-            [[ $mode == port ]] && return 0
-            ssh_to "$addr" true && return 0
+            [[ $banner == SSH-2.0-* ]] && return 0
         fi 2>/dev/null
         if ((SECONDS >= deadline)); then
             log "node $name ($addr) does not answer ssh; boot log:"
@@ -280,7 +287,7 @@ wait_for_node() {
     done
 }
 
-wait_for_nodes() { # wait_for_nodes <seconds> [port]
+wait_for_nodes() { # wait_for_nodes <seconds> [login]
     local name pids=() rc=0 p
     for name in "${NODES[@]}"; do wait_for_node "$name" "$@" & pids+=($!); done
     for p in "${pids[@]}"; do wait "$p" || rc=1; done
@@ -317,8 +324,11 @@ start_lab() {
     for name in "${NODES[@]}"; do boot_node "$name"; done
     echo "$STATE_DIR" >"$OWNER_FILE"
     t=${EPOCHREALTIME/./}
-    wait_for_nodes "$SSH_WAIT_SECONDS" || die "some nodes did not come up (see $STATE_DIR/nodes/*/boot.log)"
-    log "all ${#NODES[@]} nodes answer ssh after $(ms_since "$t") ms (start: $(ms_since "$t0") ms)"
+    # Every sshd must answer; one real login then proves what all nodes share
+    # (users, keys, sudoers: node-init.sh installs them before sshd starts).
+    wait_for_nodes "$SSH_WAIT_SECONDS" || die "some nodes did not boot (see $STATE_DIR/nodes/*/boot.log)"
+    wait_for_node "${NODES[0]}" "$SSH_WAIT_SECONDS" login || die "cannot log in to ${NODES[0]}"
+    log "all ${#NODES[@]} sshd answer after $(ms_since "$t") ms (start: $(ms_since "$t0") ms)"
 }
 
 write_nodes_json() {
@@ -363,7 +373,7 @@ main() {
     make_client_keys
     ensure_users
     make_login_files
-    if lab_is_up && wait_for_nodes 3 port 2>/dev/null; then
+    if lab_is_up && wait_for_nodes 3 2>/dev/null; then
         log "nodes already up: ${NODES[*]}"
     else
         log "starting ${#NODES[@]} nodes: ${NODES[*]}"
