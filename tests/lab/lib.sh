@@ -20,7 +20,7 @@ DEFAULT_NODES=(controller network compute storage1 storage2 storage3)
 # A lab (bridge, addresses, netns names) is one per machine and instance:
 # these files in the host's /run say which state dir owns it and serialise
 # start/stop between worktrees.
-LOCK_FILE=/run/osl-lab$SUFFIX.lock
+LOCK_FILE=/run/osl-lab$SUFFIX.lck  # (.lock was kept open by nodes of an early version)
 OWNER_FILE=/run/osl-lab$SUFFIX.owner
 
 # Directories each node sees as an overlay of the host's (host packages and
@@ -59,6 +59,33 @@ node_dir() { echo "$STATE_DIR/nodes/$1"; }
 # Names of the node netns that exist now (whoever started them).
 running_nodes() {
     ip netns list 2>/dev/null | awk -v p="$NS_PREFIX" 'index($1, p) == 1 {print substr($1, length(p) + 1)}' | sort
+}
+
+# install_packages <package...>: apt-get install those not installed yet.
+install_packages() {
+    local missing=() p
+    for p in "$@"; do
+        [[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == 'install ok installed' ]] || missing+=("$p")
+    done
+    ((${#missing[@]})) || return 0
+    log "installing ${missing[*]}"
+    # Keep package scripts from starting daemons on the host.
+    local own_policy=
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+        chmod 755 /usr/sbin/policy-rc.d
+        own_policy=1
+        trap 'rm -f /usr/sbin/policy-rc.d' EXIT  # also if apt fails or we are killed
+    fi
+    local apt=(apt-get -o DPkg::Lock::Timeout=900 install -y "${missing[@]}") rc=0
+    DEBIAN_FRONTEND=noninteractive "${apt[@]}" >&2 || rc=$?
+    if ((rc != 0)); then  # maybe no package lists yet
+        rc=0
+        apt-get -o DPkg::Lock::Timeout=900 update >&2 || rc=$?
+        ((rc != 0)) || DEBIAN_FRONTEND=noninteractive "${apt[@]}" >&2 || rc=$?
+    fi
+    [[ -z $own_policy ]] || { rm -f /usr/sbin/policy-rc.d; trap - EXIT; }
+    ((rc == 0)) || die "could not install ${missing[*]}"
 }
 
 # Kill every process of a node (all of them live in its netns) and remove

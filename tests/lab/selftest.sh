@@ -18,6 +18,7 @@ while (($#)); do
     esac
 done
 require_root
+install_packages memcached  # the service run in two nodes at once
 
 FAILED=0 PASSED=0
 TMP=$(mktemp -d) && chmod 700 "$TMP"
@@ -65,6 +66,7 @@ addr() { node_address "$1"; }
 test_bad_input() {
     local before after
     before=$(ip netns list | sort)
+    # shellcheck disable=SC2016  # a hostile name, literally
     if "$LAB_DIR/start-nodes.sh" --nodes 'controller,bad;$(touch /tmp/x)' >"$TMP/bad.out" 2>&1; then
         not_ok "start rejects a bad node name"
     else
@@ -109,6 +111,7 @@ test_login() {
     check_eq "oslpw logs in with its password" storage2 \
         "$(with_askpass "$(json .passwordUser.password)" -o PubkeyAuthentication=no oslpw@"$S2" hostname)"
     check "a wrong password is refused" fails with_askpass wrong -o PubkeyAuthentication=no osl@"$S1" true
+    # shellcheck disable=SC2016  # expanded on the node
     check_eq "root's ~/.bashrc is not involved (no pyenv in the login)" "unset|/home/osl|unset" \
         "$(on osl "$c" 'echo "${PYENV_ROOT-unset}|$HOME|$(sudo -n sh -c "echo \${PYENV_ROOT-unset}")"')"
 }

@@ -61,32 +61,6 @@ check_state_dir() {
         die "state dir $STATE_DIR is on overlayfs (overlay upper dirs cannot be); set OSL_LAB_STATE_DIR to a dir on a disk or tmpfs"
 }
 
-install_packages() {
-    local missing=() p
-    for p in "${PACKAGES[@]}"; do
-        [[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == 'install ok installed' ]] || missing+=("$p")
-    done
-    ((${#missing[@]})) || return 0
-    log "installing ${missing[*]}"
-    # Keep package scripts from starting daemons on the host.
-    local own_policy=
-    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-        chmod 755 /usr/sbin/policy-rc.d
-        own_policy=1
-        trap 'rm -f /usr/sbin/policy-rc.d' EXIT  # also if apt fails or we are killed
-    fi
-    local apt=(apt-get -o DPkg::Lock::Timeout=900 install -y "${missing[@]}") rc=0
-    DEBIAN_FRONTEND=noninteractive "${apt[@]}" >&2 || rc=$?
-    if ((rc != 0)); then  # maybe no package lists yet
-        rc=0
-        apt-get -o DPkg::Lock::Timeout=900 update >&2 || rc=$?
-        ((rc != 0)) || DEBIAN_FRONTEND=noninteractive "${apt[@]}" >&2 || rc=$?
-    fi
-    [[ -z $own_policy ]] || { rm -f /usr/sbin/policy-rc.d; trap - EXIT; }
-    ((rc == 0)) || die "could not install ${missing[*]}"
-}
-
 random_secret() { # 24 letters and digits (no pipe closed early: pipefail)
     local s
     s=$(head -c 64 /dev/urandom | base64 -w0 | tr -dc 'A-Za-z0-9')
@@ -368,7 +342,7 @@ main() {
     exec 9>"$LOCK_FILE"
     flock -w 300 9 || die "another start/stop holds $LOCK_FILE for 5 minutes; giving up"
     check_owner
-    install_packages
+    install_packages "${PACKAGES[@]}"
     load_or_make_secrets
     make_client_keys
     ensure_users
