@@ -55,7 +55,7 @@ check_state_dir() {
     local d
     for d in "${OVERLAY_DIRS[@]}" "${PRIVATE_DIRS[@]}" /run /dev/shm; do
         [[ $STATE_DIR/ != "$d"/* ]] ||
-            die "state dir $STATE_DIR is under $d, which nodes overlay; set OSL_LAB_STATE_DIR elsewhere (e.g. under /opt or /work)"
+            die "state dir $STATE_DIR is under $d, which every node replaces with its own; set OSL_LAB_STATE_DIR elsewhere (e.g. under /opt or /work)"
     done
     [[ $(stat -f -c %T "$(dirname "$STATE_DIR")") != overlayfs ]] ||
         die "state dir $STATE_DIR is on overlayfs (overlay upper dirs cannot be); set OSL_LAB_STATE_DIR to a dir on a disk or tmpfs"
