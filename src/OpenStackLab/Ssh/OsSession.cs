@@ -137,7 +137,7 @@ public sealed class OsSession : INodeShell, IDisposable
             throw new OsShellException(node, "KeyPassphraseRequired",
                 $"Key file '{options.KeyFilePath}' is encrypted: give its passphrase as the credential's password.", ex);
         }
-        catch (SshException ex) when (ex.Message.Contains("passphrase", StringComparison.OrdinalIgnoreCase))
+        catch (SshException ex) when (!string.IsNullOrEmpty(options.Passphrase) && IsEncrypted(options.KeyFilePath))
         {
             throw new OsShellException(node, "KeyPassphraseInvalid", $"The passphrase for key file '{options.KeyFilePath}' is wrong.", ex);
         }
@@ -145,6 +145,14 @@ public sealed class OsSession : INodeShell, IDisposable
         {
             throw new OsShellException(node, "KeyFileInvalid", $"Key file '{options.KeyFilePath}' could not be read as a private key: {ex.Message}", ex);
         }
+    }
+
+    // An encrypted key refuses to load without a passphrase; so a load failure with one means a wrong passphrase.
+    static bool IsEncrypted(string keyFilePath)
+    {
+        try { new PrivateKeyFile(keyFilePath).Dispose(); return false; }
+        catch (SshPassPhraseNullOrEmptyException) { return true; }
+        catch (Exception) { return false; }
     }
 
     // Servers that only offer keyboard-interactive get the same password for each hidden prompt.
