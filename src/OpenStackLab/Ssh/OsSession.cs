@@ -265,19 +265,21 @@ public sealed class OsSession : INodeShell, IDisposable
 
         using (ssh)
         {
-            var input = ssh.CreateInputStream();
-            var stdin = new StdinFeeder(input, options.Input);
+            var stdin = new StdinFeeder(noInput && sudo is not { NeedsStdin: true } ? null : InputStreamOf(ssh), options.Input);
             if (sudo is null) stdin.SendInput();
             else sudo.Attach(stdin);
 
             var stdout = new OutputCollector(options.OnOutputLine);
             var stderr = new OutputCollector(options.OnErrorLine, sudo is null ? null : sudo.FilterStderr);
-            var readOut = Task.Run(() => stdout.Pump(ssh.OutputStream));
-            var readErr = Task.Run(() => stderr.Pump(ssh.ExtendedOutputStream));
+            // SSH.NET's output streams only block, so live reading costs a thread each: done only when
+            // someone watches the lines (or sudo must be answered); otherwise read once the command is over.
+            var readOut = options.OnOutputLine is null ? null : PumpLive(stdout, ssh.OutputStream);
+            var readErr = options.OnErrorLine is null && sudo is null ? null : PumpLive(stderr, ssh.ExtendedOutputStream);
             try
             {
                 await execution.ConfigureAwait(false);
-                await Task.WhenAll(readOut, readErr).ConfigureAwait(false);
+                if (readOut is null) stdout.Pump(ssh.OutputStream); else await readOut.ConfigureAwait(false);
+                if (readErr is null) stderr.Pump(ssh.ExtendedOutputStream); else await readErr.ConfigureAwait(false);
             }
             catch (OperationCanceledException ex)
             {
@@ -305,6 +307,16 @@ public sealed class OsSession : INodeShell, IDisposable
                 Duration = watch.Elapsed, StdOutBytes = bytes,
             };
         }
+    }
+
+    static Task PumpLive(OutputCollector collector, Stream stream) =>
+        Task.Factory.StartNew(() => collector.Pump(stream), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    // A quick command may be over before its stdin is opened: then there is nothing to feed.
+    static Stream? InputStreamOf(SshCommand ssh)
+    {
+        try { return ssh.CreateInputStream(); }
+        catch (InvalidOperationException) { return null; }
     }
 
     // Shell convention: killed by signal N = 128 + N.

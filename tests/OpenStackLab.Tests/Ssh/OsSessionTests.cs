@@ -60,6 +60,18 @@ public class OsSessionTests
     }
 
     [Fact]
+    public void Quick_commands_that_end_before_stdin_opens_still_succeed()
+    {
+        // 'true' can finish before the channel's stdin is opened; that must not be an error.
+        using var session = _nodes.Connect("network");
+        for (int i = 0; i < 100; i++)
+        {
+            Assert.Equal(0, session.Run("true").ExitCode);
+            Assert.Equal(0, session.Run("true", new CommandOptions { Input = new byte[] { 1 } }).ExitCode);
+        }
+    }
+
+    [Fact]
     public void Runs_commands_with_sh_not_the_login_shell()
     {
         using var session = _nodes.Connect("compute");
