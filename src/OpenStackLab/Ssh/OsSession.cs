@@ -30,6 +30,7 @@ public sealed class OsSession : INodeShell, IDisposable
     readonly byte[] _hostKey;
     readonly string _nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant();
     readonly object _gate = new();
+    readonly SemaphoreSlim _channels = new(MaxConcurrentCommands);
     SftpClient? _sftp;
     volatile OsSessionState _state = OsSessionState.Opened;
 
@@ -47,6 +48,12 @@ public sealed class OsSession : INodeShell, IDisposable
         ConnectedAt = DateTime.Now;
         _client.ErrorOccurred += (_, _) => { if (_state == OsSessionState.Opened) _state = OsSessionState.Broken; };
     }
+
+    /// <summary>
+    /// Commands one session runs at the same time; more wait their turn. sshd refuses channels beyond its
+    /// MaxSessions (default 10) per connection, so this is the same 10.
+    /// </summary>
+    public const int MaxConcurrentCommands = 10;
 
     /// <summary>Module-wide unique number of this session.</summary>
     public int Id { get; }
@@ -119,6 +126,7 @@ public sealed class OsSession : INodeShell, IDisposable
             if (refused is { } status) throw HostKeyRefused(node, options, knownHostsPath, status, presented!, knownHosts);
             throw ConnectFailure(node, options, ex, cancellationToken.IsCancellationRequested);
         }
+        client.KeepAliveInterval = TimeSpan.FromSeconds(30);   // a dead peer turns the session Broken instead of hanging it
         return new OsSession(options, client, connectionInfo, presented ?? Array.Empty<byte>());
     }
 
@@ -241,6 +249,15 @@ public sealed class OsSession : INodeShell, IDisposable
     {
         ArgumentNullException.ThrowIfNull(command);
         options ??= new CommandOptions();
+        ClientOrThrow();
+        try { await _channels.WaitAsync(cancellationToken).ConfigureAwait(false); }
+        catch (OperationCanceledException ex) { throw new OsShellException(Node, "CommandCanceled", $"The command on {Node} was canceled before it started.", ex); }
+        try { return await RunOnChannelAsync(command, options, cancellationToken).ConfigureAwait(false); }
+        finally { _channels.Release(); }
+    }
+
+    async Task<CommandResult> RunOnChannelAsync(string command, CommandOptions options, CancellationToken cancellationToken)
+    {
         var client = ClientOrThrow();
         var watch = Stopwatch.StartNew();
         var sudo = options.AsRoot ? new SudoDialog(_nonce, _sudoPassword) : null;
