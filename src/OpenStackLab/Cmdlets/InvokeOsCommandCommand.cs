@@ -72,6 +72,16 @@ public sealed class InvokeOsCommandCommand : OsCmdlet
     [Alias("Stdin")]
     public string? InputObject { get; set; }
 
+    bool _verbose;
+
+    protected override void BeginProcessing()
+    {
+        // Stream remote lines only when someone will see them (live reading costs a thread per stream).
+        _verbose = MyInvocation.BoundParameters.TryGetValue("Verbose", out var v)
+            ? ((SwitchParameter)v).IsPresent
+            : GetVariableValue("VerbosePreference") is ActionPreference pref && pref != ActionPreference.SilentlyContinue && pref != ActionPreference.Ignore;
+    }
+
     protected override void ProcessRecord()
     {
         foreach (var session in Session)
@@ -107,8 +117,8 @@ public sealed class InvokeOsCommandCommand : OsCmdlet
             AsRoot = AsRoot,
             Timeout = TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : null,
             Input = InputObject is null ? null : Encoding.UTF8.GetBytes(InputObject),
-            OnOutputLine = line => queue.Add($"[{session.Name}] {line}"),
-            OnErrorLine = line => queue.Add($"[{session.Name}] {line}"),
+            OnOutputLine = _verbose ? line => queue.Add($"[{session.Name}] {line}") : null,
+            OnErrorLine = _verbose ? line => queue.Add($"[{session.Name}] {line}") : null,
         };
         try
         {
