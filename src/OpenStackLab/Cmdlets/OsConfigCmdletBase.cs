@@ -15,7 +15,7 @@ namespace OpenStackLab.Cmdlets;
 /// store and editor failures into ErrorRecords. Edits are collected per file while the pipeline runs and applied
 /// in EndProcessing, so every file is read once and written once.
 /// </summary>
-public abstract class OsConfigCmdletBase : PSCmdlet
+public abstract class OsConfigCmdletBase : OsCmdlet
 {
     /// <summary>The node to work on: a session from New-OsSession (any OpenStackLab.Ssh.INodeShell).
     /// Without it, the file is on this machine.</summary>
@@ -100,16 +100,16 @@ public abstract class OsConfigCmdletBase : PSCmdlet
 
     protected static ErrorRecord ToErrorRecord(Exception ex, string path) => ex switch
     {
-        ConfigFormatException => new ErrorRecord(ex, "InvalidConfig", ErrorCategory.InvalidData, path),
-        FileStoreException f => new ErrorRecord(ex, f.ErrorId, f.ErrorId switch
+        ConfigFormatException => ErrorRecordFor(ex, "InvalidConfig", ErrorCategory.InvalidData, path),
+        FileStoreException f => ErrorRecordFor(ex, f.ErrorId, f.ErrorId switch
         {
             "PermissionDenied" => ErrorCategory.PermissionDenied,
             "FileNotFound" or "DirectoryNotFound" => ErrorCategory.ObjectNotFound,
             "ReadFailed" => ErrorCategory.ReadError,
             _ => ErrorCategory.WriteError,
         }, path),
-        OsShellException s => new ErrorRecord(ex, s.ErrorId, ErrorCategory.ConnectionError, path),
-        _ => new ErrorRecord(ex, "InvalidArgument", ErrorCategory.InvalidArgument, path),
+        OsShellException s => ErrorRecordFor(s, path),
+        _ => ErrorRecordFor(ex, "InvalidArgument", ErrorCategory.InvalidArgument, path),
     };
 
     /// <summary>A PowerShell value as plain .NET data: PSObjects unwrapped, hashtables and arrays walked.</summary>
