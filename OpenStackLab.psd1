@@ -10,7 +10,14 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess  = @('OpenStackLab.Format.ps1xml')
     # Rewritten by build.ps1 from the built DLL: exactly the cmdlets that exist.
-    CmdletsToExport   = @()
+    CmdletsToExport   = @(
+        'Add-SwiftRingDevice',
+        'Get-SwiftRing',
+        'Invoke-SwiftRingRebalance',
+        'New-SwiftRing',
+        'Publish-SwiftRing',
+        'Remove-SwiftRingDevice'
+    )
     FunctionsToExport = @()
     AliasesToExport   = @()
     VariablesToExport = @()

@@ -75,7 +75,7 @@ $problems = [System.Collections.Generic.List[string]]::new()
 foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Object Noun, Verb) {
     $type = $cmd.ImplementingType
     $classDoc = Get-Member "T:$($type.FullName)"
-    $synopsis = @(Get-Paragraphs $classDoc.summary) -join ' '
+    $synopsis = @(Get-Paragraphs $(if ($classDoc) { $classDoc.SelectSingleNode('summary') })) -join ' '
     $description = Get-Paragraphs $(if ($classDoc) { $classDoc.SelectSingleNode('remarks') })
     $examples = if ($classDoc) { @($classDoc.SelectNodes('example')) } else { @() }
     if (-not $synopsis) { $problems.Add("$($cmd.Name): no <summary>") }
@@ -97,7 +97,7 @@ foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Obj
     foreach ($p in $cmd.Parameters.Values | Where-Object { $_.Name -notin $common }) {
         $prop = $type.GetProperty($p.Name)
         $pdoc = if ($prop) { Get-Member "P:$($prop.DeclaringType.FullName).$($p.Name)" }
-        $paramDocs[$p.Name] = @(Get-Paragraphs $(if ($pdoc) { $pdoc.summary }))
+        $paramDocs[$p.Name] = @(Get-Paragraphs $(if ($pdoc) { $pdoc.SelectSingleNode('summary') }))
         if (-not $paramDocs[$p.Name]) { $problems.Add("$($cmd.Name) -$($p.Name): no <summary>") }
     }
     function Write-Parameter($p, $attr, [bool] $withDefault) {
@@ -105,7 +105,9 @@ foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Obj
         if ($attr.ValueFromPipeline) { $pipe += 'ByValue' }
         if ($attr.ValueFromPipelineByPropertyName) { $pipe += 'ByPropertyName' }
         $w.WriteStartElement('command', 'parameter', $ns.command)
-        $w.WriteAttributeString('required', "$($attr.IsMandatory)".ToLower())
+        # $attr is a CommandParameterInfo (syntax) or a ParameterAttribute (parameter list): IsMandatory vs Mandatory.
+        $mandatory = if ($attr.PSObject.Properties['IsMandatory']) { $attr.IsMandatory } else { $attr.Mandatory }
+        $w.WriteAttributeString('required', "$mandatory".ToLower())
         $w.WriteAttributeString('variableLength', "$($p.ParameterType.IsArray)".ToLower())
         $w.WriteAttributeString('globbing', 'false')
         $w.WriteAttributeString('pipelineInput', $(if ($pipe) { "True ($($pipe -join ', '))" } else { 'False' }))

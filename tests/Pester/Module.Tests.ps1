@@ -33,7 +33,7 @@ Describe 'Module manifest' {
 
     It 'imports in a fresh process without errors' {
         $exe = [Environment]::ProcessPath
-        $pre = if ($exe -like '*dotnet') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
+        [string[]] $pre = if ($exe -like '*dotnet') { Join-Path $PSHOME 'pwsh.dll' } else { @() }  # typed: an if statement unwraps a one-element array
         $out = & $exe @pre -NoProfile -NonInteractive -Command "Import-Module '$manifestPath' -ErrorAction Stop; 'imported'" 2>&1
         $LASTEXITCODE | Should -Be 0
         ($out -join "`n") | Should -Match 'imported'
