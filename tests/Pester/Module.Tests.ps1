@@ -53,6 +53,7 @@ Describe 'Cmdlet <Name>' -ForEach $cmdlets {
     It 'has a synopsis' {
         $help.Synopsis | Should -Not -BeNullOrEmpty
         $help.Synopsis | Should -Not -Match ([regex]::Escape($Name) + '\s*\[')  # the auto-generated syntax stand-in
+        $help.Synopsis | Should -Not -Match 'System\.String\[\]'  # an array stringified by the help generator
     }
 
     It 'has a description' {
