@@ -1,0 +1,174 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+# The session cmdlets as a user meets them, against the real test nodes (tests/lab).
+# $env:OSL_MODULE_PATH: the folder holding OpenStackLab.psd1 (the built module).
+
+BeforeAll {
+    Import-Module (Join-Path $env:OSL_MODULE_PATH 'OpenStackLab.psd1') -Force
+
+    # The running lab's nodes.json: OSL_LAB_STATE_DIR, else the lab's owner file, else this checkout's (started if missing).
+    $repo = (Resolve-Path "$PSScriptRoot/../..").Path
+    $stateDirs = @($env:OSL_LAB_STATE_DIR, (Get-Content /run/osl-lab.owner -ErrorAction Ignore), "$repo/tests/lab/.state") | Where-Object { $_ }
+    $nodesFile = $stateDirs | ForEach-Object { Join-Path $_ 'nodes.json' } | Where-Object { Test-Path $_ } | Select-Object -First 1
+    if (-not $nodesFile) {
+        & bash "$repo/tests/lab/start-nodes.sh" | Out-Null
+        $nodesFile = "$repo/tests/lab/.state/nodes.json"
+    }
+    $script:lab = Get-Content $nodesFile -Raw | ConvertFrom-Json
+    $script:node = @{}
+    foreach ($n in $lab.nodes) { $node[$n.name] = $n }
+
+    function New-TestCredential([string] $user, [string] $password) {
+        $secure = if ($password) { ConvertTo-SecureString $password -AsPlainText -Force } else { [securestring]::new() }
+        [pscredential]::new($user, $secure)
+    }
+    $script:keyCred = New-TestCredential $lab.user.name ''
+    $script:common = @{ Credential = $keyCred; KeyFilePath = $lab.keys.ed25519; KnownHostsPath = $lab.knownHosts }
+    $script:secrets = @($lab.user.password, $lab.passwordUser.password, $lab.keys.passphrase)
+}
+
+AfterAll {
+    Get-OsSession | Remove-OsSession
+}
+
+Describe 'New-OsSession' {
+    It 'opens a session with a key and registers it' {
+        $s = New-OsSession -ComputerName $node.controller.address -Name controller @common
+        $s | Should -BeOfType ([OpenStackLab.Ssh.OsSession])
+        $s.State | Should -Be 'Opened'
+        $s.Name | Should -Be 'controller'
+        $s.UserName | Should -Be $lab.user.name
+        (Get-OsSession -Id $s.Id).Name | Should -Be 'controller'
+        Get-OsSession -ComputerName $node.controller.address | Should -Contain $s
+    }
+
+    It 'takes lab node objects from the pipeline by property name (Name, Address, Port)' {
+        $s = $lab.nodes | Where-Object name -eq 'network' | New-OsSession @common
+        $s.Name | Should -Be 'network'
+        $s.ComputerName | Should -Be $node.network.address
+    }
+
+    It 'logs in with a password' {
+        $cred = New-TestCredential $lab.user.name $lab.user.password
+        $s = New-OsSession -ComputerName $node.compute.address -Credential $cred -KnownHostsPath $lab.knownHosts
+        $s.State | Should -Be 'Opened'
+        Remove-OsSession -Session $s
+    }
+
+    It 'writes an AuthenticationFailed error record with the node as target for a wrong password' {
+        $cred = New-TestCredential $lab.user.name 'not-the-password-42'
+        $s = New-OsSession -ComputerName $node.compute.address -Name compute -Credential $cred -KnownHostsPath $lab.knownHosts -ErrorVariable err -ErrorAction SilentlyContinue
+        $s | Should -BeNullOrEmpty
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'AuthenticationFailed*'
+        $err[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+        $err[0].TargetObject | Should -Be 'compute'
+        "$($err[0])" | Should -Not -Match 'not-the-password-42'
+    }
+
+    It 'refuses an unknown host key with its SHA256 fingerprint' {
+        $empty = New-TemporaryFile
+        New-OsSession -ComputerName $node.compute.address @common -KnownHostsPath $empty.FullName -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'HostKeyUnknown*'
+        "$($err[0])" | Should -Match 'SHA256:[A-Za-z0-9+/]{43}'
+        Remove-Item $empty
+    }
+}
+
+Describe 'Invoke-OsCommand' {
+    BeforeAll {
+        $script:two = @(
+            New-OsSession -ComputerName $node.storage1.address -Name storage1 @common
+            New-OsSession -ComputerName $node.storage2.address -Name storage2 @common
+        )
+    }
+
+    It 'runs on two piped sessions and returns one result per node' {
+        $results = $two | Invoke-OsCommand -Command 'hostname'
+        $results.Count | Should -Be 2
+        $results | ForEach-Object { $_ | Should -BeOfType ([OpenStackLab.Ssh.OsCommandResult]) }
+        ($results.Node | Sort-Object) | Should -Be @('storage1', 'storage2')
+        foreach ($r in $results) { $r.StdOut.Trim() | Should -Be $r.Node; $r.ExitCode | Should -Be 0 }
+    }
+
+    It 'writes a RemoteCommandFailed error per failing node, caught by -ErrorVariable' {
+        $out = $two | Invoke-OsCommand -Command 'echo boom-on-stderr >&2; exit 3' -ErrorVariable err -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $err.Count | Should -Be 2
+        foreach ($e in $err) {
+            $e.FullyQualifiedErrorId | Should -BeLike 'RemoteCommandFailed*'
+            $e.TargetObject | Should -BeIn @('storage1', 'storage2')
+            "$e" | Should -Match 'exit code 3'
+            "$e" | Should -Match 'boom-on-stderr'
+            $e.Exception.Result.ExitCode | Should -Be 3
+        }
+    }
+
+    It 'returns the result instead of an error with -AllowFailure' {
+        $r = Invoke-OsCommand -Session $two[0] -Command 'echo out; exit 7' -AllowFailure -ErrorVariable err
+        $err.Count | Should -Be 0
+        $r.ExitCode | Should -Be 7
+        $r.StdOut | Should -Be "out`n"
+    }
+
+    It 'streams remote lines to the verbose stream as [node] line' {
+        $verbose = Invoke-OsCommand -Session $two[0] -Command 'echo hello-verbose' -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        $verbose.Message | Should -Contain '[storage1] hello-verbose'
+    }
+
+    It 'runs as root with -AsRoot and feeds -Stdin' {
+        $r = Invoke-OsCommand -Session $two[0] -Command 'id -u; cat' -AsRoot -Stdin "from-stdin`n"
+        $r.StdOut | Should -Be "0`nfrom-stdin`n"
+    }
+
+    It 'stops a command after -TimeoutSec with a CommandTimedOut error' {
+        Invoke-OsCommand -Session $two[0] -Command 'sleep 600' -TimeoutSec 2 -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'CommandTimedOut*'
+        $err[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
+    }
+
+    It 'never shows the sudo password in output, verbose text or errors' {
+        $pwUser = New-TestCredential $lab.passwordUser.name $lab.passwordUser.password
+        $s = New-OsSession -ComputerName $node.storage3.address -Name storage3 -Credential $pwUser -SudoCredential $pwUser -KnownHostsPath $lab.knownHosts -Verbose 4>&1
+        $s = $s | Where-Object { $_ -is [OpenStackLab.Ssh.OsSession] }
+        $all = Invoke-OsCommand -Session $s -Command 'id -u; cat; echo done >&2; exit 1' -AsRoot -Stdin "x`n" -Verbose *>&1 | Out-String
+        $all | Should -Match 'done'
+        $bad = New-TestCredential $lab.passwordUser.name 'wrong-sudo-password-77'
+        $s2 = New-OsSession -ComputerName $node.storage3.address -Credential $pwUser -SudoCredential $bad -KnownHostsPath $lab.knownHosts
+        $all += Invoke-OsCommand -Session $s2 -Command 'id -u' -AsRoot -Verbose *>&1 | Out-String
+        $all | Should -Match 'SudoAuthenticationFailed|rejected the password'
+        foreach ($secret in $secrets + 'wrong-sudo-password-77') { $all | Should -Not -Match ([regex]::Escape($secret)) }
+        $s, $s2 | Remove-OsSession
+    }
+}
+
+Describe 'Copy-OsItem' {
+    It 'uploads and downloads a file' {
+        $s = Get-OsSession -Name controller | Select-Object -First 1
+        $local = Join-Path ([IO.Path]::GetTempPath()) "osl-pester-$([guid]::NewGuid())"
+        Set-Content -Path $local -Value "héllo 'copy'" -NoNewline
+        $remote = "/tmp/$(Split-Path $local -Leaf)"
+        $up = Copy-OsItem -Session $s -Path $local -Destination $remote
+        $up.Direction | Should -Be 'Upload'
+        (Invoke-OsCommand -Session $s -Command "cat $remote").StdOut | Should -Be "héllo 'copy'"
+        $down = Copy-OsItem -FromSession $s -Path $remote -Destination "$local.back"
+        $down.Length | Should -Be (Get-Item $local).Length
+        Get-Content "$local.back" -Raw | Should -Be "héllo 'copy'"
+        Copy-OsItem -Session $s -Path $local -Destination '/root/nope' -WhatIf | Should -BeNullOrEmpty
+        Remove-Item $local, "$local.back"
+    }
+}
+
+Describe 'Remove-OsSession' {
+    It 'disconnects, unregisters, and a removed session gives SessionClosed' {
+        $s = New-OsSession -ComputerName $node.compute.address -Name compute-rm @common
+        $s | Remove-OsSession -WhatIf
+        $s.State | Should -Be 'Opened'
+        $s | Remove-OsSession
+        $s.State | Should -Be 'Closed'
+        Get-OsSession -Name compute-rm | Should -BeNullOrEmpty
+        Invoke-OsCommand -Session $s -Command 'true' -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'SessionClosed*'
+        $err[0].TargetObject | Should -Be 'compute-rm'
+    }
+}
