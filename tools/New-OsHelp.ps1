@@ -49,6 +49,7 @@ function Get-Member([string] $id) { if ($members.ContainsKey($id)) { $members[$i
 function Get-TypeName([type] $t) {
     if ($t.IsArray) { return (Get-TypeName $t.GetElementType()) + '[]' }
     if ($t -eq [System.Management.Automation.SwitchParameter]) { return 'SwitchParameter' }
+    if ([Nullable]::GetUnderlyingType($t)) { return (Get-TypeName ([Nullable]::GetUnderlyingType($t))) }
     $t.Name
 }
 
@@ -75,7 +76,7 @@ $problems = [System.Collections.Generic.List[string]]::new()
 foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Object Noun, Verb) {
     $type = $cmd.ImplementingType
     $classDoc = Get-Member "T:$($type.FullName)"
-    $synopsis = @(Get-Paragraphs $(if ($classDoc) { $classDoc.SelectSingleNode('summary') })) -join ' '
+    $synopsis = (Get-Paragraphs $(if ($classDoc) { $classDoc.SelectSingleNode('summary') })) -join ' '
     $description = Get-Paragraphs $(if ($classDoc) { $classDoc.SelectSingleNode('remarks') })
     $examples = if ($classDoc) { @($classDoc.SelectNodes('example')) } else { @() }
     if (-not $synopsis) { $problems.Add("$($cmd.Name): no <summary>") }
@@ -105,8 +106,8 @@ foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Obj
         if ($attr.ValueFromPipeline) { $pipe += 'ByValue' }
         if ($attr.ValueFromPipelineByPropertyName) { $pipe += 'ByPropertyName' }
         $w.WriteStartElement('command', 'parameter', $ns.command)
-        # $attr is a CommandParameterInfo (syntax) or a ParameterAttribute (parameters list).
-        $mandatory = if ($attr -is [System.Management.Automation.ParameterAttribute]) { $attr.Mandatory } else { $attr.IsMandatory }
+        # $attr is a CommandParameterInfo (syntax) or a ParameterAttribute (parameter list): IsMandatory vs Mandatory.
+        $mandatory = if ($attr.PSObject.Properties['IsMandatory']) { $attr.IsMandatory } else { $attr.Mandatory }
         $w.WriteAttributeString('required', "$mandatory".ToLower())
         $w.WriteAttributeString('variableLength', "$($p.ParameterType.IsArray)".ToLower())
         $w.WriteAttributeString('globbing', 'false')
@@ -166,7 +167,7 @@ foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Obj
         $w.WriteElementString('maml', 'title', $ns.maml, "-------------------------- Example $i --------------------------")
         $code = $ex.SelectSingleNode('code')
         $w.WriteElementString('dev', 'code', $ns.dev, $(if ($code) { ($code.InnerText.Trim() -split "`n" | ForEach-Object { $_.Trim() }) -join "`n" } else { '' }))
-        $remarkParas = @($ex.SelectNodes('para') | ForEach-Object { @(Get-Paragraphs $_) -join ' ' })
+        $remarkParas = @($ex.SelectNodes('para') | ForEach-Object { (Get-Paragraphs $_) -join ' ' })
         $w.WriteStartElement('dev', 'remarks', $ns.dev)
         foreach ($r in $remarkParas) { $w.WriteElementString('maml', 'para', $ns.maml, $r) }
         $w.WriteEndElement()

@@ -35,7 +35,7 @@ Describe 'Module manifest' {
 
     It 'imports in a fresh process without errors' {
         $exe = [Environment]::ProcessPath
-        [string[]] $pre = if ($exe -like '*dotnet') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
+        [string[]] $pre = if ($exe -like '*dotnet') { Join-Path $PSHOME 'pwsh.dll' } else { @() }  # typed: an if statement unwraps a one-element array
         $out = & $exe @pre -NoProfile -NonInteractive -Command "Import-Module '$manifestPath' -ErrorAction Stop; 'imported'" 2>&1
         $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
         ($out -join "`n") | Should -Match 'imported'
@@ -55,6 +55,7 @@ Describe 'Cmdlet <Name>' -ForEach $cmdlets {
     It 'has a synopsis' {
         $help.Synopsis | Should -Not -BeNullOrEmpty
         $help.Synopsis | Should -Not -Match ([regex]::Escape($Name) + '\s*\[')  # the auto-generated syntax stand-in
+        $help.Synopsis | Should -Not -Match 'System\.String\[\]'  # an array stringified by the help generator
     }
 
     It 'has a description' {

@@ -23,7 +23,10 @@ public sealed class SwiftRingBuilder
 
     readonly INodeShell _shell;
     readonly CancellationToken _cancel;
-    readonly Dictionary<string, SwiftRing> _cache = new(StringComparer.Ordinal);
+    // The devices each ring had at its last read, kept up to date by Apply: planning a pipeline of devices then
+    // costs one builder read per ring instead of one per device. Read/TryRead always ask the builder.
+    readonly Dictionary<string, List<SwiftRingDevice>> _planView = new(StringComparer.Ordinal);
+    static readonly System.Text.RegularExpressions.Regex AddedId = new(@" got id (\d+)\s*$", System.Text.RegularExpressions.RegexOptions.Multiline);
 
     public SwiftRingBuilder(INodeShell shell, string directory = DefaultDirectory, CancellationToken cancellationToken = default)
     {
@@ -76,15 +79,14 @@ public sealed class SwiftRingBuilder
     public SwiftRing? TryRead(string ring)
     {
         CheckRing(ring);
-        if (_cache.TryGetValue(ring, out var cached)) return cached;
         var r = Run(ReadCommand(ring));
         switch (r.ExitCode)
         {
             case 0:
                 var parsed = SwiftRingOutputParser.ParseRing(r.StdOut, Node, ring);
-                _cache[ring] = parsed;
+                _planView[ring] = parsed.Devices.ToList();
                 return parsed;
-            case NoBuilderExit: return null;
+            case NoBuilderExit: _planView.Remove(ring); return null;
             case NoDirectoryExit:
                 throw new SwiftRingException("SwiftBuilderDirectoryNotFound", ErrorCategory.ObjectNotFound, Directory,
                     $"The builder directory {Directory} does not exist on {Node}.");
@@ -122,11 +124,10 @@ public sealed class SwiftRingBuilder
     public SwiftRingOperation PlanAddDevice(string ring, SwiftDeviceSpec spec)
     {
         CheckDevice(spec);
-        var current = Read(ring);
-        var existing = Find(current, spec.Address, spec.Port, spec.Device);
+        var existing = Find(Devices(ring), spec.Address, spec.Port, spec.Device);
         string target = spec.ToString();
         if (existing is null)
-            return Operation(ring, SwiftRingAction.Add, target, AddCommand(ring, spec), $"add with weight {Num(spec.Weight)}");
+            return Operation(ring, SwiftRingAction.Add, target, AddCommand(ring, spec), $"add with weight {Num(spec.Weight)}", spec);
         if (existing.MarkedForRemoval)
             throw new SwiftRingException("SwiftDeviceMarkedForRemoval", ErrorCategory.InvalidOperation, target,
                 $"Device {existing} of the {ring} ring on {Node} is marked for removal; rebalance first, then add it again.");
@@ -138,21 +139,20 @@ public sealed class SwiftRingBuilder
         if (Math.Abs(existing.Weight - Math.Round(spec.Weight, 2)) < 0.005)
             return Operation(ring, SwiftRingAction.Add, target, null, $"already in the ring as d{existing.Id} with weight {Num(existing.Weight)}");
         return Operation(ring, SwiftRingAction.SetWeight, target, SetWeightCommand(ring, existing.Id, spec.Weight),
-            $"weight {Num(existing.Weight)} -> {Num(spec.Weight)}");
+            $"weight {Num(existing.Weight)} -> {Num(spec.Weight)}", spec, existing.Id);
     }
 
     /// <summary>Mark the device for removal (it leaves at the next rebalance); nothing if absent or already marked.</summary>
     public SwiftRingOperation PlanRemoveDevice(string ring, string address, int port, string device)
     {
         if (SwiftRingValidation.CheckDevice(1, 0, address, port, device, 1).FirstOrDefault() is { } bad) throw bad;
-        var current = Read(ring);
-        var existing = Find(current, address, port, device);
+        var existing = Find(Devices(ring), address, port, device);
         string target = $"{SwiftAddress.Display(address)}:{port}/{device}";
         if (existing is null)
             return Operation(ring, SwiftRingAction.Remove, target, null, "no such device in the ring");
         if (existing.MarkedForRemoval)
             return Operation(ring, SwiftRingAction.Remove, target, null, $"d{existing.Id} is already marked for removal");
-        return Operation(ring, SwiftRingAction.Remove, target, RemoveCommand(ring, existing.Id), $"mark d{existing.Id} for removal");
+        return Operation(ring, SwiftRingAction.Remove, target, RemoveCommand(ring, existing.Id), $"mark d{existing.Id} for removal", deviceId: existing.Id);
     }
 
     /// <summary>A rebalance always runs: only the builder knows whether partitions can move.</summary>
@@ -171,7 +171,8 @@ public sealed class SwiftRingBuilder
     public SwiftRingChange Apply(SwiftRingOperation op)
     {
         if (op.Command is null) return op.Unchanged();
-        _cache.Remove(op.Ring);
+        var planned = _planView.GetValueOrDefault(op.Ring);
+        _planView.Remove(op.Ring);  // restored below only when the builder's new state is known exactly
         var r = Run(op.Command);
         bool traceback = r.StdErr.Contains("Traceback", StringComparison.Ordinal);
         if (op.Action == SwiftRingAction.Rebalance && (r.ExitCode == 0 || (r.ExitCode == 1 && !traceback)))
@@ -189,6 +190,7 @@ public sealed class SwiftRingBuilder
             };
         }
         if (r.ExitCode != 0) throw Failure(op.Ring, op.Action.ToString().ToLowerInvariant(), r);
+        if (planned is not null && AfterChange(planned, op, r.StdOut) is { } updated) _planView[op.Ring] = updated;
         return new SwiftRingChange
         {
             Node = Node, Ring = op.Ring, Action = op.Action, Target = op.Target, Command = op.Command,
@@ -198,11 +200,47 @@ public sealed class SwiftRingBuilder
 
     // ---- helpers ----
 
-    static SwiftRingDevice? Find(SwiftRing ring, string address, int port, string device) =>
-        ring.Devices.FirstOrDefault(d => d.Port == port && d.Name == device && SwiftAddress.Same(d.Address, address));
+    /// <summary>The ring's devices for planning: the last read, kept current by Apply, else a fresh read.</summary>
+    IReadOnlyList<SwiftRingDevice> Devices(string ring) =>
+        _planView.TryGetValue(ring, out var devices) ? devices : Read(ring).Devices;
 
-    SwiftRingOperation Operation(string ring, SwiftRingAction action, string target, string? command, string reason) =>
-        new() { Node = Node, Ring = ring, Action = action, Target = target, Command = command, Reason = reason };
+    static SwiftRingDevice? Find(IEnumerable<SwiftRingDevice> devices, string address, int port, string device) =>
+        devices.FirstOrDefault(d => d.Port == port && d.Name == device && SwiftAddress.Same(d.Address, address));
+
+    /// <summary>The device list after a successful add, set_weight or remove; null when it cannot be known without a read.</summary>
+    static List<SwiftRingDevice>? AfterChange(List<SwiftRingDevice> before, SwiftRingOperation op, string output)
+    {
+        var after = before.ToList();
+        switch (op.Action)
+        {
+            case SwiftRingAction.Add when op.Device is { } spec && AddedId.Match(output) is { Success: true } m:
+                after.Add(new SwiftRingDevice
+                {
+                    Ring = op.Ring, Id = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Region = spec.Region, Zone = spec.Zone,
+                    Address = spec.Address, Port = spec.Port, ReplicationAddress = spec.Address, ReplicationPort = spec.Port,
+                    Name = spec.Device, Weight = spec.Weight,
+                });
+                return after;
+            case SwiftRingAction.SetWeight when op.Device is { } spec && op.DeviceId is { } id:
+                return after.Select(d => d.Id == id ? Copy(d, weight: spec.Weight) : d).ToList();
+            case SwiftRingAction.Remove when op.DeviceId is { } id:
+                return after.Select(d => d.Id == id ? Copy(d, removed: true) : d).ToList();
+            default:
+                return null;
+        }
+    }
+
+    static SwiftRingDevice Copy(SwiftRingDevice d, double? weight = null, bool? removed = null) => new()
+    {
+        Ring = d.Ring, Id = d.Id, Region = d.Region, Zone = d.Zone, Address = d.Address, Port = d.Port,
+        ReplicationAddress = d.ReplicationAddress, ReplicationPort = d.ReplicationPort, Name = d.Name,
+        Weight = weight ?? d.Weight, Partitions = d.Partitions, Balance = d.Balance,
+        MarkedForRemoval = removed ?? d.MarkedForRemoval, Meta = d.Meta,
+    };
+
+    SwiftRingOperation Operation(string ring, SwiftRingAction action, string target, string? command, string reason,
+        SwiftDeviceSpec? device = null, int? deviceId = null) =>
+        new() { Node = Node, Ring = ring, Action = action, Target = target, Command = command, Reason = reason, Device = device, DeviceId = deviceId };
 
     static void CheckRing(string ring)
     {

@@ -116,6 +116,10 @@ public sealed class SwiftRingOperation
     public string? Command { get; init; }
     /// <summary>Why (or why not) the operation changes the ring, in words.</summary>
     public string Reason { get; init; } = "";
+    /// <summary>The device being added or re-weighted, when the operation concerns one.</summary>
+    public SwiftDeviceSpec? Device { get; init; }
+    /// <summary>The builder's id of the existing device (set_weight, remove).</summary>
+    public int? DeviceId { get; init; }
     public bool IsNeeded => Command is not null;
 
     /// <summary>The result for an operation that needed nothing.</summary>

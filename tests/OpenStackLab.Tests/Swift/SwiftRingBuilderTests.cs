@@ -136,6 +136,23 @@ public class SwiftRingBuilderTests : IDisposable
     }
 
     [Fact]
+    public void AddingSeveralDevices_ReadsTheBuilderOnce_AndPlansFromWhatTheBuilderAnswered()
+    {
+        Apply(_builder.PlanCreate("object", Document with { PartPower = 6 }));
+        int before = _shell.Commands.Count;
+        for (int n = 1; n <= 3; n++) Apply(_builder.PlanAddDevice("object", Storage(n, "object")));
+        var commands = _shell.Commands.Skip(before).ToList();
+        Assert.Equal(4, commands.Count);                        // one read, three adds
+        Assert.Equal(3, commands.Count(c => c.Contains(" add ")));
+
+        for (int n = 1; n <= 3; n++) Assert.False(_builder.PlanAddDevice("object", Storage(n, "object")).IsNeeded);
+        Assert.Equal(4, _shell.Commands.Count - before);        // no further reads
+        var reweigh = _builder.PlanAddDevice("object", Storage(3, "object", weight: 50));
+        var actual = new SwiftRingBuilder(new LocalShell(), _dir.Path).Read("object").Devices.Single(d => d.Address == "192.168.10.52");
+        Assert.EndsWith($"set_weight d{actual.Id} 50", reweigh.Command);
+    }
+
+    [Fact]
     public void AddDevice_ToARingWithoutBuilder_IsAClearNotFoundError()
     {
         var e = Assert.Throws<SwiftRingException>(() => _builder.PlanAddDevice("container", Storage(1, "container")));
