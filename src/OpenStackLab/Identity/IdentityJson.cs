@@ -6,6 +6,9 @@ using Newtonsoft.Json.Linq;
 
 namespace OpenStackLab.Identity;
 
+/// <summary>One endpoint of the token's service catalog.</summary>
+public sealed record CatalogEndpoint(string ServiceName, string ServiceType, string Interface, string Region, string Url);
+
 /// <summary>
 /// Reads the openstack client's <c>-f json</c> output into typed objects. `show`/`create` print one
 /// object with snake_case keys (<c>domain_id</c>); `list` prints an array with column titles
@@ -80,6 +83,14 @@ public static class IdentityJson
         Role = Text(r, "role"), User = Text(r, "user"), Group = Text(r, "group"), Project = Text(r, "project"),
         Domain = Text(r, "domain"), Inherited = Flag(r, "inherited"),
     };
+
+    /// <summary>`catalog list`: one record per service, its endpoints a nested list (URLs already filled in for the token's project).</summary>
+    public static IReadOnlyList<CatalogEndpoint> Catalog(IEnumerable<IReadOnlyDictionary<string, JToken>> services) =>
+        services.SelectMany(s => (s.TryGetValue("endpoints", out var e) && e is JArray list ? list : new JArray())
+            .OfType<JObject>()
+            .Select(ep => new CatalogEndpoint(Text(s, "name"), Text(s, "type"), (string?)ep["interface"] ?? "",
+                (string?)ep["region"] ?? (string?)ep["region_id"] ?? "", (string?)ep["url"] ?? "")))
+        .ToList();
 
     static string Shorten(string s) => s.Length <= 200 ? s : s[..200] + "...";
 }

@@ -240,20 +240,20 @@ public sealed class KeystoneIdentity
         var projectId = token.TryGetValue("project_id", out var p) ? (string?)p ?? "" : "";
         Check("Token", true, $"Token issued for project {projectId}, expires {(token.TryGetValue("expires", out var x) ? x.ToString() : "?")}.");
 
-        var endpoints = ListEndpoints();
-        var identity = endpoints.Where(e => e.ServiceType == "identity").ToList();
+
+        // The token's catalog is what clients use; Keystone has already filled in %(tenant_id)s there.
+        var catalog = IdentityJson.Catalog(Cli.Json(Args("catalog", "list")));
+        var identity = catalog.Where(e => e.ServiceType == "identity").ToList();
         var missing = Interfaces.Where(i => identity.All(e => e.Interface != i)).ToList();
         Check("Identity endpoints", missing.Count == 0, missing.Count == 0
             ? string.Join("; ", identity.Select(e => $"{e.Interface} {e.Url}"))
-            : $"Missing interface(s): {string.Join(", ", missing)}.");
+            : $"Missing interface(s) in the catalog: {string.Join(", ", missing)}.");
 
-        // Templates are filled the way Keystone fills them for this token's project.
-        string Concrete(string url) => url.Replace("%(tenant_id)s", projectId).Replace("%(project_id)s", projectId);
-        var urls = endpoints.Select(e => Concrete(e.Url)).Distinct().ToList();
+        var urls = catalog.Select(e => e.Url).Distinct().ToList();
         var probes = urls.Count == 0 ? new List<(string Url, bool Reachable, int Status, string Message)>() : Cli.Probe(urls, probeTimeoutSeconds).ToList();
-        foreach (var e in endpoints)
+        foreach (var e in catalog)
         {
-            var probe = probes.First(r => r.Url == Concrete(e.Url));
+            var probe = probes.First(r => r.Url == e.Url);
             Check($"Reachable {e.ServiceName} {e.Interface}", probe.Reachable,
                 probe.Reachable ? $"{e.Url} answered HTTP {probe.Status}." : $"{e.Url}: {probe.Message}");
         }

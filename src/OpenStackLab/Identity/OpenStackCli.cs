@@ -66,7 +66,11 @@ public sealed class OpenStackCli
     /// <summary>Runs `openstack args -f json` and parses the printed records.</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, Newtonsoft.Json.Linq.JToken>> Json(IReadOnlyList<string> args, IReadOnlyList<string>? secrets = null)
     {
-        var output = Run(args.Concat(new[] { "-f", "json" }).ToList(), secrets);
+        // The format option goes before any "--" (after it, everything is a positional name).
+        var withFormat = args.ToList();
+        var end = withFormat.IndexOf("--");
+        withFormat.InsertRange(end < 0 ? withFormat.Count : end, new[] { "-f", "json" });
+        var output = Run(withFormat, secrets);
         try { return IdentityJson.Records(output); }
         catch (FormatException e) { throw new OsCliException(Shell.Node, OsCliFailure.UnreadableOutput, e.Message, 0); }
     }
@@ -111,7 +115,7 @@ public sealed class OpenStackCli
         var text = string.Join(" ", lines);
         if (text.Length == 0) text = stdout.Trim();
         if (text.Length > 600) text = text[..600] + "...";
-        var missing = Regex.Match(text, @"No (?<kind>[\w ]+?) with a name or ID of '(?<name>.*?)' exists");
+        var missing = Regex.Match(text, @"No (?<kind>\w+) with a (?:type, )?name or ID of '(?<name>.*?)' exists");
         (OsCliFailure kind, string hint) = exitCode switch
         {
             97 => (OsCliFailure.CredentialsMissing, ""),
