@@ -1,0 +1,423 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace OpenStackLab.Ssh;
+
+/// <summary>Whether a session can run commands.</summary>
+public enum OsSessionState { Opened, Closed, Broken }
+
+/// <summary>
+/// One SSH connection to one node. Every command runs as its own channel on the same connection,
+/// so many commands (from many threads) can run at once. Thread-safe.
+/// </summary>
+public sealed class OsSession : INodeShell, IDisposable
+{
+    static int _lastId;
+    static readonly Encoding Utf8 = new UTF8Encoding(false);
+
+    readonly SshClient _client;
+    readonly ConnectionInfo _connectionInfo;
+    readonly string? _sudoPassword;
+    readonly byte[] _hostKey;
+    readonly string _nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant();
+    readonly object _gate = new();
+    SftpClient? _sftp;
+    volatile OsSessionState _state = OsSessionState.Opened;
+
+    OsSession(OsSessionOptions options, SshClient client, ConnectionInfo connectionInfo, byte[] hostKey)
+    {
+        Id = Interlocked.Increment(ref _lastId);
+        Name = string.IsNullOrEmpty(options.Name) ? options.ComputerName : options.Name!;
+        ComputerName = options.ComputerName;
+        Port = options.Port;
+        UserName = options.UserName;
+        _sudoPassword = string.IsNullOrEmpty(options.SudoPassword) ? null : options.SudoPassword;
+        _client = client;
+        _connectionInfo = connectionInfo;
+        _hostKey = hostKey;
+        ConnectedAt = DateTime.Now;
+        _client.ErrorOccurred += (_, _) => { if (_state == OsSessionState.Opened) _state = OsSessionState.Broken; };
+    }
+
+    /// <summary>Module-wide unique number of this session.</summary>
+    public int Id { get; }
+    /// <summary>The node name the user knows (lab node name), or the address.</summary>
+    public string Name { get; }
+    /// <summary>Same as <see cref="Name"/>: the node this session reaches.</summary>
+    public string Node => Name;
+    public string ComputerName { get; }
+    public int Port { get; }
+    public string UserName { get; }
+    public OsSessionState State => _state == OsSessionState.Opened && !_client.IsConnected ? OsSessionState.Broken : _state;
+    public DateTime ConnectedAt { get; }
+    /// <summary>Whether sudo gets a password (true) or must be passwordless (false).</summary>
+    public bool HasSudoPassword => _sudoPassword != null;
+    /// <summary>The SHA256 fingerprint of the host key this session verified.</summary>
+    public string HostKeyFingerprint => SshKeyInfo.Sha256Fingerprint(_hostKey);
+
+    public override string ToString() => $"{Name} ({UserName}@{KnownHostsFile.HostName(ComputerName, Port)}, {State})";
+
+    // ---------------------------------------------------------------- connect
+
+    /// <summary>Opens a session: authenticates, checks the host key against known_hosts.</summary>
+    public static OsSession Connect(OsSessionOptions options, CancellationToken cancellationToken = default) =>
+        ConnectAsync(options, cancellationToken).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Connect"/>
+    public static async Task<OsSession> ConnectAsync(OsSessionOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var node = string.IsNullOrEmpty(options.Name) ? options.ComputerName : options.Name!;
+        if (string.IsNullOrWhiteSpace(options.ComputerName)) throw new OsShellException(node, "ComputerNameMissing", "No computer name was given.");
+        if (options.Port is < 1 or > 65535) throw new OsShellException(node, "InvalidPort", $"Port {options.Port} is not between 1 and 65535.");
+        if (string.IsNullOrWhiteSpace(options.UserName)) throw new OsShellException(node, "UserNameMissing", $"No user name was given for {node}.");
+        if (options.ConnectTimeout <= TimeSpan.Zero) throw new OsShellException(node, "InvalidTimeout", "The connect timeout must be positive.");
+
+        var methods = new[] { AuthenticationFor(options, node) }.Concat(KeyboardInteractiveFor(options)).ToArray();
+        var connectionInfo = new ConnectionInfo(options.ComputerName, options.Port, options.UserName, methods)
+        {
+            Timeout = options.ConnectTimeout,
+        };
+        var knownHostsPath = options.KnownHostsPath ?? KnownHostsFile.DefaultPath;
+        var knownHosts = KnownHostsFile.Load(knownHostsPath);
+        PreferKnownKeyTypes(connectionInfo, knownHosts, options.ComputerName, options.Port);
+
+        var client = new SshClient(connectionInfo);
+        HostKeyStatus? refused = null;
+        byte[]? presented = null;
+        client.HostKeyReceived += (_, e) =>
+        {
+            presented = e.HostKey;
+            var status = knownHosts.Check(options.ComputerName, options.Port, e.HostKey);
+            if (status == HostKeyStatus.Unknown && options.AcceptNewHostKey)
+            {
+                KnownHostsFile.Append(knownHostsPath, options.ComputerName, options.Port, e.HostKey);
+                status = HostKeyStatus.Known;
+            }
+            e.CanTrust = status == HostKeyStatus.Known;
+            if (!e.CanTrust) refused = status;
+        };
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        try
+        {
+            await client.ConnectAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            client.Dispose();
+            if (refused is { } status) throw HostKeyRefused(node, options, knownHostsPath, status, presented!, knownHosts);
+            throw ConnectFailure(node, options, ex, cancellationToken.IsCancellationRequested);
+        }
+        return new OsSession(options, client, connectionInfo, presented ?? Array.Empty<byte>());
+    }
+
+    static AuthenticationMethod AuthenticationFor(OsSessionOptions options, string node)
+    {
+        if (options.KeyFilePath is null) return new PasswordAuthenticationMethod(options.UserName, options.Password ?? "");
+        if (!File.Exists(options.KeyFilePath))
+            throw new OsShellException(node, "KeyFileNotFound", $"Key file '{options.KeyFilePath}' does not exist.");
+        try
+        {
+            var passphrase = string.IsNullOrEmpty(options.Passphrase) ? null : options.Passphrase;
+            return new PrivateKeyAuthenticationMethod(options.UserName, new PrivateKeyFile(options.KeyFilePath, passphrase));
+        }
+        catch (SshPassPhraseNullOrEmptyException ex)
+        {
+            throw new OsShellException(node, "KeyPassphraseRequired",
+                $"Key file '{options.KeyFilePath}' is encrypted: give its passphrase as the credential's password.", ex);
+        }
+        catch (SshException ex) when (ex.Message.Contains("passphrase", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new OsShellException(node, "KeyPassphraseInvalid", $"The passphrase for key file '{options.KeyFilePath}' is wrong.", ex);
+        }
+        catch (Exception ex) when (ex is SshException or InvalidOperationException or ArgumentException or FormatException or CryptographicException)
+        {
+            throw new OsShellException(node, "KeyFileInvalid", $"Key file '{options.KeyFilePath}' could not be read as a private key: {ex.Message}", ex);
+        }
+    }
+
+    // Servers that only offer keyboard-interactive get the same password for each hidden prompt.
+    static AuthenticationMethod[] KeyboardInteractiveFor(OsSessionOptions options)
+    {
+        if (options.KeyFilePath is not null || options.Password is null) return Array.Empty<AuthenticationMethod>();
+        var method = new KeyboardInteractiveAuthenticationMethod(options.UserName);
+        method.AuthenticationPrompt += (_, e) =>
+        {
+            foreach (var prompt in e.Prompts) prompt.Response = options.Password;
+        };
+        return new AuthenticationMethod[] { method };
+    }
+
+    // Like ssh: when the host is known, ask only for the key types recorded for it, so a host known
+    // by its RSA key is not reported "changed" because the server preferred ed25519.
+    static void PreferKnownKeyTypes(ConnectionInfo info, KnownHostsFile knownHosts, string host, int port)
+    {
+        var knownTypes = knownHosts.KeysFor(host, port).Select(e => SshKeyInfo.KeyType(e.KeyBlob)).ToHashSet();
+        if (knownTypes.Count == 0) return;
+        var algorithms = info.HostKeyAlgorithms.Keys.ToList();
+        var usable = algorithms.Where(a => knownTypes.Contains(KeyTypeOfAlgorithm(a))).ToList();
+        if (usable.Count == 0) return;
+        foreach (var algorithm in algorithms.Except(usable)) info.HostKeyAlgorithms.Remove(algorithm);
+    }
+
+    static string KeyTypeOfAlgorithm(string algorithm) => algorithm switch
+    {
+        "rsa-sha2-512" or "rsa-sha2-256" => "ssh-rsa",
+        _ => algorithm,
+    };
+
+    static OsShellException HostKeyRefused(string node, OsSessionOptions options, string path, HostKeyStatus status, byte[] key, KnownHostsFile knownHosts)
+    {
+        var hostName = KnownHostsFile.HostName(options.ComputerName, options.Port);
+        var presented = $"{SshKeyInfo.DisplayType(key)} key fingerprint is {SshKeyInfo.Sha256Fingerprint(key)} ({SshKeyInfo.KeyType(key)})";
+        return status switch
+        {
+            HostKeyStatus.Changed => new OsShellException(node, "HostKeyMismatch",
+                $"The host key of {hostName} has CHANGED (possible man-in-the-middle attack); refusing to connect. " +
+                $"Recorded in {path}: {string.Join(", ", knownHosts.KeysFor(options.ComputerName, options.Port).Select(e => $"{SshKeyInfo.Describe(e.KeyBlob)} (line {e.LineNumber})"))}. " +
+                $"Presented: {presented}. If the node was really reinstalled, remove the old line (ssh-keygen -R '{hostName}' -f '{path}').") ,
+            HostKeyStatus.Revoked => new OsShellException(node, "HostKeyRevoked",
+                $"The host key of {hostName} is marked @revoked in {path}; refusing to connect. Presented: {presented}."),
+            _ => new OsShellException(node, "HostKeyUnknown",
+                $"The host key of {hostName} is not known in {path}. The server's {presented}. " +
+                "Check it, then connect with -AcceptNewHostKey to record it."),
+        };
+    }
+
+    static OsShellException ConnectFailure(string node, OsSessionOptions options, Exception ex, bool canceled)
+    {
+        var target = $"{options.ComputerName}:{options.Port}";
+        var seconds = options.ConnectTimeout.TotalSeconds;
+        var socket = ex as SocketException ?? ex.InnerException as SocketException;
+        return ex switch
+        {
+            OperationCanceledException when canceled => new OsShellException(node, "ConnectCanceled", $"Connecting to {target} was canceled.", ex),
+            OperationCanceledException or SshOperationTimeoutException or TimeoutException =>
+                new OsShellException(node, "ConnectTimeout", $"Could not connect to {target} within {seconds:0.#} s.", ex),
+            SshAuthenticationException => new OsShellException(node, "AuthenticationFailed",
+                $"Authentication as '{options.UserName}' on {target} failed ({(options.KeyFilePath is null ? "password" : "key " + options.KeyFilePath)}): {ex.Message}", ex),
+            _ when socket?.SocketErrorCode == SocketError.ConnectionRefused =>
+                new OsShellException(node, "ConnectionRefused", $"{target} refused the connection (no SSH server on that port?).", ex),
+            _ when socket?.SocketErrorCode == SocketError.TimedOut =>
+                new OsShellException(node, "ConnectTimeout", $"Could not connect to {target} within {seconds:0.#} s.", ex),
+            _ when socket?.SocketErrorCode is SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain =>
+                new OsShellException(node, "HostNotFound", $"The name '{options.ComputerName}' could not be resolved.", ex),
+            _ when socket is not null =>
+                new OsShellException(node, "HostUnreachable", $"{target} is unreachable: {socket.Message}", ex),
+            _ => new OsShellException(node, "ConnectionFailed", $"Could not open an SSH session to {target}: {ex.Message}", ex),
+        };
+    }
+
+    // ---------------------------------------------------------------- commands
+
+    /// <inheritdoc/>
+    public CommandResult Run(string command, CommandOptions? options = null, CancellationToken cancellationToken = default) =>
+        RunAsync(command, options, cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Runs <paramref name="command"/> with /bin/sh (never a login shell) as its own channel.
+    /// As root: sudo, with the password (if any) written to stdin when sudo asks for it.
+    /// </summary>
+    public async Task<CommandResult> RunAsync(string command, CommandOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        options ??= new CommandOptions();
+        var client = ClientOrThrow();
+        var watch = Stopwatch.StartNew();
+        var sudo = options.AsRoot ? new SudoDialog(_nonce, _sudoPassword) : null;
+        // Without input, stdin is /dev/null: SSH.NET sends no EOF on a channel nothing was written to.
+        bool noInput = options.Input is not { Length: > 0 };
+        var text = sudo?.Wrap(command, noInput) ?? "exec /bin/sh -c " + ShellQuote.Quote(command) + (noInput ? " </dev/null" : "");
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (options.Timeout is { } limit && limit != Timeout.InfiniteTimeSpan) cts.CancelAfter(limit);
+
+        SshCommand ssh;
+        Task execution;
+        try
+        {
+            ssh = client.CreateCommand(text, Utf8);
+            execution = ssh.ExecuteAsync(cts.Token);
+        }
+        catch (Exception ex) when (ex is SshException or ObjectDisposedException or InvalidOperationException or SocketException)
+        {
+            throw Lost(ex);
+        }
+
+        using (ssh)
+        {
+            var input = ssh.CreateInputStream();
+            var stdin = new StdinFeeder(input, options.Input);
+            if (sudo is null) stdin.SendInput();
+            else sudo.Attach(stdin);
+
+            var stdout = new OutputCollector(options.OnOutputLine);
+            var stderr = new OutputCollector(options.OnErrorLine, sudo is null ? null : sudo.FilterStderr);
+            var readOut = Task.Run(() => stdout.Pump(ssh.OutputStream));
+            var readErr = Task.Run(() => stderr.Pump(ssh.ExtendedOutputStream));
+            try
+            {
+                await execution.ConfigureAwait(false);
+                await Task.WhenAll(readOut, readErr).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex)
+            {
+                var seconds = options.Timeout?.TotalSeconds ?? 0;
+                throw cancellationToken.IsCancellationRequested
+                    ? new OsShellException(Node, "CommandCanceled", $"The command on {Node} was canceled.", ex)
+                    : new OsShellException(Node, "CommandTimedOut", $"The command on {Node} did not finish within {seconds:0.#} s and was stopped.", ex);
+            }
+            catch (Exception ex) when (ex is SshException or ObjectDisposedException or SocketException or IOException)
+            {
+                throw Lost(ex);
+            }
+            finally
+            {
+                stdin.Close();
+            }
+
+            int exitCode = ssh.ExitStatus ?? SignalExitCode(ssh.ExitSignal);
+            var errText = stderr.Text;
+            if (sudo is not null && !sudo.Started) throw sudo.Failure(Node, exitCode, errText);
+            var bytes = stdout.Bytes;
+            return new CommandResult
+            {
+                Node = Node, Command = command, ExitCode = exitCode, StdOut = Utf8.GetString(bytes), StdErr = errText,
+                Duration = watch.Elapsed, StdOutBytes = bytes,
+            };
+        }
+    }
+
+    // Shell convention: killed by signal N = 128 + N.
+    static int SignalExitCode(string? signal) => signal switch
+    {
+        "HUP" => 129, "INT" => 130, "QUIT" => 131, "ABRT" => 134, "KILL" => 137, "SEGV" => 139, "PIPE" => 141, "ALRM" => 142, "TERM" => 143,
+        _ => -1,
+    };
+
+    SshClient ClientOrThrow()
+    {
+        var state = State;
+        if (state == OsSessionState.Closed)
+            throw new OsShellException(Node, "SessionClosed", $"Session {Id} to {Name} is closed (removed); open a new one with New-OsSession.");
+        if (state == OsSessionState.Broken)
+            throw new OsShellException(Node, "ConnectionLost", $"The connection of session {Id} to {Name} was lost; open a new one with New-OsSession.");
+        return _client;
+    }
+
+    OsShellException Lost(Exception ex)
+    {
+        if (_state == OsSessionState.Closed)
+            return new OsShellException(Node, "SessionClosed", $"Session {Id} to {Name} was closed while the command ran.", ex);
+        _state = OsSessionState.Broken;
+        return new OsShellException(Node, "ConnectionLost", $"The connection to {Name} was lost: {ex.Message}", ex);
+    }
+
+    // ---------------------------------------------------------------- files (SFTP)
+
+    /// <summary>Uploads a local file through a temp file and a rename, so the remote file is never half written.</summary>
+    public async Task<long> UploadFileAsync(string localPath, string remotePath, CancellationToken cancellationToken = default)
+    {
+        var sftp = Sftp();
+        var temp = TempNameBeside(remotePath);
+        try
+        {
+            await using var source = File.OpenRead(localPath);
+            await sftp.UploadFileAsync(source, temp, cancellationToken).ConfigureAwait(false);
+            await sftp.RenameFileAsync(temp, remotePath, cancellationToken).ConfigureAwait(false);
+            return source.Length;
+        }
+        catch (Exception ex) when (ex is not OsShellException)
+        {
+            try { if (sftp.Exists(temp)) sftp.DeleteFile(temp); } catch (Exception) { /* best effort */ }
+            throw SftpFailure(ex, remotePath);
+        }
+    }
+
+    /// <summary>Downloads a remote file into a local temp file, then renames it into place.</summary>
+    public async Task<long> DownloadFileAsync(string remotePath, string localPath, CancellationToken cancellationToken = default)
+    {
+        var sftp = Sftp();
+        var temp = TempNameBeside(localPath);
+        try
+        {
+            long length;
+            await using (var target = File.Create(temp))
+            {
+                await sftp.DownloadFileAsync(remotePath, target, cancellationToken).ConfigureAwait(false);
+                length = target.Length;
+            }
+            File.Move(temp, localPath, overwrite: true);
+            return length;
+        }
+        catch (Exception ex) when (ex is not OsShellException)
+        {
+            try { File.Delete(temp); } catch (Exception) { /* best effort */ }
+            throw SftpFailure(ex, remotePath);
+        }
+    }
+
+    static string TempNameBeside(string path)
+    {
+        var slash = path.LastIndexOf('/');
+        var dir = slash < 0 ? "" : path[..(slash + 1)];
+        return $"{dir}.{path[(slash + 1)..]}.osl-{Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant()}";
+    }
+
+    OsShellException SftpFailure(Exception ex, string remotePath) => ex switch
+    {
+        OperationCanceledException => new OsShellException(Node, "CopyCanceled", $"The copy of '{remotePath}' on {Name} was canceled.", ex),
+        Renci.SshNet.Common.SftpPathNotFoundException => new OsShellException(Node, "RemotePathNotFound", $"'{remotePath}' (or its directory) does not exist on {Name}.", ex),
+        Renci.SshNet.Common.SftpPermissionDeniedException => new OsShellException(Node, "RemotePermissionDenied", $"{UserName} may not access '{remotePath}' on {Name}.", ex),
+        IOException or UnauthorizedAccessException => new OsShellException(Node, "LocalFileError", ex.Message, ex),
+        _ => Lost(ex),
+    };
+
+    // One SFTP connection per session, opened on first use with the same credentials, pinned to the same host key.
+    SftpClient Sftp()
+    {
+        ClientOrThrow();
+        lock (_gate)
+        {
+            if (_sftp is { IsConnected: true }) return _sftp;
+            _sftp?.Dispose();
+            var sftp = new SftpClient(_connectionInfo);
+            sftp.HostKeyReceived += (_, e) => e.CanTrust = e.HostKey.AsSpan().SequenceEqual(_hostKey);
+            try { sftp.Connect(); }
+            catch (Exception ex)
+            {
+                sftp.Dispose();
+                throw new OsShellException(Node, "SftpUnavailable", $"Could not open SFTP to {Name}: {ex.Message}", ex);
+            }
+            return _sftp = sftp;
+        }
+    }
+
+    // ---------------------------------------------------------------- close
+
+    /// <summary>Disconnects; later use gives a SessionClosed error.</summary>
+    public void Close()
+    {
+        lock (_gate)
+        {
+            if (_state == OsSessionState.Closed) return;
+            _state = OsSessionState.Closed;
+            try { _sftp?.Dispose(); } catch (Exception) { /* closing anyway */ }
+            try { _client.Disconnect(); } catch (Exception) { /* closing anyway */ }
+            _client.Dispose();
+        }
+    }
+
+    public void Dispose() => Close();
+}

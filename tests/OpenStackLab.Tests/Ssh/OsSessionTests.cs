@@ -1,0 +1,183 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using OpenStackLab.Ssh;
+using OpenStackLab.Tests.Infrastructure;
+using Xunit;
+
+namespace OpenStackLab.Tests.Ssh;
+
+[Collection(TestNodesCollection.Name)]
+public class OsSessionTests
+{
+    readonly TestNodes _nodes;
+    public OsSessionTests(TestNodes nodes) => _nodes = nodes;
+
+    [Theory]
+    [InlineData(TestLogin.Ed25519Key)]
+    [InlineData(TestLogin.RsaKey)]
+    [InlineData(TestLogin.EncryptedKey)]
+    [InlineData(TestLogin.Password)]
+    public void Connects_and_runs_a_command_with_each_login(TestLogin login)
+    {
+        using var session = _nodes.Connect("controller", login);
+        var result = session.Run("hostname; id -un");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal($"controller\n{_nodes.UserName}\n", result.StdOut);
+        Assert.Equal(OsSessionState.Opened, session.State);
+        Assert.Equal("controller", session.Node);
+    }
+
+    [Fact]
+    public void Separates_stdout_stderr_and_exit_code_and_streams_lines()
+    {
+        using var session = _nodes.Connect("network");
+        var outLines = new ConcurrentQueue<string>();
+        var errLines = new ConcurrentQueue<string>();
+        var result = session.Run("echo one; echo two >&2; printf 'three\\nfour'; exit 3",
+            new CommandOptions { OnOutputLine = outLines.Enqueue, OnErrorLine = errLines.Enqueue });
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal("one\nthree\nfour", result.StdOut);
+        Assert.Equal("two\n", result.StdErr);
+        Assert.Equal(new[] { "one", "three", "four" }, outLines);
+        Assert.Equal(new[] { "two" }, errLines);
+    }
+
+    [Fact]
+    public void Feeds_input_on_stdin_and_keeps_binary_output()
+    {
+        using var session = _nodes.Connect("network");
+        var input = new byte[] { 0, 1, 2, 255, 10, 13, 0x80 };
+        var result = session.Run("cat", new CommandOptions { Input = input });
+        Assert.Equal(input, result.StdOutBytes);
+        Assert.Equal("", session.Run("cat").StdOut);   // no input: EOF at once, no hang
+    }
+
+    [Fact]
+    public void Runs_commands_with_sh_not_the_login_shell()
+    {
+        using var session = _nodes.Connect("compute");
+        // $0 of /bin/sh -c is "/bin/sh"; a login shell would be "-bash"
+        Assert.Equal("/bin/sh\n", session.Run("echo \"$0\"").StdOut);
+        Assert.Equal("/bin/sh\n", session.Run("echo \"$0\"", new CommandOptions { AsRoot = true }).StdOut);
+    }
+
+    [Fact]
+    public async Task Runs_many_commands_at_once_on_one_connection()
+    {
+        using var session = _nodes.Connect("compute");
+        var tasks = Enumerable.Range(0, 8)
+            .Select(i => session.RunAsync($"sleep 1; echo {i}; echo $PPID"))
+            .ToList();
+        var results = await Task.WhenAll(tasks);
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => i.ToString()), results.Select(r => r.StdOut.Split('\n')[0]));
+        // one sshd connection: every channel's shell has the same parent sshd session process... per channel;
+        // what we can check is that the session stayed one SSH.NET connection and opened.
+        Assert.Equal(OsSessionState.Opened, session.State);
+    }
+
+    [Fact]
+    public void Sudo_without_password_runs_as_root()
+    {
+        using var session = _nodes.Connect("storage1");
+        var result = session.Run("id -u; cat", new CommandOptions { AsRoot = true, Input = Encoding.UTF8.GetBytes("in\n") });
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("0\nin\n", result.StdOut);
+        Assert.Equal("", result.StdErr);
+    }
+
+    [Fact]
+    public void Sudo_with_password_runs_as_root_and_the_password_never_reaches_the_command()
+    {
+        using var session = _nodes.Connect("storage1", passwordUser: true);
+        var result = session.Run("id -u; cat; echo err >&2", new CommandOptions { AsRoot = true, Input = Encoding.UTF8.GetBytes("in\n") });
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("0\nin\n", result.StdOut);
+        Assert.Equal("err\n", result.StdErr);
+        // Again: sudo may have cached the credential now; the password must still not land on stdin.
+        var again = session.Run("cat", new CommandOptions { AsRoot = true });
+        Assert.Equal("", again.StdOut);
+        Assert.DoesNotContain(_nodes.PasswordUserPassword, result.StdOut + result.StdErr + again.StdOut + again.StdErr);
+    }
+
+    [Fact]
+    public void Sudo_needing_a_password_without_one_is_a_clear_error()
+    {
+        using var session = _nodes.Connect("storage2", passwordUser: true, configure: o => o.SudoPassword = null);
+        var ex = Assert.Throws<OsShellException>(() => session.Run("id -u", new CommandOptions { AsRoot = true }));
+        Assert.Equal("SudoPasswordRequired", ex.ErrorId);
+        Assert.Equal("storage2", ex.Node);
+    }
+
+    [Fact]
+    public void Wrong_sudo_password_is_an_error_not_a_hang()
+    {
+        const string wrong = "not-the-password-0xdeadbeef";
+        using var session = _nodes.Connect("storage2", passwordUser: true, configure: o => o.SudoPassword = wrong);
+        var watch = Stopwatch.StartNew();
+        var ex = Assert.Throws<OsShellException>(() => session.Run("id -u",
+            new CommandOptions { AsRoot = true, Timeout = TimeSpan.FromSeconds(60), Input = Encoding.UTF8.GetBytes("a\nb\nc\n") }));
+        Assert.Equal("SudoAuthenticationFailed", ex.ErrorId);
+        Assert.DoesNotContain(wrong, ex.ToString());
+    }
+
+    [Fact]
+    public void A_command_that_never_ends_times_out()
+    {
+        using var session = _nodes.Connect("storage3");
+        var ex = Assert.Throws<OsShellException>(() => session.Run("sleep 600", new CommandOptions { Timeout = TimeSpan.FromSeconds(2) }));
+        Assert.Equal("CommandTimedOut", ex.ErrorId);
+        // the session is still usable afterwards
+        Assert.Equal("ok\n", session.Run("echo ok").StdOut);
+    }
+
+    [Fact]
+    public void Canceling_stops_a_running_command()
+    {
+        using var session = _nodes.Connect("storage3");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        var ex = Assert.Throws<OsShellException>(() => session.Run("sleep 600", cancellationToken: cts.Token));
+        Assert.Equal("CommandCanceled", ex.ErrorId);
+    }
+
+    [Fact]
+    public void A_closed_session_says_so()
+    {
+        var session = _nodes.Connect("storage3");
+        session.Close();
+        Assert.Equal(OsSessionState.Closed, session.State);
+        var ex = Assert.Throws<OsShellException>(() => session.Run("true"));
+        Assert.Equal("SessionClosed", ex.ErrorId);
+    }
+
+    [Fact]
+    public async Task Copies_files_both_ways_over_sftp()
+    {
+        using var session = _nodes.Connect("controller");
+        var local = Path.GetTempFileName();
+        var back = local + ".back";
+        var content = Encoding.UTF8.GetBytes("héllo 'world' $(x)\n");
+        await File.WriteAllBytesAsync(local, content);
+        var remote = $"/tmp/osl-copy-{Guid.NewGuid():N}";
+        try
+        {
+            Assert.Equal(content.Length, await session.UploadFileAsync(local, remote));
+            Assert.Equal(content, session.Run("cat " + ShellQuote.Quote(remote)).StdOutBytes);
+            Assert.Equal(content.Length, await session.DownloadFileAsync(remote, back));
+            Assert.Equal(content, await File.ReadAllBytesAsync(back));
+            var missing = await Assert.ThrowsAsync<OsShellException>(() => session.DownloadFileAsync("/nonexistent/x", back));
+            Assert.Equal("RemotePathNotFound", missing.ErrorId);
+        }
+        finally
+        {
+            File.Delete(local); File.Delete(back);
+            session.Run("rm -f " + ShellQuote.Quote(remote));
+        }
+    }
+}

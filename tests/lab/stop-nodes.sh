@@ -1,0 +1,61 @@
+#!/bin/bash
+# Stop every test node and remove what start-nodes.sh made: node processes,
+# netns, veths, the bridge, leftover mounts and the state dir. Safe to run
+# when nothing is up. The login users stay on the host, password-locked.
+# Usage: stop-nodes.sh   (as root)
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+
+# State dirs to remove: ours and the one that owns the running lab.
+state_dirs() {
+    echo "$STATE_DIR"
+    [[ ! -f $OWNER_FILE ]] || cat "$OWNER_FILE"
+}
+
+# Node mounts live in the nodes' private mount namespaces and vanish with
+# them; this only catches something mounted on the host by hand or by a crash.
+unmount_leftovers() {
+    local dir m
+    for dir in "$@"; do
+        awk -v d="$dir/" 'index($2 "/", d) == 1 {print $2}' /proc/self/mounts | sort -r |
+            while read -r m; do umount -l "$m" || true; done
+    done
+}
+
+# Remove a state dir, but only one that looks like ours (OWNER_FILE and
+# OSL_LAB_STATE_DIR come from outside: never rm -rf something else).
+remove_state_dir() {
+    local dir=$1
+    [[ -e $dir ]] || return 0
+    if [[ $dir == /*/* && ( -e $dir/nodes.json || -d $dir/nodes || -d $dir/keys || $dir == "$LAB_DIR/.state" ) ]]; then
+        rm -rf -- "$dir"
+    else
+        log "not removing $dir: it does not look like a lab state dir"
+    fi
+}
+
+main() {
+    require_root
+    exec 9>"$LOCK_FILE"
+    flock 9
+    local name dir dirs
+    for name in $(running_nodes); do teardown_node "$name" & done
+    wait
+    # veths whose netns is already gone (e.g. after a crash).
+    for name in $(ip -o link show type veth 2>/dev/null | awk -F': ' '{print $2}' | sed -n 's/@.*//; /^osl-/p'); do
+        ip link delete "$name" 2>/dev/null || true
+    done
+    ip link delete "$BRIDGE" 2>/dev/null || true
+    mapfile -t dirs < <(state_dirs | sort -u)
+    unmount_leftovers "${dirs[@]}"
+    for dir in "${dirs[@]}"; do remove_state_dir "$dir"; done
+    rm -f "$OWNER_FILE"
+    local u
+    for u in "$LOGIN_USER" "$PASSWORD_USER"; do
+        if id -u "$u" >/dev/null 2>&1; then usermod --lock "$u"; fi
+    done
+    log "test nodes stopped"
+}
+
+main "$@"
