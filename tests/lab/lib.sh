@@ -55,17 +55,20 @@ running_nodes() {
 }
 
 # Kill every process of a node (all of them live in its netns) and remove
-# its netns and veth. Killing the PID-namespace init alone would do, but the
-# netns also holds the `unshare` parent; sweeping the netns catches both.
+# its netns and veth. The `unshare` parent is spared at first: it reaps the
+# node's init once the kernel has killed the PID namespace, then exits, so
+# nothing is left as a zombie of the host's PID 1.
 teardown_node() {
-    local name=$1 ns pids tries=0
+    local name=$1 ns pids tries=0 pid
     ns=$(netns_name "$name")
     if ip netns list | awk '{print $1}' | grep -qx -- "$ns"; then
         while pids=$(ip netns pids "$ns" 2>/dev/null) && [[ -n $pids ]]; do
-            # shellcheck disable=SC2086
-            kill -KILL $pids 2>/dev/null || true
-            ((++tries > 50)) && die "processes of node $name do not die: $pids"
-            sleep 0.1
+            for pid in $pids; do
+                if ((tries < 20)) && [[ $(cat "/proc/$pid/comm" 2>/dev/null) == unshare ]]; then continue; fi
+                kill -KILL "$pid" 2>/dev/null || true
+            done
+            ((++tries > 60)) && die "processes of node $name do not die: $pids"
+            sleep 0.05
         done
         ip netns delete "$ns" 2>/dev/null || true
     fi

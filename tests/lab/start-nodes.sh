@@ -89,7 +89,7 @@ random_secret() { # 24 letters and digits (no pipe closed early: pipefail)
 }
 
 # Secrets live only in nodes.json; reuse them while the state dir lives.
-USER_PASSWORD= PWUSER_PASSWORD= PASSPHRASE= NEW_SECRETS=
+USER_PASSWORD= PWUSER_PASSWORD= PASSPHRASE=
 load_or_make_secrets() {
     local json=$STATE_DIR/nodes.json
     if [[ -s $json ]]; then
@@ -100,7 +100,6 @@ load_or_make_secrets() {
     if [[ -z $USER_PASSWORD || -z $PWUSER_PASSWORD || -z $PASSPHRASE || ! -s $STATE_DIR/keys/id_ed25519_enc ]]; then
         USER_PASSWORD=$(random_secret) PWUSER_PASSWORD=$(random_secret) PASSPHRASE=$(random_secret)
         rm -rf "$STATE_DIR/keys"
-        NEW_SECRETS=1
     fi
 }
 
@@ -129,10 +128,10 @@ ensure_users() {
         install -m 600 -o "$u" -g "$u" "$STATE_DIR/keys/id_ed25519" "/home/$u/.ssh/id_ed25519"
         install -m 644 -o "$u" -g "$u" "$STATE_DIR/keys/id_ed25519.pub" "/home/$u/.ssh/id_ed25519.pub"
     done
-    if [[ -n $NEW_SECRETS ]] || passwd -S "$LOGIN_USER" | grep -qw L; then
-        # chpasswd reads stdin: passwords never appear in a command line.
-        printf '%s:%s\n%s:%s\n' "$LOGIN_USER" "$USER_PASSWORD" "$PASSWORD_USER" "$PWUSER_PASSWORD" | chpasswd
-    fi
+    # Users are machine-wide and another state dir's start may have set other
+    # passwords since: always set ours (we own the lab now). chpasswd reads
+    # stdin, so passwords never appear in a command line.
+    printf '%s:%s\n%s:%s\n' "$LOGIN_USER" "$USER_PASSWORD" "$PASSWORD_USER" "$PWUSER_PASSWORD" | chpasswd
 }
 
 ensure_bridge() {
@@ -226,7 +225,7 @@ boot_node() {
         unshare --mount --uts --pid --fork --mount-proc --propagation private \
         env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
         OSL_LAB_STATE_DIR="$STATE_DIR" "$LAB_DIR/node-init.sh" "$name" \
-        </dev/null >"$dir/boot.log" 2>&1 &
+        </dev/null >"$dir/boot.log" 2>&1 9>&- &  # 9: the lock, not for nodes
 }
 
 ssh_to() { # ssh_to <address> <command>: as the login user with the lab key
@@ -300,16 +299,22 @@ write_nodes_json() {
     chmod 600 "$json.tmp" && mv "$json.tmp" "$json"
 }
 
+# One lab per machine: refuse to take over nodes another state dir started.
+check_owner() {
+    if [[ -f $OWNER_FILE && $(cat "$OWNER_FILE") != "$STATE_DIR" && -n $(running_nodes) ]]; then
+        die "test nodes are already running from $(cat "$OWNER_FILE"); stop them with its stop-nodes.sh first"
+    fi
+}
+
 main() {
     parse_args "$@"
     require_root
     check_state_dir
     mkdir -p "$STATE_DIR" && chmod 700 "$STATE_DIR"
+    check_owner
     exec 9>"$LOCK_FILE"
-    flock 9
-    if [[ -f $OWNER_FILE && $(cat "$OWNER_FILE") != "$STATE_DIR" && -n $(running_nodes) ]]; then
-        die "test nodes are already running from $(cat "$OWNER_FILE"); stop them with its stop-nodes.sh first"
-    fi
+    flock -w 300 9 || die "another start/stop holds $LOCK_FILE for 5 minutes; giving up"
+    check_owner
     install_packages
     load_or_make_secrets
     make_client_keys
