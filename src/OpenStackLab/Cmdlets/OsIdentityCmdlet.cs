@@ -13,9 +13,8 @@ namespace OpenStackLab.Cmdlets;
 /// and the mapping of failures to error records. Subclasses stay thin: bind, validate, ShouldProcess,
 /// call <see cref="KeystoneIdentity"/>, write objects.
 /// </summary>
-public abstract class OsIdentityCmdlet : PSCmdlet
+public abstract class OsIdentityCmdlet : OsCmdlet
 {
-    readonly CancellationTokenSource stopping = new();
     KeystoneIdentity? keystone;
     INodeShell? keystoneShell;
 
@@ -48,6 +47,10 @@ public abstract class OsIdentityCmdlet : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string AuthDomain { get; set; } = "Default";
 
+    /// <summary>Run the openstack client as root through sudo, e.g. when the rc file is /root/admin-openrc.</summary>
+    [Parameter]
+    public SwitchParameter AsRoot { get; set; }
+
     protected override void BeginProcessing()
     {
         if (Credential is not null && MyInvocation.BoundParameters.ContainsKey(nameof(OpenRcPath)))
@@ -58,8 +61,6 @@ public abstract class OsIdentityCmdlet : PSCmdlet
                 "AuthUrlMissing", ErrorCategory.InvalidArgument, null));
     }
 
-    protected override void StopProcessing() => stopping.Cancel();
-
     /// <summary>The Keystone operations for the current <see cref="Session"/> (rebuilt when a pipeline brings another session).</summary>
     protected KeystoneIdentity Keystone
     {
@@ -69,7 +70,7 @@ public abstract class OsIdentityCmdlet : PSCmdlet
             OsAuth auth = Credential is null
                 ? new OpenRcAuth(OpenRcPath)
                 : new PasswordAuth(AuthUrl!, Credential.UserName, Credential.Password, AuthProject, AuthDomain, AuthDomain);
-            var cli = new OpenStackCli(Session, auth) { Log = WriteVerbose, CancellationToken = stopping.Token };
+            var cli = new OpenStackCli(Session, auth) { AsRoot = AsRoot, Log = WriteVerbose, CancellationToken = Stopping };
             keystoneShell = Session;
             return keystone = new KeystoneIdentity(cli);
         }
@@ -128,7 +129,7 @@ public abstract class OsIdentityCmdlet : PSCmdlet
             OsCliFailure.UnreadableOutput => ErrorCategory.InvalidResult,
             _ => ErrorCategory.NotSpecified,
         }, target),
-        OsShellException s => new ErrorRecord(s, s.ErrorId, ErrorCategory.ConnectionError, target),
+        OsShellException s => ErrorRecordFor(s, target),
         ArgumentException a => new ErrorRecord(a, "InvalidArgument", ErrorCategory.InvalidArgument, target),
         _ => new ErrorRecord(e, "OsIdentityFailed", ErrorCategory.NotSpecified, target),
     };

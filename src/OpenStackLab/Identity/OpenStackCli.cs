@@ -59,6 +59,8 @@ public sealed class OpenStackCli
     public INodeShell Shell { get; }
     public OsAuth Auth { get; }
     public TimeSpan Timeout { get; }
+    /// <summary>Run the client through sudo (when the rc file is root's, like the document's /root/admin_key).</summary>
+    public bool AsRoot { get; init; }
     /// <summary>Receives each command as `openstack ...` text, secrets masked (for -Verbose).</summary>
     public Action<string>? Log { get; set; }
     public CancellationToken CancellationToken { get; set; }
@@ -101,7 +103,7 @@ public sealed class OpenStackCli
         try
         {
             return Shell.Run(prelude + "exec /usr/bin/python3 -",
-                new CommandOptions { Input = input, Timeout = Timeout }, CancellationToken);
+                new CommandOptions { Input = input, Timeout = Timeout, AsRoot = AsRoot }, CancellationToken);
         }
         finally { Array.Clear(input); }
     }
