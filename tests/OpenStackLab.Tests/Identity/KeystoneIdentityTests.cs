@@ -98,9 +98,13 @@ public class KeystoneIdentityTests
         using var stop = new CancellationTokenSource();
         var watcher = Task.Run(() =>
         {
+            // The client process lives for seconds; a look every 20 ms cannot miss it.
             while (!stop.IsCancellationRequested)
+            {
                 foreach (var cmdline in AllCommandLines())
                     if (cmdline.Contains(password[^32..], StringComparison.Ordinal)) seen.Add(cmdline);
+                Thread.Sleep(20);
+            }
         });
         OsUser user;
         try { user = keystone.EnsureUser(name, "default", "service", Secure(password)); }
