@@ -53,7 +53,7 @@ public sealed class OpenStackCli
     {
         Shell = shell ?? throw new ArgumentNullException(nameof(shell));
         Auth = auth ?? throw new ArgumentNullException(nameof(auth));
-        Timeout = timeout ?? TimeSpan.FromMinutes(2);
+        Timeout = timeout ?? TimeSpan.FromMinutes(5);   // generous: a loaded controller takes seconds per call
     }
 
     public INodeShell Shell { get; }

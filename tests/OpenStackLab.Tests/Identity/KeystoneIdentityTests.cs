@@ -112,7 +112,8 @@ public class KeystoneIdentityTests
 
         Assert.True(user.Changed);
         Assert.Empty(seen);
-        // The password arrived intact: the user can get a token with it.
+        // The password arrived intact: the user can get a token with it (a project token needs a role there).
+        keystone.EnsureRoleAssignment("reader", name, project: "service", userDomain: "default", projectDomain: "default");
         var asUser = target.Identity(new PasswordAuth(target.AuthUrl, name, Secure(password), "service"));
         var checks = asUser.Test();
         Assert.True(checks.Single(c => c.Name == "Token").Passed, checks.First().Message);
