@@ -71,3 +71,8 @@ admin_password() {
 step() { log "$*"; }
 # secret_line <name>: the secret plus a newline, for `IFS= read -r` on the node.
 secret_line() { printf '%s\n' "$(secret "$1")"; }
+# as_user <node> <bash script>: like on, but as the login user (no sudo).
+as_user() {
+    local node=$1 script=$2
+    ssh "${SSH_OPTS[@]}" -l "$LOGIN_USER" "$(addr "$node")" "bash -c $(printf '%q' "$script")"
+}
