@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using OpenStackLab.Identity;
 using OpenStackLab.Ssh;
 
@@ -8,7 +9,8 @@ namespace OpenStackLab.Tests.Infrastructure;
 
 /// <summary>
 /// A real Keystone for the identity tests: on the controller test node, brought up by the Debian reference
-/// script tests/lab/reference/keystone.sh (idempotent), reached through a real OsSession. For a quick
+/// scripts tests/lab/reference/base.sh and keystone.sh (idempotent), reached through a real OsSession as the login
+/// user with the document's ~/admin_key. For a quick
 /// local loop, OSL_IDENTITY_LOCAL_OPENRC=/path/admin-openrc points the tests at a Keystone the local machine
 /// reaches instead, through LocalShell.
 /// </summary>
@@ -43,15 +45,31 @@ public sealed class KeystoneTarget
         if (!string.IsNullOrEmpty(local))
             return new KeystoneTarget(new LocalShell(), local, false, AuthUrlFrom(File.ReadAllText(local)));
 
-        var script = Path.Combine(nodes.RepoRoot, "tests", "lab", "reference", "keystone.sh");
-        if (!File.Exists(script))
-            throw new InvalidOperationException($"{script} is missing: the identity integration tests need the Debian reference Keystone (branch debian).");
-        Run("/bin/bash", script);
         var session = nodes.Connect("controller");
-        // The reference script writes the document's admin rc file for root on the controller.
-        var rc = session.Run("cat /root/admin-openrc", new CommandOptions { AsRoot = true });
-        if (!rc.Succeeded) throw new InvalidOperationException($"No /root/admin-openrc on the controller after {script}: {rc.StdErr}");
-        return new KeystoneTarget(session, "/root/admin-openrc", true, AuthUrlFrom(rc.StdOut));
+        // The reference scripts write the document's ~/admin_key for the login user. They are idempotent
+        // but slow, so they run only when Keystone does not answer with that file yet.
+        if (!KeystoneAnswers(session))
+        {
+            var reference = Path.Combine(nodes.RepoRoot, "tests", "lab", "reference");
+            foreach (var chapter in new[] { "base.sh", "keystone.sh" })
+            {
+                var script = Path.Combine(reference, chapter);
+                if (!File.Exists(script))
+                    throw new InvalidOperationException($"{script} is missing: the identity integration tests need the Debian reference Keystone (branch debian).");
+                Run("/bin/bash", script);
+            }
+        }
+        var rc = session.Run("cat ~/admin_key");
+        if (!rc.Succeeded) throw new InvalidOperationException($"No ~/admin_key on the controller after the reference Keystone chapter: {rc.StdErr}");
+        return new KeystoneTarget(session, "~/admin_key", false, AuthUrlFrom(rc.StdOut));
+    }
+
+    static bool KeystoneAnswers(INodeShell session)
+    {
+        var rc = session.Run("cat ~/admin_key");
+        if (!rc.Succeeded) return false;
+        var probe = new OpenStackCli(session, new OpenRcAuth("~/admin_key")).Probe(new[] { AuthUrlFrom(rc.StdOut) });
+        return probe.Single().Reachable;
     }
 
     static string AuthUrlFrom(string openrc)
