@@ -32,6 +32,9 @@ public abstract class OsChapterCmdlet : OsCmdlet
     [Parameter]
     public SwitchParameter CheckOnly { get; set; }
 
+    /// <summary>A secret's value by id, called only when a step runs: the lab's secrets file by default.</summary>
+    protected virtual string ResolveSecret(string id) => Lab.GetSecrets().Reveal(id);
+
     /// <summary>The chapter this cmdlet runs, with the cmdlet's own options.</summary>
     protected abstract Chapter CreateChapter();
 
@@ -55,6 +58,6 @@ public abstract class OsChapterCmdlet : OsCmdlet
             return;
         }
         // Secrets are read only when a step runs, never for -WhatIf.
-        PlanExecution.Run(this, plan, LabConnections.Sessions(Lab), id => Lab.GetSecrets().Reveal(id), ThrottleLimit, CheckOnly, Stopping);
+        PlanExecution.Run(this, plan, LabConnections.Sessions(Lab), ResolveSecret, ThrottleLimit, CheckOnly, Stopping);
     }
 }
