@@ -79,50 +79,9 @@ public sealed class InvokeOsPlanCommand : PSCmdlet
     protected override void ProcessRecord()
     {
         var sessions = Session ?? OsSessionRegistry.All.Cast<INodeShell>().ToArray();
-        var byName = sessions.Where(s => s is not null).GroupBy(s => s.Node, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
-        var approved = new List<string>();
-        foreach (var node in Plan.NodePlans)
-        {
-            // Ask before reporting a missing session, so -WhatIf works without any connection.
-            if (!ShouldProcess(PlanRenderer.WhatIf(node), $"Run chapter '{Plan.Chapter}' on {node.Node} ({node.Steps.Count} steps)?", "Invoke-OsPlan")) continue;
-            if (!byName.ContainsKey(node.Node))
-            {
-                WriteError(new ErrorRecord(new ArgumentException($"No session for node '{node.Node}': connect to it first (New-OsSession) or pass its session to -Session."),
-                    "NoSession", ErrorCategory.ObjectNotFound, node.Node));
-                continue;
-            }
-            approved.Add(node.Node);
-        }
-        if (approved.Count == 0) return;
-
-        var plan = Plan.ForNodes(approved);
-        var runner = new PlanRunner((shell, asRoot) => new RemoteFileStore(shell, asRoot), Secret is null ? null : ResolveSecret) { ThrottleLimit = ThrottleLimit };
-        IEnumerable<StepResult> results;
-        try { results = runner.Run(plan, byName.Values, CheckOnly ? PlanMode.Check : PlanMode.Apply, _stop.Token); }
-        catch (ArgumentException ex)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, "InvalidPlan", ErrorCategory.InvalidArgument, Plan));
-            return;
-        }
-        var activity = plan.NodePlans.Select((n, i) => (n.Node, Id: i + 1)).ToDictionary(x => x.Node, x => x.Id, StringComparer.OrdinalIgnoreCase);
-        try
-        {
-            foreach (var r in results)
-            {
-                WriteProgress(new ProgressRecord(activity[r.Node], $"{r.Chapter} on {r.Node}", $"{r.Index}/{r.Total} {r.Step}: {r.Status}")
-                {
-                    PercentComplete = 100 * r.Index / Math.Max(1, r.Total),
-                    RecordType = r.Index == r.Total || r.Status == StepStatus.Failed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
-                });
-                WriteObject(r);
-                if (r.Error is { } error)
-                    WriteError(new ErrorRecord(error, error.ErrorId, error.ExitCode is null ? ErrorCategory.ConnectionError : ErrorCategory.InvalidResult, r.Node)
-                    {
-                        ErrorDetails = new ErrorDetails(error.Message) { RecommendedAction = error.Hint ?? "" },
-                    });
-            }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested) { }
+        var byName = sessions.Where(s => s is not null).GroupBy(s => s.Node, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+        PlanExecution.Run(this, Plan, byName, Secret is null ? null : ResolveSecret, ThrottleLimit, CheckOnly, _stop.Token);
     }
 
     protected override void StopProcessing() => _stop.Cancel();

@@ -127,7 +127,7 @@ public static partial class ConfigEditor
         if (name.StartsWith("ifcfg-", StringComparison.Ordinal) || normalized.Contains("/etc/sysconfig/") || normalized.Contains("/etc/default/"))
             return ConfigFileKind.ShellVars;
         // Line-oriented .conf files the document edits: they are not INI.
-        if (name is "chrony.conf" or "httpd.conf" or "resolv.conf" || normalized.Contains("/httpd/conf")) return ConfigFileKind.Lines;
+        if (name is "chrony.conf" or "httpd.conf" or "resolv.conf" or "memcached.conf" or "apache2.conf" || normalized.Contains("/httpd/conf")) return ConfigFileKind.Lines;
         if (name.EndsWith(".conf", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".ini", StringComparison.OrdinalIgnoreCase)
             || name.EndsWith(".cnf", StringComparison.OrdinalIgnoreCase))
             return ConfigFileKind.OsloIni;

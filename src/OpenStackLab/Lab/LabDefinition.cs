@@ -131,6 +131,9 @@ public sealed class LabSettings
     /// <summary>Upstream servers for the NTP server itself; empty keeps the document's setup (no upstream).</summary>
     [JsonProperty("ntpUpstream", Order = 3)] public List<string> NtpUpstream { get; set; } = new();
 
+    /// <summary>Whether chronyd may set the clock. False for test nodes that share one kernel clock (chronyd -x).</summary>
+    [JsonProperty("ntpSetsClock", Order = 18)] public bool NtpSetsClock { get; set; } = true;
+
     /// <summary>chrony `allow` subnet.</summary>
     [JsonProperty("ntpAllowedSubnet", Order = 4)] public string NtpAllowedSubnet { get; set; } = "192.168.10.0/24";
 

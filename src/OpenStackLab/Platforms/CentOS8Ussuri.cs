@@ -166,6 +166,11 @@ public sealed class CentOS8Ussuri : PlatformBase
         new ShellAction("Disable the Ussuri repository by default (installs name it with --enablerepo)",
             $"! grep -q '^enabled=1' {Q(RepoFile)}",
             $"sed -i -e \"s/enabled=1/enabled=0/g\" {Q(RepoFile)}"),
+    };
+
+    /// <summary>Digest 2.1.1 step 3: the upgrade from the Ussuri repository.</summary>
+    public override IReadOnlyList<ShellAction> UpgradeSystem() => new[]
+    {
         // check-update exits 100 when updates are pending, 0 when there are none.
         new ShellAction("Upgrade from the Ussuri repository",
             $"dnf {Q("--enablerepo=" + UssuriRepo)} -q check-update >/dev/null 2>&1",

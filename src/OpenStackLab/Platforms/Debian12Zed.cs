@@ -85,6 +85,7 @@ public sealed class Debian12Zed : PlatformBase
     protected override IReadOnlyDictionary<string, string?> ConfigTable { get; } = new Dictionary<string, string?>
     {
         [ConfigFiles.Chrony] = "/etc/chrony/chrony.conf",
+        [ConfigFiles.ChronyDefaults] = "/etc/default/chrony",
         [ConfigFiles.MariaDbOpenStack] = "/etc/mysql/mariadb.conf.d/99-openstack.cnf",
         [ConfigFiles.MariaDbServer] = "/etc/mysql/mariadb.conf.d/50-server.cnf",
         [ConfigFiles.Memcached] = "/etc/memcached.conf",
@@ -174,6 +175,13 @@ public sealed class Debian12Zed : PlatformBase
         new ShellAction("Fetch the apt package lists",
             "ls /var/lib/apt/lists/ 2>/dev/null | grep -q '_Packages'",
             $"apt-get {AptOptions} -q update"),
+    };
+
+    public override IReadOnlyList<ShellAction> UpgradeSystem() => new[]
+    {
+        new ShellAction("Upgrade every installed package",
+            "[ \"$(apt-get -s -o Debug::NoLocking=1 upgrade 2>/dev/null | grep -c '^Inst ')\" = 0 ]",
+            $"DEBIAN_FRONTEND=noninteractive apt-get {AptOptions} -o Dpkg::Options::=--force-confold -y -q upgrade"),
     };
 
     protected override ShellAction RenderInstall(PackageCommand command, IReadOnlyList<string> preseed, string description)

@@ -33,6 +33,8 @@ public interface IPlatform
 
     /// <summary>Makes the OpenStack packages installable (RDO release package, or apt lists).</summary>
     IReadOnlyList<ShellAction> ConfigureRepository();
+    /// <summary>Upgrades every installed package (optional in the base chapter).</summary>
+    IReadOnlyList<ShellAction> UpgradeSystem();
     /// <summary>Installs a component's packages: one action per install command (none when it has no packages).</summary>
     IReadOnlyList<ShellAction> InstallPackages(Component component);
     /// <summary>Installs arbitrary packages with the platform's package manager.</summary>

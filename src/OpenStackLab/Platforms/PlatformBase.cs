@@ -52,6 +52,7 @@ public abstract class PlatformBase : IPlatform
         PreseedTable.TryGetValue(component, out var lines) ? lines : Array.Empty<string>();
 
     public abstract IReadOnlyList<ShellAction> ConfigureRepository();
+    public abstract IReadOnlyList<ShellAction> UpgradeSystem();
 
     public IReadOnlyList<ShellAction> InstallPackages(Component component) =>
         Commands(component).Select(c => RenderInstall(c, PreseedLines(component), $"Install {component} packages")).ToArray();

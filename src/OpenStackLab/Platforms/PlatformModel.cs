@@ -84,6 +84,8 @@ public sealed record ServiceAccount(string User, string Group);
 public static class ConfigFiles
 {
     public const string Chrony = "chrony";
+    /// <summary>chronyd's daemon options (DAEMON_OPTS), where the platform has such a file.</summary>
+    public const string ChronyDefaults = "chrony-defaults";
     /// <summary>Our MariaDB settings (charset, max_connections, bind address) in their own file.</summary>
     public const string MariaDbOpenStack = "mariadb-openstack";
     /// <summary>The distro's own MariaDB server file (the document adds max_connections there).</summary>
