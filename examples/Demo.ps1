@@ -57,7 +57,7 @@ try {
     $lab.Settings.NtpAllowedSubnet = $subnet
     $lab.Settings.ManagementSubnet = $subnet
     $lab.Settings.NtpSetsClock = $false     # test nodes share the host's kernel clock
-    $lab | Export-OsLab -Path (Join-Path $work 'demo.json') -Force
+    $lab | Export-OsLab -Path (Join-Path $work 'demo.json')
 
     $cred = [pscredential]::new($nodes.user.name, [securestring]::new())
     $sessions = $lab | Connect-OsLab -Credential $cred -KeyFilePath $nodes.keys.ed25519 -KnownHostsPath $nodes.knownHosts
