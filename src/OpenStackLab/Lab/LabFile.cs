@@ -80,6 +80,8 @@ public static class LabFile
 
         var lab = tree.ToObject<LabDefinition>(JsonSerializer.Create(Settings(errors, NodeOf))) ?? new LabDefinition();
         lab.Nodes ??= new List<LabNode>();
+        for (int i = 0; i < lab.Nodes.Count; i++)
+            if (lab.Nodes[i] is null) errors.Add(new LabValidationMessage(LabValidationSeverity.Error, $"nodes[{i}]", null, "Empty node entry (null)."));
         lab.Nodes.RemoveAll(n => n is null);
         foreach (var node in lab.Nodes) { node.Roles ??= new List<string>(); node.Devices ??= new List<LabDevice>(); }
         lab.Settings ??= new LabSettings();

@@ -149,13 +149,13 @@ public abstract class PlatformBase : IPlatform
         if (port is < 1 or > 65535) throw new ArgumentOutOfRangeException(nameof(port), port, "Not a port number.");
         if (!HasSelinux) return Array.Empty<ShellAction>();
         var pattern = $"^{type}[[:space:]]+{protocol}[[:space:]].*\\b{port}\\b";
-        var add = $"semanage port -a -t {Q(type)} -p {protocol} {port}";
+        var add = $"semanage port -a -t {Q(type)} -p {Q(protocol)} {port}";
         return new[]
         {
             new ShellAction($"SELinux port {protocol}/{port} as {type}",
                 $"{SelinuxOff} || semanage port -l | grep -qE {Q(pattern)}",
                 // -a fails when another type already has the port: then modify it.
-                $"{add} || semanage port -m -t {Q(type)} -p {protocol} {port}"),
+                $"{add} || semanage port -m -t {Q(type)} -p {Q(protocol)} {port}"),
         };
     }
 

@@ -287,3 +287,16 @@ public class LabValidationTests
         Assert.Contains("line 1", ex.Message);
     }
 }
+
+public class LabFileNullEntryTests
+{
+    [Fact]
+    public void NullNodeEntryIsReportedAtItsIndex()
+    {
+        var json = LabFile.ToJson(LabTestSupport.SixNodes()).Replace("\"nodes\": [", "\"nodes\": [ null,");
+        var errors = new System.Collections.Generic.List<LabValidationMessage>();
+        var lab = LabFile.Parse(json, null, errors);
+        Assert.Contains(errors, e => e.Field == "nodes[0]" && e.Message.Contains("Empty node entry"));
+        Assert.Equal(6, lab.Nodes.Count);
+    }
+}
