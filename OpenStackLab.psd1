@@ -12,10 +12,15 @@
     # Rewritten by build.ps1 from the built DLL: exactly the cmdlets that exist.
     CmdletsToExport   = @(
         'Add-SwiftRingDevice',
+        'Copy-OsItem',
+        'Get-OsSession',
         'Get-SwiftRing',
+        'Invoke-OsCommand',
         'Invoke-SwiftRingRebalance',
+        'New-OsSession',
         'New-SwiftRing',
         'Publish-SwiftRing',
+        'Remove-OsSession',
         'Remove-SwiftRingDevice'
     )
     FunctionsToExport = @()
