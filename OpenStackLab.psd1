@@ -13,6 +13,7 @@
     CmdletsToExport   = @(
         'Add-OsRoleAssignment',
         'Add-SwiftRingDevice',
+<<<<<<< HEAD
         'Connect-OsLab',
         'Copy-OsItem',
         'Disconnect-OsLab',
@@ -61,6 +62,18 @@
         'Set-OsConfigLine',
         'Set-OsHorizonSetting',
         'Test-OsKeystone'
+=======
+        'Copy-OsItem',
+        'Get-OsSession',
+        'Get-SwiftRing',
+        'Invoke-OsCommand',
+        'Invoke-SwiftRingRebalance',
+        'New-OsSession',
+        'New-SwiftRing',
+        'Publish-SwiftRing',
+        'Remove-OsSession',
+        'Remove-SwiftRingDevice'
+>>>>>>> swiftring
     )
     FunctionsToExport = @()
     AliasesToExport   = @()
