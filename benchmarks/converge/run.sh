@@ -163,7 +163,8 @@ ratio() { [[ $1 == - ]] && echo "" || echo " ($(echo "scale=1; $1 / $2" | bc)x)"
         printf '| %s |' "$tool"
         for n in $COUNTS; do
             f=${FIRST[$tool.$n]} r=${RERUN[$tool.$n]} floor=${FIRST[floor.$n]:-}
-            if [[ -n $floor ]]; then printf ' %.2f s%s | %s%s |' "$f" "$(ratio "$f" "$floor")" "$r" "$( [[ $r == - ]] || ratio "$r" "$floor")"
+            [[ $r == - ]] || r=$(printf '%.2f s' "$r")
+            if [[ -n $floor ]]; then printf ' %.2f s%s | %s%s |' "$f" "$(ratio "$f" "$floor")" "$r" "$(ratio "${RERUN[$tool.$n]}" "$floor")"
             else printf ' %.2f s | %s |' "$f" "$r"; fi
         done
         echo
