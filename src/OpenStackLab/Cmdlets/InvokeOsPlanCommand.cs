@@ -116,7 +116,7 @@ public sealed class InvokeOsPlanCommand : PSCmdlet
                 });
                 WriteObject(r);
                 if (r.Error is { } error)
-                    WriteError(new ErrorRecord(error, error.ErrorId, error.ExitCode is null ? ErrorCategory.ConnectionError : ErrorCategory.InvalidResult, r.Node)
+                    WriteError(new ErrorRecord(error, error.ErrorId, error.ErrorId == "StepFailed" ? ErrorCategory.InvalidResult : ErrorCategory.ConnectionError, r.Node)
                     {
                         ErrorDetails = new ErrorDetails(error.Message) { RecommendedAction = error.Hint ?? "" },
                     });

@@ -42,7 +42,11 @@ internal sealed class NodeProbe
     public void AddCheck(int index, CommandStep step) => _checks.Add((index, step));
     public void AddFile(string path) { if (!_paths.Contains(path)) _paths.Add(path); }
 
-    public IReadOnlyList<string> SecretIds => _checks.SelectMany(c => c.Step.SecretIds).Distinct().ToList();
+    /// <summary>Secrets the preamble needs (read from stdin with the checks' secrets).</summary>
+    public IReadOnlyList<string> PreambleSecretIds { get; set; } = Array.Empty<string>();
+    public IReadOnlyList<string> SecretIds => PreambleSecretIds.Concat(_checks.SelectMany(c => c.Step.SecretIds)).Distinct().ToList();
+    /// <summary>The key under which the exit code of a preamble apply ("@osl A rc") is reported.</summary>
+    public const int ApplyMark = -1;
 
     public string Script()
     {
@@ -81,11 +85,11 @@ internal sealed class NodeProbe
 
     /// <summary>Runs the probe. Throws <see cref="OsShellException"/> when the node cannot be reached, <see cref="InvalidDataException"/> for a broken probe.</summary>
     public (Dictionary<int, CheckOutcome> Checks, Dictionary<string, FileState> Files, Dictionary<int, int> Writes, string StdErr) Run(
-        INodeShell shell, IReadOnlyDictionary<string, string> secrets, System.Threading.CancellationToken cancel, byte[]? moreInput = null)
+        INodeShell shell, IReadOnlyDictionary<string, string> secrets, System.Threading.CancellationToken cancel, byte[]? moreInput = null, TimeSpan? timeout = null)
     {
         var input = SecretPrologue.Input(SecretIds, secrets);
         if (moreInput is { Length: > 0 }) input = (input ?? Array.Empty<byte>()).Concat(moreInput).ToArray();
-        var result = shell.Run(Script(), new CommandOptions { AsRoot = AsRoot, Input = input }, cancel);
+        var result = shell.Run(Script(), new CommandOptions { AsRoot = AsRoot, Input = input, Timeout = timeout }, cancel);
         var (checks, files, writes) = Parse(result);
         return (checks, files, writes, result.StdErr);
     }
@@ -106,6 +110,7 @@ internal sealed class NodeProbe
             {
                 case "done": done = true; break;
                 case "W": writes[int.Parse(f[1])] = int.Parse(f[2]); break;
+                case "A": writes[ApplyMark] = int.Parse(f[1]); break;
                 case "C": checks[int.Parse(f[1])] = new CheckOutcome(int.Parse(f[2]), "", ""); break;
                 case "F":
                     var path = _paths[int.Parse(f[1])];

@@ -105,10 +105,16 @@ internal sealed class NodeRun
         if (outcome.ExitCode == 0) return (StepStatus.Unchanged, "already done", null);
         if (_mode == PlanMode.Check) { _pendingChange = true; return (StepStatus.WouldChange, "check exited " + outcome.ExitCode, null); }
 
-        var result = RunShell(SecretPrologue.FromStdin(step.SecretIds) + step.ApplyShell, step, step.Timeout);
+        // One round trip: the apply, then (if it worked) the probe from this step on, which confirms the
+        // step's own check now passes and refreshes everything after it (an apply may change anything).
         ForgetEverything();
-        if (!result.Succeeded) throw Fail(step, result.ExitCode, result.StdErr, "the command failed");
-        // Re-probe from this step: confirms the apply worked and refreshes the checks after it, in one round trip.
+        var probe = ProbeFrom(i, step.AsRoot);
+        probe.PreambleSecretIds = step.SecretIds;
+        probe.Preamble = "( " + step.ApplyShell + "\n) </dev/null >&2; _osl_r=$?; printf '@osl A %d\\n' \"$_osl_r\"; [ \"$_osl_r\" -eq 0 ] || osl_done\n";
+        var (checks, files, marks, stderr) = probe.Run(_shell, _secrets, _cancel, timeout: step.Timeout);
+        if (!marks.TryGetValue(NodeProbe.ApplyMark, out var rc) || rc != 0) throw Fail(step, marks.ContainsKey(NodeProbe.ApplyMark) ? rc : null, stderr, "the command failed");
+        foreach (var kv in checks) _checks[kv.Key] = kv.Value;
+        foreach (var kv in files) _files[kv.Key] = kv.Value;
         if (CheckOf(i).ExitCode != 0)
             throw Fail(step, null, "", "the command succeeded but the step's check still says it is not done (check and apply disagree)");
         return (StepStatus.Changed, "applied", null);
