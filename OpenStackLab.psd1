@@ -13,7 +13,6 @@
     CmdletsToExport   = @(
         'Add-OsRoleAssignment',
         'Add-SwiftRingDevice',
-<<<<<<< HEAD
         'Connect-OsLab',
         'Copy-OsItem',
         'Disconnect-OsLab',
@@ -62,18 +61,6 @@
         'Set-OsConfigLine',
         'Set-OsHorizonSetting',
         'Test-OsKeystone'
-=======
-        'Copy-OsItem',
-        'Get-OsSession',
-        'Get-SwiftRing',
-        'Invoke-OsCommand',
-        'Invoke-SwiftRingRebalance',
-        'New-OsSession',
-        'New-SwiftRing',
-        'Publish-SwiftRing',
-        'Remove-OsSession',
-        'Remove-SwiftRingDevice'
->>>>>>> swiftring
     )
     FunctionsToExport = @()
     AliasesToExport   = @()

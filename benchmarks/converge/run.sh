@@ -135,7 +135,8 @@ median() { sort -n | awk '{a[NR] = $1} END { if (NR % 2) print a[(NR + 1) / 2]; 
 # measure TOOL COUNT REPS: warm-up, then REPS times (first run after a reset, then the re-run); prints "first rerun"
 measure() {
     local tool=$1 n=$2 reps=$3 i firsts=() reruns=()
-    reset_nodes "$n"; "run_$tool" "$n" >/dev/null  # warm-up
+    # warm-up (skipped for a single anchor run: an Ansible run on 30 nodes takes minutes)
+    ((reps == 1)) && [[ $tool == pssh || $tool == ansible ]] || { reset_nodes "$n"; "run_$tool" "$n" >/dev/null; }
     for ((i = 0; i < reps; i++)); do
         reset_nodes "$n"
         firsts+=("$("run_$tool" "$n")")
@@ -163,7 +164,8 @@ ratio() { [[ $1 == - ]] && echo "" || echo " ($(echo "scale=1; $1 / $2" | bc)x)"
         printf '| %s |' "$tool"
         for n in $COUNTS; do
             f=${FIRST[$tool.$n]} r=${RERUN[$tool.$n]} floor=${FIRST[floor.$n]:-}
-            if [[ -n $floor ]]; then printf ' %.2f s%s | %s%s |' "$f" "$(ratio "$f" "$floor")" "$r" "$( [[ $r == - ]] || ratio "$r" "$floor")"
+            [[ $r == - ]] || r=$(printf '%.2f s' "$r")
+            if [[ -n $floor ]]; then printf ' %.2f s%s | %s%s |' "$f" "$(ratio "$f" "$floor")" "$r" "$(ratio "${RERUN[$tool.$n]}" "$floor")"
             else printf ' %.2f s | %s |' "$f" "$r"; fi
         done
         echo

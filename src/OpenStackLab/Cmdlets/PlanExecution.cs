@@ -54,7 +54,7 @@ internal static class PlanExecution
                 });
                 cmdlet.WriteObject(r);
                 if (r.Error is { } error)
-                    cmdlet.WriteError(new ErrorRecord(error, error.ErrorId, error.ExitCode is null ? ErrorCategory.ConnectionError : ErrorCategory.InvalidResult, r.Node)
+                    cmdlet.WriteError(new ErrorRecord(error, error.ErrorId, error.ErrorId == "StepFailed" ? ErrorCategory.InvalidResult : ErrorCategory.ConnectionError, r.Node)
                     {
                         ErrorDetails = new ErrorDetails(error.Message) { RecommendedAction = error.Hint ?? "" },
                     });

@@ -35,18 +35,25 @@ internal sealed class NodeProbe
 
     public bool StopAtFirstFailure { get; init; }
     public bool AsRoot { get; init; }
-    public bool IsEmpty => _checks.Count == 0 && _paths.Count == 0;
+    public bool IsEmpty => _checks.Count == 0 && _paths.Count == 0 && Preamble.Length == 0;
+    /// <summary>Shell run before the probe proper (the runner's batched file writes); their input follows the secrets on stdin.</summary>
+    public string Preamble { get; set; } = "";
 
     public void AddCheck(int index, CommandStep step) => _checks.Add((index, step));
     public void AddFile(string path) { if (!_paths.Contains(path)) _paths.Add(path); }
 
-    public IReadOnlyList<string> SecretIds => _checks.SelectMany(c => c.Step.SecretIds).Distinct().ToList();
+    /// <summary>Secrets the preamble needs (read from stdin with the checks' secrets).</summary>
+    public IReadOnlyList<string> PreambleSecretIds { get; set; } = Array.Empty<string>();
+    public IReadOnlyList<string> SecretIds => PreambleSecretIds.Concat(_checks.SelectMany(c => c.Step.SecretIds)).Distinct().ToList();
+    /// <summary>The key under which the exit code of a preamble apply ("@osl A rc") is reported.</summary>
+    public const int ApplyMark = -1;
 
     public string Script()
     {
         var sb = new StringBuilder();
         sb.Append("osl_done() { printf '@osl done\\n'; exit 0; }\n");
         sb.Append(SecretPrologue.FromStdin(SecretIds));
+        sb.Append(Preamble);
         if (_checks.Any(c => c.Step.IsVerification))
             sb.Append("_osl_t=$(mktemp -d) || exit 97\ntrap 'rm -rf \"$_osl_t\"' EXIT\n");
         for (int j = 0; j < _paths.Count; j++)
@@ -77,15 +84,19 @@ internal sealed class NodeProbe
     }
 
     /// <summary>Runs the probe. Throws <see cref="OsShellException"/> when the node cannot be reached, <see cref="InvalidDataException"/> for a broken probe.</summary>
-    public (Dictionary<int, CheckOutcome> Checks, Dictionary<string, FileState> Files) Run(
-        INodeShell shell, IReadOnlyDictionary<string, string> secrets, System.Threading.CancellationToken cancel)
+    public (Dictionary<int, CheckOutcome> Checks, Dictionary<string, FileState> Files, Dictionary<int, int> Writes, string StdErr) Run(
+        INodeShell shell, IReadOnlyDictionary<string, string> secrets, System.Threading.CancellationToken cancel, byte[]? moreInput = null, TimeSpan? timeout = null)
     {
-        var result = shell.Run(Script(), new CommandOptions { AsRoot = AsRoot, Input = SecretPrologue.Input(SecretIds, secrets) }, cancel);
-        return Parse(result);
+        var input = SecretPrologue.Input(SecretIds, secrets);
+        if (moreInput is { Length: > 0 }) input = (input ?? Array.Empty<byte>()).Concat(moreInput).ToArray();
+        var result = shell.Run(Script(), new CommandOptions { AsRoot = AsRoot, Input = input, Timeout = timeout }, cancel);
+        var (checks, files, writes) = Parse(result);
+        return (checks, files, writes, result.StdErr);
     }
 
-    internal (Dictionary<int, CheckOutcome>, Dictionary<string, FileState>) Parse(CommandResult result)
+    internal (Dictionary<int, CheckOutcome>, Dictionary<string, FileState>, Dictionary<int, int>) Parse(CommandResult result)
     {
+        var writes = new Dictionary<int, int>();
         var checks = new Dictionary<int, CheckOutcome>();
         var files = new Dictionary<string, FileState>(StringComparer.Ordinal);
         var lines = result.StdOut.Split('\n');
@@ -98,6 +109,8 @@ internal sealed class NodeProbe
             switch (f[0])
             {
                 case "done": done = true; break;
+                case "W": writes[int.Parse(f[1])] = int.Parse(f[2]); break;
+                case "A": writes[ApplyMark] = int.Parse(f[1]); break;
                 case "C": checks[int.Parse(f[1])] = new CheckOutcome(int.Parse(f[2]), "", ""); break;
                 case "F":
                     var path = _paths[int.Parse(f[1])];
@@ -116,7 +129,7 @@ internal sealed class NodeProbe
         }
         if (!done || result.ExitCode != 0)
             throw new InvalidDataException($"The probe script did not complete (exit code {result.ExitCode}): {StepFailedException.Tail(result.StdErr, 5)}");
-        return (checks, files);
+        return (checks, files, writes);
     }
 
     // Collects base64 lines up to the "@osl <end>" marker; leaves i on the marker.

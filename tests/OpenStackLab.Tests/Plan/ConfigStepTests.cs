@@ -16,7 +16,8 @@ public sealed class ConfigStepTests : IDisposable
     public void Dispose() { try { Directory.Delete(_dir, true); } catch (IOException) { } }
 
     static PlanRunner Runner() => new((shell, asRoot) => new RemoteFileStore(shell, asRoot), id => PlanRunnerTests.Hostile);
-    static int Writes(CountingShell shell) => shell.Commands.Count(c => c.Contains("mv -f -- \"$tmp\""));
+    // Atomic writes sent (a batched round trip carries several).
+    static int Writes(CountingShell shell) => shell.Commands.Sum(c => c.Split("mv -f -- \"$tmp\"").Length - 1);
 
     string Conf(string name, string text)
     {
@@ -40,7 +41,7 @@ public sealed class ConfigStepTests : IDisposable
         var first = Runner().Run(plan, new[] { shell }).ToList();
         Assert.Equal(new[] { StepStatus.Changed, StepStatus.Changed, StepStatus.Changed, StepStatus.Unchanged }, first.Select(r => r.Status));
         Assert.Equal(2, Writes(shell));                // keystone.conf once, glance-api.conf once
-        Assert.Equal(3, shell.RoundTrips);             // one probe reads both files, then the two writes
+        Assert.Equal(2, shell.RoundTrips);             // one probe reads both files, one round trip writes both
         var text = File.ReadAllText(keystone);
         Assert.Contains("connection = mysql+pymysql://keystone:" + PlanRunnerTests.Hostile + "@controller/keystone", text);
         Assert.Contains("provider = fernet", text);
@@ -109,5 +110,23 @@ public sealed class ConfigStepTests : IDisposable
         Assert.Equal(new[] { StepStatus.WouldChange, StepStatus.Unchanged }, results.Select(r => r.Status));
         Assert.Equal(0, Writes(shell));
         Assert.Equal("[DEFAULT]\n", File.ReadAllText(conf));
+    }
+
+    [Fact]
+    public void AFailedWriteFailsItsStepAndSkipsTheRest()
+    {
+        var good = Conf("good.conf", "[DEFAULT]\n");
+        var notADirectory = Conf("plain-file", "x\n");
+        var plan = new ChapterPlan("Config");
+        plan.On("n1")
+            .Config(good, ConfigFileKind.OsloIni, new ConfigEdit("DEFAULT", "debug", "true"))
+            .Config(Path.Combine(notADirectory, "bad.conf"), ConfigFileKind.OsloIni, new ConfigEdit("DEFAULT", "debug", "true"))
+            .File(Path.Combine(_dir, "later.txt"), "later\n");
+        var shell = new CountingShell("n1");
+        var results = Runner().Run(plan, new[] { shell }).ToList();
+        Assert.Equal(new[] { StepStatus.Changed, StepStatus.Failed, StepStatus.Skipped }, results.Select(r => r.Status));
+        Assert.Contains("Not a directory", results[1].Error!.StdErrTail);
+        Assert.Contains("debug = true", File.ReadAllText(good));
+        Assert.False(File.Exists(Path.Combine(_dir, "later.txt")));
     }
 }
