@@ -17,7 +17,8 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 $repo = (Resolve-Path "$PSScriptRoot/../..").Path
-$stateDirs = @($env:OSL_LAB_STATE_DIR, (Get-Content /run/osl-lab.owner -ErrorAction Ignore), "$repo/tests/lab/.state") | Where-Object { $_ }
+$suffix = if ($env:OSL_LAB_INSTANCE -and $env:OSL_LAB_INSTANCE -ne '0') { "-$env:OSL_LAB_INSTANCE" } else { '' }
+$stateDirs = @($env:OSL_LAB_STATE_DIR, (Get-Content "/run/osl-lab$suffix.owner" -ErrorAction Ignore), "$repo/tests/lab/.state$suffix") | Where-Object { $_ }
 $nodesFile = $stateDirs | ForEach-Object { Join-Path $_ 'nodes.json' } | Where-Object { Test-Path $_ } | Select-Object -First 1
 if (-not $nodesFile) { throw 'No nodes.json: start the nodes with tests/lab/start-nodes.sh' }
 $lab = Get-Content $nodesFile -Raw | ConvertFrom-Json

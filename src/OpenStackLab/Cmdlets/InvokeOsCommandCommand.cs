@@ -110,6 +110,13 @@ public sealed class InvokeOsCommandCommand : OsCmdlet
         }
     }
 
+    // A canceled command's reader may still deliver a line after the queue is closed: drop it.
+    static void Post(BlockingCollection<object> queue, string line)
+    {
+        try { queue.Add(line); }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException) { }
+    }
+
     async Task RunOne(OsSession session, SemaphoreSlim throttle, BlockingCollection<object> queue)
     {
         var options = new CommandOptions
@@ -117,8 +124,8 @@ public sealed class InvokeOsCommandCommand : OsCmdlet
             AsRoot = AsRoot,
             Timeout = TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : null,
             Input = InputObject is null ? null : Encoding.UTF8.GetBytes(InputObject),
-            OnOutputLine = _verbose ? line => queue.Add($"[{session.Name}] {line}") : null,
-            OnErrorLine = _verbose ? line => queue.Add($"[{session.Name}] {line}") : null,
+            OnOutputLine = _verbose ? line => Post(queue, $"[{session.Name}] {line}") : null,
+            OnErrorLine = _verbose ? line => Post(queue, $"[{session.Name}] {line}") : null,
         };
         try
         {
