@@ -99,6 +99,7 @@ inventory = $dir/inventory
 forks = $n
 host_key_checking = True
 interpreter_python = /usr/bin/python3
+timeout = 60
 stdout_callback = minimal
 [ssh_connection]
 pipelining = True
@@ -152,7 +153,9 @@ for n in $COUNTS; do
     for tool in $TOOLS; do
         reps=$REPS; [[ $tool == pssh || $tool == ansible ]] && reps=$ANCHOR_REPS
         echo "[bench] $tool on $n nodes, $reps run(s)" >&2
-        read -r FIRST[$tool.$n] RERUN[$tool.$n] < <(measure "$tool" "$n" "$reps")
+        if ! result=$(measure "$tool" "$n" "$reps"); then echo "[bench] $tool on $n nodes FAILED" >&2; continue; fi
+        read -r FIRST[$tool.$n] RERUN[$tool.$n] <<<"$result"
+        echo "[bench] $tool on $n nodes: first $(printf '%.2f' "${FIRST[$tool.$n]}") s, re-run ${RERUN[$tool.$n]} s (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
     done
 done
 
@@ -161,6 +164,7 @@ ratio() { [[ $1 == - ]] && echo "" || echo " ($(echo "scale=1; $1 / $2" | bc)x)"
     printf '| tool |'; for n in $COUNTS; do printf ' %s nodes, first | %s nodes, re-run |' "$n" "$n"; done; echo
     printf '|---|'; for n in $COUNTS; do printf -- '---|---|'; done; echo
     for tool in $TOOLS; do
+        [[ -n ${FIRST[$tool.${COUNTS%% *}]:-} ]] || continue
         printf '| %s |' "$tool"
         for n in $COUNTS; do
             f=${FIRST[$tool.$n]} r=${RERUN[$tool.$n]} floor=${FIRST[floor.$n]:-}
