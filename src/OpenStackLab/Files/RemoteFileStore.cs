@@ -37,12 +37,13 @@ public sealed class RemoteFileStore : IFileStore
     /// <summary>The write script; the content comes on stdin and must be <paramref name="length"/> bytes long.</summary>
     public static string WriteScript(string path, long length, bool backup) =>
         "set -e\n" +
+        "trap 'cat >/dev/null 2>&1' EXIT\n" +                   // on an early exit, still take the content (no broken pipe)
         $"p={ShellQuote.Quote(path)}\n" +
         "t=$(readlink -f -- \"$p\") || t=$p\n" +                  // follow symlinks: plugin.ini stays a link
         "d=$(dirname -- \"$t\")\n" +
         $"[ -d \"$d\" ] || {{ echo \"directory $d does not exist\" >&2; exit {NoDirectory}; }}\n" +
         "tmp=$(mktemp \"$d/.osl.XXXXXXXX\")\n" +
-        "trap 'rm -f -- \"$tmp\"' EXIT\n" +
+        "trap 'rm -f -- \"$tmp\"; cat >/dev/null 2>&1' EXIT\n" +
         "trap 'exit 1' HUP INT TERM PIPE\n" +
         "cat > \"$tmp\"\n" +
         $"[ \"$(wc -c < \"$tmp\")\" -eq {length.ToString(CultureInfo.InvariantCulture)} ] || {{ echo 'the content arrived incomplete' >&2; exit {ShortWrite}; }}\n" +

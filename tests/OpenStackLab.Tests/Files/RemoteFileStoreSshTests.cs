@@ -28,7 +28,12 @@ public sealed class RemoteFileStoreSshTests
         return dir;
     }
 
-    static void Cleanup(OsSession session, string dir) => session.Run($"rm -rf -- {Q(dir)}", new CommandOptions { AsRoot = true });
+    /// <summary>Cleans up through a session of its own, so a failure that broke the test's session is not hidden.</summary>
+    void Cleanup(OsSession session, string dir)
+    {
+        using var fresh = _nodes.Connect(session.Node);
+        fresh.Run($"rm -rf -- {Q(dir)}", new CommandOptions { AsRoot = true });
+    }
 
     static string Stat(OsSession session, string path) =>
         session.Run($"stat -c '%U:%G %a' -- {Q(path)}", new CommandOptions { AsRoot = true }).StdOut.Trim();
