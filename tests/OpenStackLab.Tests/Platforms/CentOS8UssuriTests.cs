@@ -26,9 +26,10 @@ public class CentOS8UssuriTests
         {
             "dnf -y install centos-release-openstack-ussuri",
             "sed -i -e \"s/enabled=1/enabled=0/g\" /etc/yum.repos.d/CentOS-OpenStack-ussuri.repo",
-            "dnf --enablerepo=centos-openstack-ussuri -y upgrade",
         }, P.ConfigureRepository().Select(a => a.Apply));
-        Assert.All(P.ConfigureRepository(), a => Assert.NotNull(a.Check));
+        // The upgrade is its own action: Initialize-OsNode runs it only with -Upgrade.
+        Assert.Equal(new[] { "dnf --enablerepo=centos-openstack-ussuri -y upgrade" }, P.UpgradeSystem().Select(a => a.Apply));
+        Assert.All(P.ConfigureRepository().Concat(P.UpgradeSystem()), a => Assert.NotNull(a.Check));
     }
 
     [Theory]
