@@ -8,7 +8,7 @@ namespace OpenStackLab.Cmdlets;
 /// <remarks>
 /// Get-OsSession lists the sessions New-OsSession opened, in any runspace of this process, in the
 /// order they were opened. Filter by Id, by Name or by ComputerName (names accept wildcards).
-/// Sessions whose connection dropped are listed with State Broken.
+/// Filters combine (all must match). Sessions whose connection dropped are listed with State Broken.
 /// </remarks>
 /// <example>
 /// <code>PS> Get-OsSession</code>
@@ -18,21 +18,21 @@ namespace OpenStackLab.Cmdlets;
 /// <code>PS> Get-OsSession -Name storage* | Invoke-OsCommand -Command 'df -h /srv'</code>
 /// <para>Runs a command on every session whose name starts with storage.</para>
 /// </example>
-[Cmdlet(VerbsCommon.Get, "OsSession", DefaultParameterSetName = "All")]
+[Cmdlet(VerbsCommon.Get, "OsSession")]
 [OutputType(typeof(OsSession))]
 public sealed class GetOsSessionCommand : OsCmdlet
 {
     /// <summary>Only the sessions with these Ids.</summary>
-    [Parameter(ParameterSetName = "Id", Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     public int[]? Id { get; set; }
 
     /// <summary>Only the sessions with these names (wildcards allowed).</summary>
-    [Parameter(ParameterSetName = "Name", ValueFromPipelineByPropertyName = true)]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     public string[]? Name { get; set; }
 
     /// <summary>Only the sessions to these computer names or addresses (wildcards allowed).</summary>
-    [Parameter(ParameterSetName = "ComputerName", ValueFromPipelineByPropertyName = true)]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     public string[]? ComputerName { get; set; }
 

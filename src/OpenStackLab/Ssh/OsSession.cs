@@ -124,6 +124,10 @@ public sealed class OsSession : INodeShell, IDisposable
         {
             client.Dispose();
             if (refused is { } status) throw HostKeyRefused(node, options, knownHostsPath, status, presented!, knownHosts);
+            if (ex.Message.Contains("No matching host key algorithm", StringComparison.Ordinal) && knownHosts.KeysFor(options.ComputerName, options.Port).Any())
+                throw new OsShellException(node, "HostKeyMismatch",
+                    $"{knownHostsPath} records {string.Join(", ", knownHosts.KeysFor(options.ComputerName, options.Port).Select(e => SshKeyInfo.Describe(e.KeyBlob)))} " +
+                    $"for {KnownHostsFile.HostName(options.ComputerName, options.Port)}, but the server offers no key of that type; refusing to connect.", ex);
             throw ConnectFailure(node, options, ex, cancellationToken.IsCancellationRequested);
         }
         client.KeepAliveInterval = TimeSpan.FromSeconds(30);   // a dead peer turns the session Broken instead of hanging it
@@ -177,7 +181,7 @@ public sealed class OsSession : INodeShell, IDisposable
 
     // Like ssh: when the host is known, ask only for the key types recorded for it, so a host known
     // by its RSA key is not reported "changed" because the server preferred ed25519.
-    static void PreferKnownKeyTypes(ConnectionInfo info, KnownHostsFile knownHosts, string host, int port)
+    internal static void PreferKnownKeyTypes(ConnectionInfo info, KnownHostsFile knownHosts, string host, int port)
     {
         var knownTypes = knownHosts.KeysFor(host, port).Select(e => SshKeyInfo.KeyType(e.KeyBlob)).ToHashSet();
         if (knownTypes.Count == 0) return;

@@ -129,3 +129,35 @@ public sealed class KnownHostsTests : IDisposable
         Assert.Equal(new[] { "first", "second" }, file.Entries.Select(e => e.Hosts));
     }
 }
+
+/// <summary>Like ssh, a host known by some key types is asked only for those (no false "changed" reports).</summary>
+public sealed class HostKeyAlgorithmPreferenceTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("osl-alg-").FullName;
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    static Renci.SshNet.ConnectionInfo Info() =>
+        new("10.0.0.11", 22, "osl", new Renci.SshNet.PasswordAuthenticationMethod("osl", "x"));
+
+    [Fact]
+    public void A_host_known_by_its_rsa_key_is_asked_for_rsa_only()
+    {
+        var key = Path.Combine(_dir, "rsa");
+        KnownHostsTests.Run("ssh-keygen", "-q", "-t", "rsa", "-N", "", "-f", key);
+        var file = new KnownHostsFile("x", KnownHostsFile.Parse($"10.0.0.11 {File.ReadAllText(key + ".pub")}"));
+        var info = Info();
+        OsSession.PreferKnownKeyTypes(info, file, "10.0.0.11", 22);
+        Assert.NotEmpty(info.HostKeyAlgorithms.Keys);
+        Assert.All(info.HostKeyAlgorithms.Keys, a => Assert.Contains(a, new[] { "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa" }));
+    }
+
+    [Fact]
+    public void An_unknown_host_keeps_every_algorithm()
+    {
+        var info = Info();
+        var before = info.HostKeyAlgorithms.Keys.ToList();
+        OsSession.PreferKnownKeyTypes(info, new KnownHostsFile("x", Array.Empty<KnownHostEntry>()), "10.0.0.11", 22);
+        Assert.Equal(before, info.HostKeyAlgorithms.Keys.ToList());
+        Assert.Contains("ssh-ed25519", before);
+    }
+}

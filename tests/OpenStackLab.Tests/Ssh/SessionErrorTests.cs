@@ -140,6 +140,19 @@ public sealed class SessionErrorTests : IDisposable
     }
 
     [Fact]
+    public void Host_known_only_by_a_key_type_the_server_lacks_is_refused()
+    {
+        // The nodes have only an ed25519 host key; known_hosts claims an RSA key.
+        var path = Path.Combine(_dir, "known_hosts");
+        var fake = Path.Combine(_dir, "fake-rsa");
+        KnownHostsTests.Run("ssh-keygen", "-q", "-t", "rsa", "-N", "", "-f", fake);
+        File.WriteAllText(path, $"{_nodes["storage1"].Address} {File.ReadAllText(fake + ".pub").Trim()}\n");
+        var ex = Fails("storage1", o => { o.KnownHostsPath = path; o.AcceptNewHostKey = true; });
+        Assert.Equal("HostKeyMismatch", ex.ErrorId);
+        Assert.Contains("RSA key SHA256:", ex.Message);
+    }
+
+    [Fact]
     public void Revoked_host_key_is_refused()
     {
         var path = Path.Combine(_dir, "known_hosts");
