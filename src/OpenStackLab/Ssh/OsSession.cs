@@ -267,7 +267,11 @@ public sealed class OsSession : INodeShell, IDisposable
         var sudo = options.AsRoot ? new SudoDialog(_nonce, _sudoPassword) : null;
         // Without input, stdin is /dev/null: SSH.NET sends no EOF on a channel nothing was written to.
         bool noInput = options.Input is not { Length: > 0 };
-        var text = sudo?.Wrap(command, noInput) ?? "exec /bin/sh -c " + ShellQuote.Quote(command) + (noInput ? " </dev/null" : "");
+        var inner = sudo?.Wrap(command, noInput) ?? "exec /bin/sh -c " + ShellQuote.Quote(command) + (noInput ? " </dev/null" : "");
+        // When we write to stdin, the remote side drains it before exiting: our EOF must reach a channel that is
+        // still open, because sshd drops the whole connection on an EOF for a channel it already closed.
+        bool usesStdin = !(noInput && sudo is not { NeedsStdin: true });
+        var text = usesStdin ? inner["exec ".Length..] + "; rc=$?; cat >/dev/null; exit $rc" : inner;
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (options.Timeout is { } limit && limit != Timeout.InfiniteTimeSpan) cts.CancelAfter(limit);
