@@ -160,13 +160,19 @@ on_nostdin network "$(rings_script)" | sed 's/^/  | /'
 
 # --- proxy service ------------------------------------------------------------------------------
 step "swift-proxy (uwsgi) on network"
+# Restart only when a config file or ring changed since the last start (the
+# stamp lives in the node's /run, so it dies with the node).
 on_nostdin network '
 set -e
-if service swift-proxy status >/dev/null 2>&1; then
+sum=$(cat /etc/swift/proxy-server.conf /etc/swift/swift.conf /etc/swift/*.ring.gz | md5sum)
+stamp=/run/swift/proxy.stamp
+if start-stop-daemon --status --pidfile /run/swift/swift-proxy-server.pid; then
+    if [ "$(cat $stamp 2>/dev/null)" = "$sum" ]; then echo "  swift-proxy already running, config unchanged"; exit 0; fi
     service swift-proxy restart >/dev/null; echo "  swift-proxy restarted"
 else
     service swift-proxy start >/dev/null; echo "  swift-proxy started"
 fi
+mkdir -p /run/swift && echo "$sum" >$stamp
 for i in $(seq 1 240); do
     curl -sf -o /dev/null http://network:8080/healthcheck && { echo "  http://network:8080/healthcheck OK after ${i}x0.5s"; exit 0; }
     sleep 0.5
@@ -256,13 +262,27 @@ echo "  config changed:\${changed:- nothing}"
 EOF
 }
 SERVICES="rsync swift-account swift-account-auditor swift-account-replicator swift-container swift-container-auditor swift-container-replicator swift-container-updater swift-object swift-object-auditor swift-object-replicator swift-object-updater"
-start_script() {
+start_script() { # (re)start what is down, or everything when config or rings changed
     cat <<EOF
 set -e
 chown swift:swift /etc/swift/*.ring.gz
+sum=\$(cat /etc/swift/*.conf /etc/swift/*.ring.gz /etc/rsyncd.conf /etc/default/rsync | md5sum)
+stamp=/run/swift/storage.stamp
+mkdir -p /run/swift
+same=; [ "\$(cat \$stamp 2>/dev/null)" = "\$sum" ] && same=1
+acted=
+# Not "service X status": for the uwsgi services it falls back to pidof
+# uwsgi_python311, so swift-container looks "running" when only swift-account is.
+pidfile() { case \$1 in rsync) echo /run/rsync.pid ;; swift-account|swift-container|swift-object) echo /run/swift/\$1-server.pid ;; *) echo /run/swift/\$1.pid ;; esac; }
 for s in $SERVICES; do
-    if service \$s status >/dev/null 2>&1; then service \$s restart >/dev/null; else service \$s start >/dev/null; fi
+    if start-stop-daemon --status --pidfile "\$(pidfile \$s)"; then
+        [ -n "\$same" ] || { service \$s restart >/dev/null; acted="\$acted \$s(restarted)"; }
+    else
+        service \$s start >/dev/null; acted="\$acted \$s(started)"
+    fi
 done
+echo "\$sum" >\$stamp
+echo "  services:\${acted:- all running, unchanged}"
 for p in 873 6200 6201 6202; do
     for i in \$(seq 1 120); do ss -ltnH "sport = :\$p" | grep -q . && break; sleep 0.5; done
 done
@@ -275,8 +295,10 @@ for n in "${STORAGE_NODES[@]}"; do
     # Rings travel network -> host -> storage node on stdin (the document uses
     # scp between nodes; as the login user that would need a second copy step).
     for r in account container object; do
-        on_nostdin network "cat /etc/swift/$r.ring.gz" |
-            on "$n" "cat >/etc/swift/$r.ring.gz.tmp && mv /etc/swift/$r.ring.gz.tmp /etc/swift/$r.ring.gz"
+        on_nostdin network "cat /etc/swift/$r.ring.gz" | on "$n" "
+            cat >/etc/swift/$r.ring.gz.tmp
+            if cmp -s /etc/swift/$r.ring.gz.tmp /etc/swift/$r.ring.gz; then rm /etc/swift/$r.ring.gz.tmp
+            else mv /etc/swift/$r.ring.gz.tmp /etc/swift/$r.ring.gz; echo '  $n: $r.ring.gz copied'; fi"
     done
 done
 for n in "${STORAGE_NODES[@]}"; do on_nostdin "$n" "$(start_script)" | sed "s/^/  $n:/" & done
