@@ -60,10 +60,11 @@ EOF
 # --- proxy on network ------------------------------------------------------------------------
 # Debian's proxy-server.conf ships a tempauth pipeline and no authtoken or
 # keystoneauth sections (the CentOS file has them): we swap tempauth for
-# "authtoken keystoneauth" and add both sections. The proxy is uwsgi
-# (/etc/init.d/swift-proxy, --http-socket <bind_ip>:<bind_port>, processes =
-# [DEFAULT] workers, 20 by default: 2 here). PasteDeploy interpolates '%' in
-# values, so the service password must not hold one.
+# "authtoken keystoneauth" and add both sections. /etc/init.d/swift-proxy runs
+# the plain eventlet server (/usr/bin/swift-proxy-server /etc/swift//proxy-server.conf;
+# its uwsgi settings are dead code in the sysv script), [DEFAULT] workers = 20
+# by default: 2 here. PasteDeploy interpolates '%' in values, so the service
+# password must not hold one.
 step "proxy-server.conf and swift.conf on network"
 proxy_conf() { # stdin: the swift service password
     cat <<EOF
@@ -159,14 +160,14 @@ EOF
 on_nostdin network "$(rings_script)" | sed 's/^/  | /'
 
 # --- proxy service ------------------------------------------------------------------------------
-step "swift-proxy (uwsgi) on network"
+step "swift-proxy on network"
 # Restart only when a config file or ring changed since the last start (the
 # stamp lives in the node's /run, so it dies with the node).
 on_nostdin network '
 set -e
 sum=$(cat /etc/swift/proxy-server.conf /etc/swift/swift.conf /etc/swift/*.ring.gz | md5sum)
 stamp=/run/swift/proxy.stamp
-if start-stop-daemon --status --pidfile /run/swift/swift-proxy-server.pid; then
+if start-stop-daemon --status --pidfile /run/swift/swift-proxy-server-proxy-server.pid; then
     if [ "$(cat $stamp 2>/dev/null)" = "$sum" ]; then echo "  swift-proxy already running, config unchanged"; exit 0; fi
     service swift-proxy restart >/dev/null; echo "  swift-proxy restarted"
 else
@@ -182,10 +183,9 @@ echo "  swift-proxy does not answer" >&2; tail -20 /var/log/swift/swift-proxy.lo
 # --- storage nodes ---------------------------------------------------------------------------------
 # A plain directory stands in for the XFS disk: /srv/node/device in the node's
 # private /srv, so mount_check = false (else every request gets 507). Debian:
-# rsync runs only with RSYNC_ENABLE=true in /etc/default/rsync; account and
-# container servers are uwsgi (/etc/init.d/swift-account, swift-container),
-# the object server and the background daemons are plain start-stop-daemon
-# scripts; pid files live in /run/swift (per node: no clash between nodes).
+# rsync runs only with RSYNC_ENABLE=true in /etc/default/rsync; all swift
+# servers and daemons are plain start-stop-daemon scripts with pid files in
+# /run/swift (per node: no clash between nodes).
 step "storage nodes: ${STORAGE_NODES[*]}"
 storage_script() { # storage_script <node address>
     cat <<EOF
@@ -271,9 +271,18 @@ stamp=/run/swift/storage.stamp
 mkdir -p /run/swift
 same=; [ "\$(cat \$stamp 2>/dev/null)" = "\$sum" ] && same=1
 acted=
-# Not "service X status": for the uwsgi services it falls back to pidof
-# uwsgi_python311, so swift-container looks "running" when only swift-account is.
-pidfile() { case \$1 in rsync) echo /run/rsync.pid ;; swift-account|swift-container|swift-object) echo /run/swift/\$1-server.pid ;; *) echo /run/swift/\$1.pid ;; esac; }
+# Not "service X status": it checks by process name (pidof), not by pid file.
+# Debian's sysv scripts for swift-account/-container (and -proxy) start
+# swift-X-server once per /etc/swift/*.conf (CONFIG unset); only the run with
+# X-server.conf survives, its pid file is swift-X-server-X-server.pid.
+pidfile() {
+    case \$1 in
+        rsync) echo /run/rsync.pid ;;
+        swift-account|swift-container) echo /run/swift/\$1-server-\${1#swift-}-server.pid ;;
+        swift-object) echo /run/swift/swift-object-server.pid ;;
+        *) echo /run/swift/\$1.pid ;;
+    esac
+}
 for s in $SERVICES; do
     if start-stop-daemon --status --pidfile "\$(pidfile \$s)"; then
         [ -n "\$same" ] || { service \$s restart >/dev/null; acted="\$acted \$s(restarted)"; }
