@@ -6,8 +6,8 @@
 #     an admin or registering endpoints (the chapters do that inside a node);
 #   * a temporary /usr/sbin/policy-rc.d (exit 101) keeps invoke-rc.d from
 #     starting daemons; a pre-existing one (Docker-style images) is kept as is;
-#   * daemons that start anyway are stopped (only the processes that were not
-#     running before this script).
+#   * daemons that start anyway are stopped: only processes of the packages'
+#     system users, in the host's network namespace, that did not run before.
 # Run it BEFORE start-nodes.sh: a node's overlay may already have copied up
 # /etc/passwd or /etc/group, and would then miss the package's system users.
 # Idempotent: when everything is installed it only checks and exits (< 1 s).
@@ -34,8 +34,12 @@ keystone keystone/create-admin-tenant boolean false
 keystone keystone/register-endpoint boolean false
 '
 
-# Daemons these packages could leave running on the host (process names).
-DAEMONS='mariadbd|mysqld|mysqld_safe|mariadbd-safe|beam.smp|epmd|memcached|uwsgi|uwsgi-core|uwsgi_python3|rsync|chronyd|apache2|rsyslogd|swift-.*-server'
+# Daemons a package script could leave running on the host run as the
+# package's system user. Only those in the host's network namespace count:
+# test nodes (other namespaces) run the same daemons on purpose, and other
+# tests run their own (as root) in the host namespace; neither is ours to stop.
+DAEMON_USERS=mysql,rabbitmq,memcache,keystone,swift,_chrony
+HOST_NETNS=$(readlink /proc/self/ns/net)
 
 die() { echo "ERROR: $*" >&2; exit 1; }
 log() { echo "[install-packages] $*" >&2; }
@@ -63,7 +67,12 @@ write_versions() {
         python3-keystone python3-swift openstack-pkg-tools erlang-base >"$VERSIONS_FILE"
 }
 
-daemon_pids() { pgrep -x "$DAEMONS" | sort || true; }
+host_daemon_pids() {
+    local p
+    for p in $(pgrep -u "$DAEMON_USERS" 2>/dev/null || true); do
+        [[ $(readlink "/proc/$p/ns/net" 2>/dev/null) == "$HOST_NETNS" ]] && echo "$p"
+    done | sort
+}
 
 mapfile -t MISSING < <(missing_packages)
 if ((${#MISSING[@]} == 0)); then
@@ -73,7 +82,7 @@ if ((${#MISSING[@]} == 0)); then
 fi
 
 log "installing: ${MISSING[*]}"
-BEFORE=$(daemon_pids)
+BEFORE=$(host_daemon_pids)
 started=$SECONDS
 
 printf '%s\n' "$PRESEED" | debconf-set-selections
@@ -99,7 +108,7 @@ if ! apt_install "${MISSING[@]}"; then
 fi
 
 # Stop what started anyway (only processes that did not exist before us).
-NEW=$(comm -13 <(echo "$BEFORE") <(daemon_pids) | grep . || true)
+NEW=$(comm -13 <(echo "$BEFORE") <(host_daemon_pids) | grep . || true)
 if [[ -n $NEW ]]; then
     log "stopping daemons started during the install: $(echo "$NEW" | tr '\n' ' ')"
     # shellcheck disable=SC2086

@@ -67,7 +67,7 @@ changed=
 [ "$(crudini --get $ini uwsgi threads)" = 8 ] || { crudini --set $ini uwsgi threads 8; changed=1; }
 if [ -n "$changed" ]; then
     service keystone restart >/dev/null; echo "  keystone (uwsgi) restarted"
-elif ! service keystone status >/dev/null 2>&1; then
+elif ! start-stop-daemon --status --pidfile /run/keystone/keystone.pid; then   # not "service keystone status": pidof uwsgi_python311
     service keystone start >/dev/null; echo "  keystone (uwsgi) started"
 else
     echo "  keystone (uwsgi) already running"
