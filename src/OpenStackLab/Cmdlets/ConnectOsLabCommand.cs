@@ -29,67 +29,32 @@ namespace OpenStackLab.Cmdlets;
 /// </example>
 [Cmdlet(VerbsCommunications.Connect, "OsLab")]
 [OutputType(typeof(OsSession))]
-public sealed class ConnectOsLabCommand : OsCmdlet
+public sealed class ConnectOsLabCommand : OsLoginCmdlet
 {
     /// <summary>The lab whose nodes to connect to.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     public LabDefinition Lab { get; set; } = null!;
 
-    /// <summary>The login: user name (used when a node names no user) and password, or the key's passphrase with -KeyFilePath.</summary>
-    [Parameter(Mandatory = true)]
-    [Credential]
-    public PSCredential Credential { get; set; } = PSCredential.Empty;
 
-    /// <summary>A private key file (OpenSSH format) to log in with.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? KeyFilePath { get; set; }
 
-    /// <summary>The OpenSSH known_hosts file to check host keys against (default ~/.ssh/known_hosts).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? KnownHostsPath { get; set; }
 
-    /// <summary>Record unknown host keys instead of refusing them (a changed key is always refused).</summary>
-    [Parameter]
-    public SwitchParameter AcceptNewHostKey { get; set; }
 
-    /// <summary>The password sudo asks for on the nodes; without it sudo must be passwordless.</summary>
-    [Parameter]
-    [Credential]
-    public PSCredential? SudoCredential { get; set; }
 
     /// <summary>Only these nodes (by name).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? Node { get; set; }
 
-    /// <summary>Seconds to wait for each connection (default 10).</summary>
-    [Parameter]
-    [ValidateRange(1, 3600)]
-    public int ConnectTimeoutSec { get; set; } = 10;
 
     protected override void ProcessRecord()
     {
         var platform = PlatformRegistry.Get(Lab.Platform);
         var nodes = Lab.Nodes.Where(n => Node is null || Node.Contains(n.Name, StringComparer.OrdinalIgnoreCase)).ToList();
-        var login = Credential.GetNetworkCredential();
         var pending = new List<(LabNode Node, Task<(OsSession Session, InitSystem Init)> Task)>();
         foreach (var node in nodes)
         {
             if (LabConnections.Get(Lab, node.Name) is { } open) { WriteObject(open); continue; }
-            var options = new OsSessionOptions
-            {
-                ComputerName = node.Address, Port = node.Port, Name = node.Name,
-                UserName = string.IsNullOrEmpty(node.User) ? Credential.UserName.TrimStart('\\') : node.User!,
-                Password = KeyFilePath is null ? login.Password : null,
-                KeyFilePath = KeyFilePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KeyFilePath),
-                Passphrase = KeyFilePath is null ? null : login.Password,
-                KnownHostsPath = KnownHostsPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KnownHostsPath),
-                AcceptNewHostKey = AcceptNewHostKey,
-                ConnectTimeout = TimeSpan.FromSeconds(ConnectTimeoutSec),
-                SudoPassword = SudoCredential?.GetNetworkCredential().Password,
-            };
+            var options = LoginOptions(node.Address, node.Port, node.Name, node.User);
             pending.Add((node, ConnectAsync(options, platform)));
         }
         foreach (var (node, task) in pending)

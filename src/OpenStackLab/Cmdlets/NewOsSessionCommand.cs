@@ -25,7 +25,7 @@ namespace OpenStackLab.Cmdlets;
 /// </example>
 [Cmdlet(VerbsCommon.New, "OsSession")]
 [OutputType(typeof(OsSession))]
-public sealed class NewOsSessionCommand : OsCmdlet
+public sealed class NewOsSessionCommand : OsLoginCmdlet
 {
     /// <summary>The host name or address to connect to.</summary>
     /// <remarks>Binds from the pipeline by property name (also Address or HostName).</remarks>
@@ -39,34 +39,11 @@ public sealed class NewOsSessionCommand : OsCmdlet
     [ValidateRange(1, 65535)]
     public int Port { get; set; } = 22;
 
-    /// <summary>The user name, and the password (password login) or the key's passphrase (with -KeyFilePath).</summary>
-    [Parameter(Mandatory = true)]
-    [Credential]
-    public PSCredential Credential { get; set; } = PSCredential.Empty;
 
-    /// <summary>A private key file (ed25519, RSA, ECDSA; OpenSSH or PEM format) to log in with.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? KeyFilePath { get; set; }
 
-    /// <summary>The known_hosts file to check the host key against (default: ~/.ssh/known_hosts).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? KnownHostsPath { get; set; }
 
-    /// <summary>Records an unknown host key in known_hosts instead of refusing it; a changed key is still refused.</summary>
-    [Parameter]
-    public SwitchParameter AcceptNewHostKey { get; set; }
 
-    /// <summary>Seconds to wait for the connection and login (default 10).</summary>
-    [Parameter]
-    [ValidateRange(1, 3600)]
-    public int ConnectTimeoutSec { get; set; } = 10;
 
-    /// <summary>The password sudo asks for, for commands run as root; omit it when sudo is passwordless.</summary>
-    [Parameter]
-    [Credential]
-    public PSCredential? SudoCredential { get; set; }
 
     /// <summary>The session's name, usually the lab node name (default: the computer name).</summary>
     /// <remarks>Binds from the pipeline by property name, so lab node objects name their sessions.</remarks>
@@ -76,19 +53,7 @@ public sealed class NewOsSessionCommand : OsCmdlet
 
     protected override void ProcessRecord()
     {
-        var login = Credential.GetNetworkCredential();
-        var options = new OsSessionOptions
-        {
-            ComputerName = ComputerName, Port = Port, Name = Name,
-            UserName = Credential.UserName.TrimStart('\\'),
-            Password = KeyFilePath is null ? login.Password : null,
-            KeyFilePath = KeyFilePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KeyFilePath),
-            Passphrase = KeyFilePath is null ? null : login.Password,
-            KnownHostsPath = KnownHostsPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KnownHostsPath),
-            AcceptNewHostKey = AcceptNewHostKey,
-            ConnectTimeout = System.TimeSpan.FromSeconds(ConnectTimeoutSec),
-            SudoPassword = SudoCredential?.GetNetworkCredential().Password,
-        };
+        var options = LoginOptions(ComputerName, Port, Name);
         WriteVerbose($"Connecting to {options} ...");
         try
         {
