@@ -147,11 +147,19 @@ function Invoke-Test {
 }
 
 function Invoke-Bench {
+    # Each benchmark folder has one entry point (run.ps1, bench.ps1 or run.sh) and records its results.md.
     Invoke-Build
-    foreach ($script in Get-ChildItem (Join-Path $Root 'benchmarks') -Recurse -Filter 'run.ps1') {
-        Write-Host "== $($script.Directory.Name)"
-        Invoke-Pwsh "& '$($script.FullName)'" -Environment @{ OSL_MODULE_PATH = $ModuleOut; OSL_REPO_ROOT = $Root }
+    Start-TestNodes
+    try {
+        foreach ($dir in Get-ChildItem (Join-Path $Root 'benchmarks') -Directory) {
+            $entry = @('run.ps1', 'bench.ps1', 'run.sh') | ForEach-Object { Join-Path $dir.FullName $_ } | Where-Object { Test-Path $_ } | Select-Object -First 1
+            if (-not $entry) { continue }
+            Write-Host "== $($dir.Name): $entry"
+            $env:OSL_MODULE_PATH = $ModuleOut; $env:OSL_REPO_ROOT = $Root
+            if ($entry -like '*.sh') { bash $entry | Out-Host } else { Invoke-Pwsh "& '$entry'" -Environment @{ OSL_MODULE_PATH = $ModuleOut; OSL_REPO_ROOT = $Root } }
+        }
     }
+    finally { Stop-TestNodes }
 }
 
 function Invoke-Demo {
