@@ -67,7 +67,8 @@ function Invoke-Build {
         '-o', $ModuleOut, '--nologo', '-v', 'q', '-p:GenerateDocumentationFile=true')
     Update-ManifestExports
     Copy-Item (Join-Path $Root 'OpenStackLab.psd1') $ModuleOut -Force
-    Copy-Item (Join-Path $Root 'src/OpenStackLab/OpenStackLab.Format.ps1xml') $ModuleOut -Force -ErrorAction SilentlyContinue
+    Copy-Item (Join-Path $Root 'src/OpenStackLab/OpenStackLab.Format.ps1xml') $ModuleOut -Force
+    Copy-Item (Join-Path $Root 'schemas') $ModuleOut -Recurse -Force
     Invoke-Help
     Copy-Item (Join-Path $Root 'en-US') $ModuleOut -Recurse -Force
     Write-Host "Module: $ModuleOut"

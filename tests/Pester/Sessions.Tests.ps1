@@ -7,11 +7,12 @@ BeforeAll {
 
     # The running lab's nodes.json: OSL_LAB_STATE_DIR, else the lab's owner file, else this checkout's (started if missing).
     $repo = (Resolve-Path "$PSScriptRoot/../..").Path
-    $stateDirs = @($env:OSL_LAB_STATE_DIR, (Get-Content /run/osl-lab.owner -ErrorAction Ignore), "$repo/tests/lab/.state") | Where-Object { $_ }
+    $suffix = if ($env:OSL_LAB_INSTANCE -and $env:OSL_LAB_INSTANCE -ne '0') { "-$env:OSL_LAB_INSTANCE" } else { '' }
+    $stateDirs = @($env:OSL_LAB_STATE_DIR, (Get-Content "/run/osl-lab$suffix.owner" -ErrorAction Ignore), "$repo/tests/lab/.state$suffix") | Where-Object { $_ }
     $nodesFile = $stateDirs | ForEach-Object { Join-Path $_ 'nodes.json' } | Where-Object { Test-Path $_ } | Select-Object -First 1
     if (-not $nodesFile) {
         & bash "$repo/tests/lab/start-nodes.sh" | Out-Null
-        $nodesFile = "$repo/tests/lab/.state/nodes.json"
+        $nodesFile = "$repo/tests/lab/.state$suffix/nodes.json"
     }
     $script:lab = Get-Content $nodesFile -Raw | ConvertFrom-Json
     $script:node = @{}

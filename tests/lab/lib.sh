@@ -1,20 +1,27 @@
 # Shared settings and helpers of the test-node harness (sourced, not run).
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # settings used by the scripts that source this
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-STATE_DIR=${OSL_LAB_STATE_DIR:-$LAB_DIR/.state}
-BRIDGE=oslbr0
-GATEWAY=10.250.0.1
+# Instance 0 is the lab of the contract (10.250.0.0/24, oslbr0, netns osl-*).
+# Instances 1-9 are independent labs (10.250.N.0/24, oslbrN, oslN-*) so the
+# harness can test itself while others use instance 0.
+INSTANCE=${OSL_LAB_INSTANCE:-0}
+[[ $INSTANCE =~ ^[0-9]$ ]] || { echo "ERROR: OSL_LAB_INSTANCE must be 0-9" >&2; exit 1; }
+if ((INSTANCE == 0)); then NS_PREFIX=osl- SUFFIX=; else NS_PREFIX=osl$INSTANCE- SUFFIX=-$INSTANCE; fi
+STATE_DIR=${OSL_LAB_STATE_DIR:-$LAB_DIR/.state$SUFFIX}
+SUBNET=10.250.$INSTANCE
+BRIDGE=oslbr$INSTANCE
+GATEWAY=$SUBNET.1
 PREFIX_LENGTH=24
 LOGIN_USER=osl            # passwordless sudo
 PASSWORD_USER=oslpw       # sudo asks for its password
 DEFAULT_NODES=(controller network compute storage1 storage2 storage3)
 
-# The lab is one per machine (bridge, addresses and netns names are global):
-# these two files in the host's /run say which state dir owns it and serialise
+# A lab (bridge, addresses, netns names) is one per machine and instance:
+# these files in the host's /run say which state dir owns it and serialise
 # start/stop between worktrees.
-LOCK_FILE=/run/osl-lab.lock
-OWNER_FILE=/run/osl-lab.owner
+LOCK_FILE=/run/osl-lab$SUFFIX.lck  # (.lock was kept open by nodes of an early version)
+OWNER_FILE=/run/osl-lab$SUFFIX.owner
 
 # Directories each node sees as an overlay of the host's (host packages and
 # users stay visible; the node's writes land in its own upper dir).
@@ -30,42 +37,72 @@ require_root() { [[ $EUID -eq 0 ]] || die "run as root"; }
 # Address of a node by name: the document's six, or nodeNN (NN 01-99) at .100+NN.
 node_address() {
     case $1 in
-        controller) echo 10.250.0.10 ;;
-        network)    echo 10.250.0.20 ;;
-        compute)    echo 10.250.0.30 ;;
-        storage1)   echo 10.250.0.50 ;;
-        storage2)   echo 10.250.0.51 ;;
-        storage3)   echo 10.250.0.52 ;;
+        controller) echo "$SUBNET.10" ;;
+        network)    echo "$SUBNET.20" ;;
+        compute)    echo "$SUBNET.30" ;;
+        storage1)   echo "$SUBNET.50" ;;
+        storage2)   echo "$SUBNET.51" ;;
+        storage3)   echo "$SUBNET.52" ;;
         node[0-9][0-9])
             local n=$((10#${1#node}))
             ((n >= 1)) || return 1
-            echo "10.250.0.$((100 + n))" ;;
+            echo "$SUBNET.$((100 + n))" ;;
         *) return 1 ;;
     esac
 }
 
-netns_name() { echo "osl-$1"; }
+netns_name() { echo "$NS_PREFIX$1"; }
 # Host side of the node's veth (interface names are at most 15 characters).
-veth_name() { echo "osl-$1"; }
+veth_name() { echo "$NS_PREFIX$1"; }
 node_dir() { echo "$STATE_DIR/nodes/$1"; }
 
 # Names of the node netns that exist now (whoever started them).
 running_nodes() {
-    ip netns list 2>/dev/null | awk '{print $1}' | sed -n 's/^osl-//p' | sort
+    ip netns list 2>/dev/null | awk -v p="$NS_PREFIX" 'index($1, p) == 1 {print substr($1, length(p) + 1)}' | sort
+}
+
+# install_packages <package...>: apt-get install those not installed yet.
+install_packages() {
+    local missing=() p
+    for p in "$@"; do
+        [[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == 'install ok installed' ]] || missing+=("$p")
+    done
+    ((${#missing[@]})) || return 0
+    log "installing ${missing[*]}"
+    # Keep package scripts from starting daemons on the host.
+    local own_policy=
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+        chmod 755 /usr/sbin/policy-rc.d
+        own_policy=1
+        trap 'rm -f /usr/sbin/policy-rc.d' EXIT  # also if apt fails or we are killed
+    fi
+    local apt=(apt-get -o DPkg::Lock::Timeout=900 install -y "${missing[@]}") rc=0
+    DEBIAN_FRONTEND=noninteractive "${apt[@]}" >&2 || rc=$?
+    if ((rc != 0)); then  # maybe no package lists yet
+        rc=0
+        apt-get -o DPkg::Lock::Timeout=900 update >&2 || rc=$?
+        ((rc != 0)) || DEBIAN_FRONTEND=noninteractive "${apt[@]}" >&2 || rc=$?
+    fi
+    [[ -z $own_policy ]] || { rm -f /usr/sbin/policy-rc.d; trap - EXIT; }
+    ((rc == 0)) || die "could not install ${missing[*]}"
 }
 
 # Kill every process of a node (all of them live in its netns) and remove
-# its netns and veth. Killing the PID-namespace init alone would do, but the
-# netns also holds the `unshare` parent; sweeping the netns catches both.
+# its netns and veth. The `unshare` parent is spared at first: it reaps the
+# node's init once the kernel has killed the PID namespace, then exits, so
+# nothing is left as a zombie of the host's PID 1.
 teardown_node() {
-    local name=$1 ns pids tries=0
+    local name=$1 ns pids tries=0 pid
     ns=$(netns_name "$name")
-    if ip netns list | awk '{print $1}' | grep -qx -- "$ns"; then
+    if [[ -e /run/netns/$ns ]]; then
         while pids=$(ip netns pids "$ns" 2>/dev/null) && [[ -n $pids ]]; do
-            # shellcheck disable=SC2086
-            kill -KILL $pids 2>/dev/null || true
-            ((++tries > 50)) && die "processes of node $name do not die: $pids"
-            sleep 0.1
+            for pid in $pids; do
+                if ((tries < 20)) && [[ $(cat "/proc/$pid/comm" 2>/dev/null) == unshare ]]; then continue; fi
+                kill -KILL "$pid" 2>/dev/null || true
+            done
+            ((++tries > 60)) && die "processes of node $name do not die: $pids"
+            sleep 0.05
         done
         ip netns delete "$ns" 2>/dev/null || true
     fi

@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 
 NAME=$1
 NODE_DIR=$(node_dir "$NAME")
-FILES=$NODE_DIR/files
+COMMON=$STATE_DIR/common
 
 # Nothing mounted here may propagate back to the host.
 mount --make-rprivate /
@@ -19,7 +19,7 @@ overlay_dir() {
     local dir=$1 key=${1//\//_}
     local upper=$NODE_DIR/overlay/$key.upper work=$NODE_DIR/overlay/$key.work
     mkdir -p "$upper" "$work"
-    mount -t overlay "osl-$NAME$key" -o "lowerdir=$dir,upperdir=$upper,workdir=$work" "$dir"
+    mount -t overlay "$NS_PREFIX$NAME$key" -o "lowerdir=$dir,upperdir=$upper,workdir=$work" "$dir"
 }
 
 private_dir() {
@@ -40,10 +40,27 @@ mkdir -p /run/lock /run/sshd && chmod 1777 /run/lock
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm
 
 hostname "$NAME"
-install -m 0644 "$FILES/hostname" /etc/hostname
-install -m 0644 "$FILES/hosts" /etc/hosts
-install -m 0644 "$FILES/resolv.conf" /etc/resolv.conf
-install -m 0644 "$FILES/ssh_known_hosts" /etc/ssh/ssh_known_hosts
-install -m 0440 "$FILES/sudoers" /etc/sudoers.d/osl-lab
+install -m 0644 "$NODE_DIR/hostname" /etc/hostname
+install -m 0644 "$COMMON/hosts" /etc/hosts
+install -m 0644 "$COMMON/resolv.conf" /etc/resolv.conf
+install -m 0644 "$COMMON/ssh_known_hosts" /etc/ssh/ssh_known_hosts
+install -m 0440 "$COMMON/sudoers" /etc/sudoers.d/osl-lab
+
+# The login users' passwords and keys live only in this node (/etc and /home
+# are its overlays). Only /etc/shadow is rewritten: chpasswd would open
+# /etc/passwd for writing, copying it up and hiding users that host packages
+# add later.
+awk -F: -v OFS=: 'NR == FNR { hash[$1] = $2; next } $1 in hash { $2 = hash[$1] } { print }' \
+    "$STATE_DIR/login/shadow" /etc/shadow >/run/shadow.new
+install -m 0640 -o root -g shadow /run/shadow.new /etc/shadow
+rm -f /run/shadow.new
+for user in "$LOGIN_USER" "$PASSWORD_USER"; do
+    home=$(getent passwd "$user" | cut -d: -f6)
+    install -d -m 700 -o "$user" -g "$user" "$home/.ssh"
+    install -m 600 -o "$user" -g "$user" "$STATE_DIR/login/authorized_keys" "$home/.ssh/authorized_keys"
+    # Node-to-node ssh (e.g. controller -> storage1) uses the lab key.
+    install -m 600 -o "$user" -g "$user" "$STATE_DIR/keys/id_ed25519" "$home/.ssh/id_ed25519"
+    install -m 644 -o "$user" -g "$user" "$STATE_DIR/keys/id_ed25519.pub" "$home/.ssh/id_ed25519.pub"
+done
 
 exec /usr/bin/tini -- /usr/sbin/sshd -D -e -f "$NODE_DIR/sshd_config"

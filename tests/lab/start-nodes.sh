@@ -7,7 +7,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
-PACKAGES=(openssh-server sudo iproute2 tini)
+PACKAGES=(openssh-server sudo iproute2 tini openssl)
 SSH_WAIT_SECONDS=30
 
 usage() {
@@ -21,6 +21,7 @@ EOF
 # --- arguments -------------------------------------------------------------
 
 NODES=()
+declare -A ADDRESS=()
 parse_args() {
     local list=${DEFAULT_NODES[*]} count=0
     list=${list// /,}
@@ -40,7 +41,7 @@ parse_args() {
     for ((i = 1; i <= 10#$count; i++)); do NODES+=("$(printf 'node%02d' "$i")"); done
     ((${#NODES[@]})) || die "no nodes to start"
     for name in "${NODES[@]}"; do
-        node_address "$name" >/dev/null || die "unknown node name: '$name' (use ${DEFAULT_NODES[*]} or node01..node99)"
+        ADDRESS[$name]=$(node_address "$name") || die "unknown node name: '$name' (use ${DEFAULT_NODES[*]} or node01..node99)"
     done
     local dups
     dups=$(printf '%s\n' "${NODES[@]}" | sort | uniq -d)
@@ -52,34 +53,12 @@ parse_args() {
 # Overlay upper dirs must not live inside a directory the nodes overlay.
 check_state_dir() {
     local d
-    for d in "${OVERLAY_DIRS[@]}" "${PRIVATE_DIRS[@]}" /run; do
+    for d in "${OVERLAY_DIRS[@]}" "${PRIVATE_DIRS[@]}" /run /dev/shm; do
         [[ $STATE_DIR/ != "$d"/* ]] ||
-            die "state dir $STATE_DIR is under $d, which nodes overlay; set OSL_LAB_STATE_DIR elsewhere"
+            die "state dir $STATE_DIR is under $d, which every node replaces with its own; set OSL_LAB_STATE_DIR elsewhere (e.g. under /opt or /work)"
     done
     [[ $(stat -f -c %T "$(dirname "$STATE_DIR")") != overlayfs ]] ||
         die "state dir $STATE_DIR is on overlayfs (overlay upper dirs cannot be); set OSL_LAB_STATE_DIR to a dir on a disk or tmpfs"
-}
-
-install_packages() {
-    local missing=() p
-    for p in "${PACKAGES[@]}"; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-    done
-    ((${#missing[@]})) || return 0
-    log "installing ${missing[*]}"
-    # Keep package scripts from starting daemons on the host.
-    local own_policy=
-    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-        chmod 755 /usr/sbin/policy-rc.d
-        own_policy=1
-    fi
-    local apt=(apt-get -o DPkg::Lock::Timeout=900 install -y "${missing[@]}")
-    if ! DEBIAN_FRONTEND=noninteractive "${apt[@]}" >&2; then
-        apt-get -o DPkg::Lock::Timeout=900 update >&2 && DEBIAN_FRONTEND=noninteractive "${apt[@]}" >&2 ||
-            { [[ -n $own_policy ]] && rm -f /usr/sbin/policy-rc.d; die "package install failed"; }
-    fi
-    [[ -z $own_policy ]] || rm -f /usr/sbin/policy-rc.d
 }
 
 random_secret() { # 24 letters and digits (no pipe closed early: pipefail)
@@ -89,7 +68,7 @@ random_secret() { # 24 letters and digits (no pipe closed early: pipefail)
 }
 
 # Secrets live only in nodes.json; reuse them while the state dir lives.
-USER_PASSWORD= PWUSER_PASSWORD= PASSPHRASE= NEW_SECRETS=
+USER_PASSWORD='' PWUSER_PASSWORD='' PASSPHRASE=''
 load_or_make_secrets() {
     local json=$STATE_DIR/nodes.json
     if [[ -s $json ]]; then
@@ -99,8 +78,7 @@ load_or_make_secrets() {
     fi
     if [[ -z $USER_PASSWORD || -z $PWUSER_PASSWORD || -z $PASSPHRASE || ! -s $STATE_DIR/keys/id_ed25519_enc ]]; then
         USER_PASSWORD=$(random_secret) PWUSER_PASSWORD=$(random_secret) PASSPHRASE=$(random_secret)
-        rm -rf "$STATE_DIR/keys"
-        NEW_SECRETS=1
+        rm -rf "$STATE_DIR/keys" "$STATE_DIR/login"
     fi
 }
 
@@ -110,34 +88,42 @@ make_client_keys() {
     [[ -s $k/id_ed25519_enc ]] && return 0
     mkdir -p "$k" && chmod 700 "$k"
     ssh-keygen -q -t ed25519 -N '' -C osl-lab-ed25519 -f "$k/id_ed25519"
-    ssh-keygen -q -t rsa -b 3072 -N '' -C osl-lab-rsa -f "$k/id_rsa"
+    ssh-keygen -q -t rsa -b 2048 -N '' -C osl-lab-rsa -f "$k/id_rsa"
     printf '%s\n%s\n' "$PASSPHRASE" "$PASSPHRASE" |
         setsid -w ssh-keygen -q -t ed25519 -C osl-lab-ed25519-enc -f "$k/id_ed25519_enc" 2>/dev/null
     [[ -s $k/id_ed25519_enc ]] || die "could not create the encrypted client key"
 }
 
-# Login users live on the host so that every node's /etc and /home overlay
-# sees them; their sudo rules exist only inside nodes (see node_files).
+# Login users exist on the host so that every node's /etc/passwd (an overlay
+# of the host's) has them. Their passwords and keys exist only inside nodes
+# (node-init.sh installs them from login/), so labs of different state dirs
+# or instances never fight over them and the host gets no usable login.
 ensure_users() {
     local u
     for u in "$LOGIN_USER" "$PASSWORD_USER"; do
         id -u "$u" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$u"
-        install -d -m 700 -o "$u" -g "$u" "/home/$u/.ssh"
-        cat "$STATE_DIR"/keys/*.pub >"/home/$u/.ssh/authorized_keys"
-        chown "$u:$u" "/home/$u/.ssh/authorized_keys" && chmod 600 "/home/$u/.ssh/authorized_keys"
-        # Node-to-node ssh (e.g. controller -> storage1) uses the lab key.
-        install -m 600 -o "$u" -g "$u" "$STATE_DIR/keys/id_ed25519" "/home/$u/.ssh/id_ed25519"
-        install -m 644 -o "$u" -g "$u" "$STATE_DIR/keys/id_ed25519.pub" "/home/$u/.ssh/id_ed25519.pub"
     done
-    if [[ -n $NEW_SECRETS ]] || passwd -S "$LOGIN_USER" | grep -qw L; then
-        # chpasswd reads stdin: passwords never appear in a command line.
-        printf '%s:%s\n%s:%s\n' "$LOGIN_USER" "$USER_PASSWORD" "$PASSWORD_USER" "$PWUSER_PASSWORD" | chpasswd
-    fi
+}
+
+# What node-init.sh installs: password hashes (openssl reads the password on
+# stdin) and authorized_keys.
+make_login_files() {
+    local l=$STATE_DIR/login
+    [[ -s $l/shadow && -s $l/authorized_keys ]] && return 0
+    mkdir -p "$l" && chmod 700 "$l"
+    (
+        umask 077
+        printf '%s:%s\n' \
+            "$LOGIN_USER" "$(printf '%s\n' "$USER_PASSWORD" | openssl passwd -6 -stdin)" \
+            "$PASSWORD_USER" "$(printf '%s\n' "$PWUSER_PASSWORD" | openssl passwd -6 -stdin)" >"$l/shadow"
+        cat "$STATE_DIR"/keys/*.pub >"$l/authorized_keys"
+    )
 }
 
 ensure_bridge() {
     ip link show "$BRIDGE" >/dev/null 2>&1 || ip link add "$BRIDGE" type bridge
-    ip addr show dev "$BRIDGE" | grep -q "inet $GATEWAY/$PREFIX_LENGTH" ||
+    # (no `| grep -q`: with pipefail, grep quitting early fails the pipe)
+    [[ $(ip -o addr show dev "$BRIDGE") == *" inet $GATEWAY/$PREFIX_LENGTH "* ]] ||
         ip addr add "$GATEWAY/$PREFIX_LENGTH" dev "$BRIDGE"
     ip link set "$BRIDGE" up
 }
@@ -147,7 +133,7 @@ ensure_bridge() {
 hosts_file() {
     local name
     printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n\n# OpenStackLab test nodes\n'
-    for name in "${NODES[@]}"; do printf '%s\t%s\n' "$(node_address "$name")" "$name"; done
+    for name in "${NODES[@]}"; do printf '%s\t%s\n' "${ADDRESS[$name]}" "$name"; done
 }
 
 sudoers_file() {
@@ -165,9 +151,9 @@ sshd_config() {
     local name=$1 dir=$2
     cat <<EOF
 # sshd of test node $name (generated by start-nodes.sh)
-ListenAddress $(node_address "$name"):22
+ListenAddress ${ADDRESS[$name]}:22
 HostKey $dir/ssh/ssh_host_ed25519_key
-PidFile /run/sshd.pid
+PidFile /run/osl-sshd.pid
 UsePAM yes
 PasswordAuthentication yes
 KbdInteractiveAuthentication yes
@@ -184,49 +170,64 @@ Subsystem sftp /usr/lib/openssh/sftp-server
 EOF
 }
 
-# Everything a node needs before it boots; node-init.sh copies files/ into /etc.
-prepare_node() {
-    local name=$1 dir
-    dir=$(node_dir "$name")
-    mkdir -p "$dir/ssh" "$dir/files" "$dir/overlay"
-    ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$dir/ssh/ssh_host_ed25519_key"
-    echo "$name" >"$dir/files/hostname"
-    hosts_file >"$dir/files/hosts"
+# Files every node installs into its /etc at boot (node-init.sh).
+write_common_files() {
+    local c=$STATE_DIR/common
+    mkdir -p "$c"
+    hosts_file >"$c/hosts"
     # No DNS in the lab: no nameserver means 127.0.0.1, which fails at once.
-    printf '# test node: names come from /etc/hosts\noptions timeout:1 attempts:1\n' >"$dir/files/resolv.conf"
-    sudoers_file >"$dir/files/sudoers"
+    printf '# test node: names come from /etc/hosts\noptions timeout:1 attempts:1\n' >"$c/resolv.conf"
+    sudoers_file >"$c/sudoers"
+}
+
+# A node's own files: host key, hostname, sshd_config.
+prepare_node() {
+    local name=$1 dir=$STATE_DIR/nodes/$1
+    mkdir -p "$dir/ssh" "$dir/overlay"
+    ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$dir/ssh/ssh_host_ed25519_key"
+    echo "$name" >"$dir/hostname"
     sshd_config "$name" "$dir" >"$dir/sshd_config"
 }
 
+# known_hosts for the host's clients, and every node's ssh_known_hosts.
 write_known_hosts() {
-    local name kh=$STATE_DIR/known_hosts
+    local name kh=$STATE_DIR/known_hosts type key _
     for name in "${NODES[@]}"; do
-        printf '%s,%s %s\n' "$(node_address "$name")" "$name" \
-            "$(cut -d' ' -f1,2 "$(node_dir "$name")/ssh/ssh_host_ed25519_key.pub")"
+        read -r type key _ <"$STATE_DIR/nodes/$name/ssh/ssh_host_ed25519_key.pub"
+        printf '%s,%s %s %s\n' "${ADDRESS[$name]}" "$name" "$type" "$key"
     done >"$kh.tmp"
     mv "$kh.tmp" "$kh"
-    for name in "${NODES[@]}"; do cp "$kh" "$(node_dir "$name")/files/ssh_known_hosts"; done
+    cp "$kh" "$STATE_DIR/common/ssh_known_hosts"
 }
 
 # --- node lifecycle ----------------------------------------------------------
 
-# Network namespace + veth on the bridge, then the node's own namespaces with
-# node-init.sh as PID 1 (unshare --fork makes its child PID 1 of the new PID
-# namespace; it stays attached to the netns, so `ip netns pids` finds it all).
+# Network namespaces and veths on the bridge for all nodes: one `ip -batch`
+# for the host side and one per node inside its netns (forks are the cost).
+make_node_networks() {
+    local name ns veth
+    for name in "${NODES[@]}"; do
+        ns=$(netns_name "$name") veth=$(veth_name "$name")
+        printf 'netns add %s\nlink add %s type veth peer name eth0 netns %s\nlink set %s master %s up\n' \
+            "$ns" "$veth" "$ns" "$veth" "$BRIDGE"
+    done | ip -batch -
+    for name in "${NODES[@]}"; do
+        printf 'addr add %s/%s dev eth0\nlink set lo up\nlink set eth0 up\n' \
+            "${ADDRESS[$name]}" "$PREFIX_LENGTH" | ip -n "$(netns_name "$name")" -batch - &
+    done
+    wait
+}
+
+# The node's own namespaces with node-init.sh as PID 1 (unshare --fork makes
+# its child PID 1 of the new PID namespace; unshare stays in the netns, so
+# `ip netns pids` finds every process of the node).
 boot_node() {
-    local name=$1 ns veth addr dir
-    ns=$(netns_name "$name") veth=$(veth_name "$name") addr=$(node_address "$name") dir=$(node_dir "$name")
-    ip netns add "$ns"
-    ip link add "$veth" type veth peer name eth0 netns "$ns"
-    ip link set "$veth" master "$BRIDGE" up
-    ip -n "$ns" addr add "$addr/$PREFIX_LENGTH" dev eth0
-    ip -n "$ns" link set lo up
-    ip -n "$ns" link set eth0 up
-    setsid ip netns exec "$ns" \
+    local name=$1
+    setsid ip netns exec "$(netns_name "$name")" \
         unshare --mount --uts --pid --fork --mount-proc --propagation private \
         env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
         OSL_LAB_STATE_DIR="$STATE_DIR" "$LAB_DIR/node-init.sh" "$name" \
-        </dev/null >"$dir/boot.log" 2>&1 &
+        </dev/null >"$(node_dir "$name")/boot.log" 2>&1 9>&- &  # 9: the lock, not for nodes
 }
 
 ssh_to() { # ssh_to <address> <command>: as the login user with the lab key
@@ -236,22 +237,33 @@ ssh_to() { # ssh_to <address> <command>: as the login user with the lab key
         -l "$LOGIN_USER" "$1" "$2"
 }
 
-wait_for_node() { # wait_for_node <name> <seconds>
-    local name=$1 addr deadline=$((SECONDS + $2))
-    addr=$(node_address "$name")
-    until ssh_to "$addr" true 2>/dev/null; do
+# wait_for_node <name> <seconds> [login]: until the node's sshd answers with
+# its SSH banner (read from bash's /dev/tcp: no fork, no login), or with
+# "login" until a real login (lab key, then sudo -n) works.
+wait_for_node() {
+    local name=$1 addr=${ADDRESS[$1]} deadline=$((SECONDS + $2)) mode=${3:-banner} fd nap banner
+    exec {nap}<> <(:)  # `read -t` on this never-written pipe: a sleep without a fork
+    while :; do
+        if [[ $mode == login ]]; then
+            ssh_to "$addr" 'sudo -n true' 2>/dev/null && return 0
+        elif exec {fd}<>"/dev/tcp/$addr/22"; then
+            banner=''
+            IFS= read -r -t 5 -u "$fd" banner || true
+            exec {fd}>&-
+            [[ $banner == SSH-2.0-* ]] && return 0
+        fi 2>/dev/null
         if ((SECONDS >= deadline)); then
             log "node $name ($addr) does not answer ssh; boot log:"
-            cat "$(node_dir "$name")/boot.log" >&2 || true
+            cat "$STATE_DIR/nodes/$name/boot.log" >&2 || true
             return 1
         fi
-        sleep 0.1
+        read -r -t 0.1 -u "$nap" _ || true
     done
 }
 
-wait_for_nodes() { # wait_for_nodes <seconds>
+wait_for_nodes() { # wait_for_nodes <seconds> [login]
     local name pids=() rc=0 p
-    for name in "${NODES[@]}"; do wait_for_node "$name" "$1" & pids+=($!); done
+    for name in "${NODES[@]}"; do wait_for_node "$name" "$@" & pids+=($!); done
     for p in "${pids[@]}"; do wait "$p" || rc=1; done
     return $rc
 }
@@ -266,29 +278,43 @@ lab_is_up() {
     done
 }
 
+ms_since() { echo $(((${EPOCHREALTIME/./} - $1) / 1000)); }
+
 start_lab() {
-    local name
-    for name in $(running_nodes); do teardown_node "$name"; done
+    local name t0=${EPOCHREALTIME/./} t
+    for name in $(running_nodes); do teardown_node "$name" & done
+    wait
     rm -rf "$STATE_DIR/nodes"
     ensure_bridge
+    t=${EPOCHREALTIME/./}
+    write_common_files
     for name in "${NODES[@]}"; do prepare_node "$name" & done
     wait
     write_known_hosts
+    log "node files ready in $(ms_since "$t") ms"
+    t=${EPOCHREALTIME/./}
+    make_node_networks
+    log "networks ready in $(ms_since "$t") ms"
     for name in "${NODES[@]}"; do boot_node "$name"; done
     echo "$STATE_DIR" >"$OWNER_FILE"
+    t=${EPOCHREALTIME/./}
+    # Every sshd must answer; one real login then proves what all nodes share
+    # (users, keys, sudoers: node-init.sh installs them before sshd starts).
+    wait_for_nodes "$SSH_WAIT_SECONDS" || die "some nodes did not boot (see $STATE_DIR/nodes/*/boot.log)"
+    wait_for_node "${NODES[0]}" "$SSH_WAIT_SECONDS" login || die "cannot log in to ${NODES[0]}"
+    log "all ${#NODES[@]} sshd answer after $(ms_since "$t") ms (start: $(ms_since "$t0") ms)"
 }
 
 write_nodes_json() {
-    local name nodes=() json=$STATE_DIR/nodes.json
-    for name in "${NODES[@]}"; do
-        nodes+=("$(jq -nc --arg n "$name" --arg a "$(node_address "$name")" '{name:$n,address:$a,port:22}')")
-    done
+    local name nodes json=$STATE_DIR/nodes.json
+    nodes=$(for name in "${NODES[@]}"; do printf '%s %s\n' "$name" "${ADDRESS[$name]}"; done |
+        jq -Rnc '[inputs | split(" ") | {name: .[0], address: .[1], port: 22}]')
     # Secrets reach jq through its environment, not its command line.
     (
         umask 077
         OSL_PW1=$USER_PASSWORD OSL_PW2=$PWUSER_PASSWORD OSL_PP=$PASSPHRASE \
             jq -n --arg s "$STATE_DIR" --arg br "$BRIDGE" --arg gw "$GATEWAY" --argjson pl "$PREFIX_LENGTH" \
-            --arg u "$LOGIN_USER" --arg pu "$PASSWORD_USER" --argjson nodes "[$(IFS=,; echo "${nodes[*]}")]" '
+            --arg u "$LOGIN_USER" --arg pu "$PASSWORD_USER" --argjson nodes "$nodes" '
             {stateDir: $s, bridge: $br, gateway: $gw, prefixLength: $pl,
              user: {name: $u, password: env.OSL_PW1},
              passwordUser: {name: $pu, password: env.OSL_PW2},
@@ -300,28 +326,32 @@ write_nodes_json() {
     chmod 600 "$json.tmp" && mv "$json.tmp" "$json"
 }
 
+# One lab per machine: refuse to take over nodes another state dir started.
+check_owner() {
+    if [[ -f $OWNER_FILE && $(cat "$OWNER_FILE") != "$STATE_DIR" && -n $(running_nodes) ]]; then
+        die "test nodes are already running from $(cat "$OWNER_FILE"); stop them with its stop-nodes.sh first"
+    fi
+}
+
 main() {
     parse_args "$@"
     require_root
     check_state_dir
     mkdir -p "$STATE_DIR" && chmod 700 "$STATE_DIR"
+    check_owner
     exec 9>"$LOCK_FILE"
-    flock 9
-    if [[ -f $OWNER_FILE && $(cat "$OWNER_FILE") != "$STATE_DIR" && -n $(running_nodes) ]]; then
-        die "test nodes are already running from $(cat "$OWNER_FILE"); stop them with its stop-nodes.sh first"
-    fi
-    install_packages
+    flock -w 300 9 || die "another start/stop holds $LOCK_FILE for 5 minutes; giving up"
+    check_owner
+    install_packages "${PACKAGES[@]}"
     load_or_make_secrets
     make_client_keys
     ensure_users
-    local started=$SECONDS
+    make_login_files
     if lab_is_up && wait_for_nodes 3 2>/dev/null; then
         log "nodes already up: ${NODES[*]}"
     else
         log "starting ${#NODES[@]} nodes: ${NODES[*]}"
         start_lab
-        wait_for_nodes "$SSH_WAIT_SECONDS" || die "some nodes did not come up (see $STATE_DIR/nodes/*/boot.log)"
-        log "all ${#NODES[@]} nodes answer ssh after $((SECONDS - started))s"
     fi
     write_nodes_json
     log "wrote $STATE_DIR/nodes.json"

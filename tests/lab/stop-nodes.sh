@@ -1,7 +1,8 @@
 #!/bin/bash
 # Stop every test node and remove what start-nodes.sh made: node processes,
 # netns, veths, the bridge, leftover mounts and the state dir. Safe to run
-# when nothing is up. The login users stay on the host, password-locked.
+# when nothing is up. The login users stay on the host (without password or
+# keys: those exist only inside nodes).
 # Usage: stop-nodes.sh   (as root)
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -38,12 +39,14 @@ remove_state_dir() {
 main() {
     require_root
     exec 9>"$LOCK_FILE"
-    flock 9
+    # Nodes of an older harness kept this lock open: stopping them frees it.
+    flock -w 10 9 || log "$LOCK_FILE is held; stopping anyway"
     local name dir dirs
     for name in $(running_nodes); do teardown_node "$name" & done
     wait
     # veths whose netns is already gone (e.g. after a crash).
-    for name in $(ip -o link show type veth 2>/dev/null | awk -F': ' '{print $2}' | sed -n 's/@.*//; /^osl-/p'); do
+    for name in $(ip -o link show type veth 2>/dev/null | awk -F': ' '{sub(/@.*/, "", $2); print $2}' |
+        awk -v p="$NS_PREFIX" 'index($0, p) == 1'); do
         ip link delete "$name" 2>/dev/null || true
     done
     ip link delete "$BRIDGE" 2>/dev/null || true
@@ -51,10 +54,6 @@ main() {
     unmount_leftovers "${dirs[@]}"
     for dir in "${dirs[@]}"; do remove_state_dir "$dir"; done
     rm -f "$OWNER_FILE"
-    local u
-    for u in "$LOGIN_USER" "$PASSWORD_USER"; do
-        if id -u "$u" >/dev/null 2>&1; then usermod --lock "$u"; fi
-    done
     log "test nodes stopped"
 }
 

@@ -72,6 +72,16 @@ public sealed class InvokeOsCommandCommand : OsCmdlet
     [Alias("Stdin")]
     public string? InputObject { get; set; }
 
+    bool _verbose;
+
+    protected override void BeginProcessing()
+    {
+        // Stream remote lines only when someone will see them (live reading costs a thread per stream).
+        _verbose = MyInvocation.BoundParameters.TryGetValue("Verbose", out var v)
+            ? ((SwitchParameter)v).IsPresent
+            : GetVariableValue("VerbosePreference") is ActionPreference pref && pref != ActionPreference.SilentlyContinue && pref != ActionPreference.Ignore;
+    }
+
     protected override void ProcessRecord()
     {
         foreach (var session in Session)
@@ -100,6 +110,13 @@ public sealed class InvokeOsCommandCommand : OsCmdlet
         }
     }
 
+    // A canceled command's reader may still deliver a line after the queue is closed: drop it.
+    static void Post(BlockingCollection<object> queue, string line)
+    {
+        try { queue.Add(line); }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException) { }
+    }
+
     async Task RunOne(OsSession session, SemaphoreSlim throttle, BlockingCollection<object> queue)
     {
         var options = new CommandOptions
@@ -107,8 +124,8 @@ public sealed class InvokeOsCommandCommand : OsCmdlet
             AsRoot = AsRoot,
             Timeout = TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : null,
             Input = InputObject is null ? null : Encoding.UTF8.GetBytes(InputObject),
-            OnOutputLine = line => queue.Add($"[{session.Name}] {line}"),
-            OnErrorLine = line => queue.Add($"[{session.Name}] {line}"),
+            OnOutputLine = _verbose ? line => Post(queue, $"[{session.Name}] {line}") : null,
+            OnErrorLine = _verbose ? line => Post(queue, $"[{session.Name}] {line}") : null,
         };
         try
         {

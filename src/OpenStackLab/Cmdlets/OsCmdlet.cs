@@ -16,7 +16,11 @@ public abstract class OsCmdlet : PSCmdlet, IDisposable
     /// <summary>Canceled when the user presses Ctrl-C or the pipeline stops.</summary>
     protected CancellationToken Stopping => _stopping.Token;
 
-    protected override void StopProcessing() => _stopping.Cancel();
+    protected override void StopProcessing()
+    {
+        try { _stopping.Cancel(); }
+        catch (ObjectDisposedException) { /* the cmdlet already finished */ }
+    }
 
     /// <summary>An ErrorRecord for any exception; OsShellException keeps its own error id and node.</summary>
     public static ErrorRecord ErrorRecordFor(Exception exception, string errorId, ErrorCategory category, object? target)

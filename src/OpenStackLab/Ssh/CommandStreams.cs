@@ -7,12 +7,13 @@ namespace OpenStackLab.Ssh;
 /// <summary>A command's stdin: secret lines (sudo password) first, then the caller's input, then EOF.</summary>
 internal sealed class StdinFeeder
 {
-    readonly Stream _stream;
+    readonly Stream? _stream;
     readonly byte[]? _input;
     readonly object _gate = new();
     bool _inputSent, _closed;
 
-    public StdinFeeder(Stream stream, byte[]? input) { _stream = stream; _input = input; }
+    /// <param name="stream">The channel's stdin, or null when the command needs none (or is already over).</param>
+    public StdinFeeder(Stream? stream, byte[]? input) { _stream = stream; _input = input; _closed = stream is null; }
 
     public void SendLine(string secret)
     {
@@ -20,7 +21,8 @@ internal sealed class StdinFeeder
         {
             if (_closed) return;
             var bytes = Encoding.UTF8.GetBytes(secret + "\n");
-            try { _stream.Write(bytes); _stream.Flush(); }
+            try { _stream!.Write(bytes); _stream.Flush(); }
+            catch (Exception) { /* sudo exited before reading: it reports why */ }
             finally { Array.Clear(bytes); }
         }
     }
@@ -32,7 +34,7 @@ internal sealed class StdinFeeder
         {
             if (_inputSent || _closed) return;
             _inputSent = true;
-            try { if (_input is { Length: > 0 }) _stream.Write(_input); }
+            try { if (_input is { Length: > 0 }) _stream!.Write(_input); }
             catch (Exception) { /* the command exited without reading: not an error */ }
             Close();
         }
@@ -44,7 +46,7 @@ internal sealed class StdinFeeder
         {
             if (_closed) return;
             _closed = true;
-            try { _stream.Dispose(); } catch (Exception) { /* channel already closed */ }
+            try { _stream!.Dispose(); } catch (Exception) { /* channel already closed */ }
         }
     }
 }
@@ -125,6 +127,9 @@ internal sealed class SudoDialog
     }
 
     public bool Started { get; private set; }
+
+    /// <summary>Whether sudo may read a password from stdin.</summary>
+    public bool NeedsStdin => _password is not null;
 
     /// <summary>The remote command line: sudo running /bin/sh -c, never a login shell.</summary>
     public string Wrap(string command, bool stdinFromDevNull)

@@ -30,6 +30,7 @@ public sealed class OsSession : INodeShell, IDisposable
     readonly byte[] _hostKey;
     readonly string _nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant();
     readonly object _gate = new();
+    readonly SemaphoreSlim _channels = new(MaxConcurrentCommands);
     SftpClient? _sftp;
     volatile OsSessionState _state = OsSessionState.Opened;
 
@@ -47,6 +48,12 @@ public sealed class OsSession : INodeShell, IDisposable
         ConnectedAt = DateTime.Now;
         _client.ErrorOccurred += (_, _) => { if (_state == OsSessionState.Opened) _state = OsSessionState.Broken; };
     }
+
+    /// <summary>
+    /// Commands one session runs at the same time; more wait their turn. sshd refuses channels beyond its
+    /// MaxSessions (default 10) per connection, so this is the same 10.
+    /// </summary>
+    public const int MaxConcurrentCommands = 10;
 
     /// <summary>Module-wide unique number of this session.</summary>
     public int Id { get; }
@@ -119,6 +126,7 @@ public sealed class OsSession : INodeShell, IDisposable
             if (refused is { } status) throw HostKeyRefused(node, options, knownHostsPath, status, presented!, knownHosts);
             throw ConnectFailure(node, options, ex, cancellationToken.IsCancellationRequested);
         }
+        client.KeepAliveInterval = TimeSpan.FromSeconds(30);   // a dead peer turns the session Broken instead of hanging it
         return new OsSession(options, client, connectionInfo, presented ?? Array.Empty<byte>());
     }
 
@@ -241,6 +249,15 @@ public sealed class OsSession : INodeShell, IDisposable
     {
         ArgumentNullException.ThrowIfNull(command);
         options ??= new CommandOptions();
+        ClientOrThrow();
+        try { await _channels.WaitAsync(cancellationToken).ConfigureAwait(false); }
+        catch (OperationCanceledException ex) { throw new OsShellException(Node, "CommandCanceled", $"The command on {Node} was canceled before it started.", ex); }
+        try { return await RunOnChannelAsync(command, options, cancellationToken).ConfigureAwait(false); }
+        finally { _channels.Release(); }
+    }
+
+    async Task<CommandResult> RunOnChannelAsync(string command, CommandOptions options, CancellationToken cancellationToken)
+    {
         var client = ClientOrThrow();
         var watch = Stopwatch.StartNew();
         var sudo = options.AsRoot ? new SudoDialog(_nonce, _sudoPassword) : null;
@@ -265,19 +282,21 @@ public sealed class OsSession : INodeShell, IDisposable
 
         using (ssh)
         {
-            var input = ssh.CreateInputStream();
-            var stdin = new StdinFeeder(input, options.Input);
+            var stdin = new StdinFeeder(noInput && sudo is not { NeedsStdin: true } ? null : InputStreamOf(ssh), options.Input);
             if (sudo is null) stdin.SendInput();
             else sudo.Attach(stdin);
 
             var stdout = new OutputCollector(options.OnOutputLine);
             var stderr = new OutputCollector(options.OnErrorLine, sudo is null ? null : sudo.FilterStderr);
-            var readOut = Task.Run(() => stdout.Pump(ssh.OutputStream));
-            var readErr = Task.Run(() => stderr.Pump(ssh.ExtendedOutputStream));
+            // SSH.NET's output streams only block, so live reading costs a thread each: done only when
+            // someone watches the lines (or sudo must be answered); otherwise read once the command is over.
+            var readOut = options.OnOutputLine is null ? null : PumpLive(stdout, ssh.OutputStream);
+            var readErr = options.OnErrorLine is null && sudo is null ? null : PumpLive(stderr, ssh.ExtendedOutputStream);
             try
             {
                 await execution.ConfigureAwait(false);
-                await Task.WhenAll(readOut, readErr).ConfigureAwait(false);
+                if (readOut is null) stdout.Pump(ssh.OutputStream); else await readOut.ConfigureAwait(false);
+                if (readErr is null) stderr.Pump(ssh.ExtendedOutputStream); else await readErr.ConfigureAwait(false);
             }
             catch (OperationCanceledException ex)
             {
@@ -305,6 +324,16 @@ public sealed class OsSession : INodeShell, IDisposable
                 Duration = watch.Elapsed, StdOutBytes = bytes,
             };
         }
+    }
+
+    static Task PumpLive(OutputCollector collector, Stream stream) =>
+        Task.Factory.StartNew(() => collector.Pump(stream), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    // A quick command may be over before its stdin is opened: then there is nothing to feed.
+    static Stream? InputStreamOf(SshCommand ssh)
+    {
+        try { return ssh.CreateInputStream(); }
+        catch (InvalidOperationException) { return null; }
     }
 
     // Shell convention: killed by signal N = 128 + N.

@@ -96,13 +96,15 @@ public sealed class TestNodes
         throw new InvalidOperationException("OpenStackLab.sln not found above " + AppContext.BaseDirectory);
     }
 
-    // The lab is one per machine: prefer OSL_LAB_STATE_DIR, then the lab that is running (its owner
-    // file names its state dir, possibly another worktree's), then this checkout's own.
+    // The lab is one per machine and instance (OSL_LAB_INSTANCE, default 0): prefer OSL_LAB_STATE_DIR,
+    // then the running lab (its owner file names its state dir, possibly another worktree's), then this checkout's.
     string? NodesFileIfUp()
     {
+        var instance = Environment.GetEnvironmentVariable("OSL_LAB_INSTANCE") is { Length: > 0 } i && i != "0" ? "-" + i : "";
+        var owner = $"/run/osl-lab{instance}.owner";
         var candidates = new List<string?> { Environment.GetEnvironmentVariable("OSL_LAB_STATE_DIR") };
-        if (File.Exists("/run/osl-lab.owner")) candidates.Add(File.ReadAllText("/run/osl-lab.owner").Trim());
-        candidates.Add(Path.Combine(RepoRoot, "tests", "lab", ".state"));
+        if (File.Exists(owner)) candidates.Add(File.ReadAllText(owner).Trim());
+        candidates.Add(Path.Combine(RepoRoot, "tests", "lab", ".state" + instance));
         foreach (var dir in candidates.Where(d => !string.IsNullOrEmpty(d)))
         {
             var file = Path.Combine(dir!, "nodes.json");

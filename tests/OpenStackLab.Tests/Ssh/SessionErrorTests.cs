@@ -58,9 +58,10 @@ public sealed class SessionErrorTests : IDisposable
         finally { silent.Stop(); }
     }
 
+    // sshd delays each failed PAM attempt (password, then keyboard-interactive): allow for it.
     [Fact]
     public void Wrong_password() =>
-        Assert.Equal("AuthenticationFailed", Fails("network", o => o.Password = "wrong-password-1234", TestLogin.Password).ErrorId);
+        Assert.Equal("AuthenticationFailed", Fails("network", o => { o.Password = "wrong-password-1234"; o.ConnectTimeout = TimeSpan.FromSeconds(30); }, TestLogin.Password).ErrorId);
 
     [Fact]
     public void Wrong_key()

@@ -1,0 +1,124 @@
+using System;
+using System.Linq;
+using System.Collections.Generic;
+using OpenStackLab.Config;
+using OpenStackLab.Lab;
+using OpenStackLab.Plan;
+using OpenStackLab.Platforms;
+using static OpenStackLab.Ssh.ShellQuote;
+
+namespace OpenStackLab.Chapters;
+
+/// <summary>
+/// The guide's Keystone chapter (digest 2.2): database, packages, keystone.conf, db_sync, fernet and
+/// credential keys, the web server, bootstrap of admin and the identity endpoints, the admin openrc,
+/// and the service project.
+/// </summary>
+public sealed class KeystoneChapter : Chapter
+{
+    public override string Name => "Keystone";
+    public override IReadOnlyList<string> Roles => new[] { LabRoles.Controller };
+
+    const string Hint = "See /var/log/keystone/keystone.log; check [database] connection in /etc/keystone/keystone.conf and that MariaDB and Memcached run on the controller.";
+
+    /// <summary>The guide's policy module for httpd writing keystone logs (L652-L663), verbatim.</summary>
+    public const string SelinuxModule = @"module keystone-httpd 1.0;
+
+require {
+    type httpd_t;
+    type keystone_log_t;
+    class file create;
+    class dir { add_name write };
+}
+
+#===== httpd_t =====
+allow httpd_t keystone_log_t:dir { add_name write };
+allow httpd_t keystone_log_t:file create;
+";
+
+    protected override void Plan(ChapterContext context, LabNode node, NodePlan steps)
+    {
+        var p = context.Platform;
+        var lab = context.Lab;
+        var url = lab.KeystoneAuthUrl + "/";
+
+        steps.Command("Check that MariaDB runs (Install-OsMariaDb first)", "mysql -N -e 'SELECT 1' >/dev/null 2>&1",
+            "echo 'MariaDB is not running on this node: run Install-OsMariaDb before Install-OsKeystone.' >&2; exit 1",
+            "Run the chapters in the guide's order: Initialize-OsNode, Install-OsMariaDb, Install-OsRabbitMq, Install-OsMemcached, Install-OsKeystone.");
+        steps.Database("keystone", "keystone", SecretIds.KeystoneDb, Hint);
+        steps.InstallComponent(p, Component.Keystone, Hint);
+
+        var conf = p.ConfigPath(ConfigFiles.Keystone)!;
+        steps.Config(conf, ConfigFileKind.OsloIni, new[]
+        {
+            new ConfigEdit("cache", "memcache_servers", lab.MemcachedServers),
+            new ConfigEdit("database", "connection", lab.DatabaseUrl("keystone", SecretIds.KeystoneDb, "keystone")),
+            new ConfigEdit("token", "provider", "fernet"),
+        }, name: "Configure keystone.conf (cache, database, fernet tokens)", hint: Hint);
+
+        var account = p.ServiceAccount(Component.Keystone) ?? new ServiceAccount("keystone", "keystone");
+        steps.Command("Populate the identity database (keystone-manage db_sync)",
+            "[ \"$(mysql -N -e \"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema='keystone' AND table_name='project'\")\" = 1 ]",
+            $"su -s /bin/sh -c 'keystone-manage db_sync' {Quote(account.User)}", Hint) ;
+        foreach (var kind in new[] { "fernet", "credential" })
+            steps.Command($"Create the {kind} keys",
+                $"[ -s /etc/keystone/{kind}-keys/0 ]",
+                $"keystone-manage {kind}_setup --keystone-user {Quote(account.User)} --keystone-group {Quote(account.Group)}", Hint);
+
+        // The web server: httpd + mod_wsgi with SELinux on RHEL, the packaged uwsgi service on Debian.
+        foreach (var b in new[] { "httpd_use_openstack", "httpd_can_network_connect", "httpd_can_network_connect_db" })
+            steps.Actions(p.SetSelinuxBoolean(b));
+        steps.Actions(p.InstallSelinuxModule("keystone-httpd", SelinuxModule));
+        steps.Actions(p.OpenFirewall(new[] { $"{lab.Settings.KeystonePort}/tcp" }, Array.Empty<string>()));
+        var configs = new List<string> { conf };
+        if (p.ServiceUnits(Component.Keystone).Contains(p.ServiceUnits(Component.WebServer)[0]) && p.ConfigPath(ConfigFiles.WebServerMain) is { } main)
+        {
+            steps.Config(main, ConfigFileKind.Lines, new[] { new ConfigEdit("", @"^#?\s*ServerName\s", $"ServerName {lab.ControllerName}:80") },
+                name: "Set the web server's ServerName", hint: Hint);
+            var wsgi = p.ConfigPath(ConfigFiles.KeystoneWsgi)!;
+            steps.Command("Enable Keystone's WSGI site", $"[ -L {Quote(wsgi)} ]",
+                $"ln -s /usr/share/keystone/wsgi-keystone.conf {Quote(System.IO.Path.GetDirectoryName(wsgi)! + "/")}", Hint);
+            configs.Add(main);
+        }
+        steps.StartServices(context, node.Name, p.ServiceUnits(Component.Keystone), configs, Hint);
+        steps.Verify("Wait for the identity API to answer",
+            $"i=0; until curl -sf -o /dev/null {Quote(url)}; do i=$((i+1)); [ $i -ge 240 ] && {{ echo 'Keystone does not answer at {url}' >&2; exit 1; }}; sleep 0.5; done", Hint);
+
+        // bootstrap is idempotent; the check keeps a re-run from touching anything. The password goes in the environment, never in argv.
+        steps.Command("Bootstrap the admin user, the identity service and its endpoints",
+            "[ \"$(mysql -N -e \"SELECT COUNT(*) FROM keystone.local_user WHERE name='admin'\")\" = 1 ] && "
+            + $"[ \"$(mysql -N -e \"SELECT COUNT(*) FROM keystone.endpoint e JOIN keystone.service s ON e.service_id = s.id WHERE s.type = 'identity' AND e.url = '{url}'\")\" = 3 ]",
+            // As the keystone user (su keeps the environment), so the log files it creates stay writable by the service.
+            $"OS_BOOTSTRAP_PASSWORD={SecretText.Ref(SecretIds.KeystoneAdmin)}; export OS_BOOTSTRAP_PASSWORD; "
+            + $"su -s /bin/sh -c {Quote($"keystone-manage bootstrap --bootstrap-admin-url {url} --bootstrap-internal-url {url} --bootstrap-public-url {url} --bootstrap-region-id {Quote(lab.Settings.Region)}")} {Quote(account.User)}", Hint);
+
+        var rc = OpenRc.AdminPath(node);
+        steps.File(rc.Path, OpenRc.AdminContent(lab), "0600", rc.Owner, rc.Owner, "Write the admin openrc");
+        steps.Command("Create the service project",
+            $". {Quote(rc.Path)} && openstack project show service -f value -c id >/dev/null 2>&1",
+            $". {Quote(rc.Path)} && openstack project create --domain default --description 'Service Project' service", Hint);
+    }
+}
+
+/// <summary>The admin credentials file, like the guide's ~/admin_key (mode 0600, the login user's home).</summary>
+public static class OpenRc
+{
+    public const string FileName = "admin-openrc";
+
+    public static (string Path, string Owner) AdminPath(LabNode node)
+    {
+        var user = string.IsNullOrEmpty(node.User) ? "root" : node.User!;
+        return (user == "root" ? $"/root/{FileName}" : $"/home/{user}/{FileName}", user);
+    }
+
+    public static string AdminContent(LabDefinition lab, string user = "admin", string project = "admin", string secretId = SecretIds.KeystoneAdmin) =>
+        "export OS_PROJECT_DOMAIN_NAME=Default\n"
+        + "export OS_USER_DOMAIN_NAME=Default\n"
+        + $"export OS_PROJECT_NAME={Ssh.ShellQuote.Quote(project)}\n"
+        + $"export OS_USERNAME={Ssh.ShellQuote.Quote(user)}\n"
+        + $"export OS_PASSWORD='{SecretText.Ref(secretId)}'\n"
+        + $"export OS_AUTH_URL={lab.KeystoneAuthUrl}\n"
+        + $"export OS_REGION_NAME={Ssh.ShellQuote.Quote(lab.Settings.Region)}\n"
+        + "export OS_IDENTITY_API_VERSION=3\n"
+        + "export OS_IMAGE_API_VERSION=2\n";
+}

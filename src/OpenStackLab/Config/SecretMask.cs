@@ -1,0 +1,43 @@
+using System.Text.RegularExpressions;
+
+namespace OpenStackLab.Config;
+
+/// <summary>
+/// Hides secrets in anything shown to the user (diffs, verbose text, warnings, errors): the whole value of a key
+/// that names a secret, and the password part of URLs such as transport_url and database connection strings.
+/// </summary>
+public static class SecretMask
+{
+    public const string Mask = "***";
+
+    static readonly Regex SecretKey = new(
+        @"(pass(word|wd|phrase)?|secret|admin_token|^token$|private_key|api_key|credential)",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    // scheme://user:password@host  (also several hosts: rabbit://a:p@h1,a:p@h2)
+    static readonly Regex UrlCredentials = new(@"(?<=(://|,)[^:/@\s,'""]*:)[^@\s'""]+(?=@)", RegexOptions.CultureInvariant);
+
+    // key = value, key: value, KEY="value", 'KEY': 'value' (Python dicts)
+    static readonly Regex Assignment = new(
+        @"^(?<lead>\s*[#;]?\s*['""]?(?<key>[A-Za-z0-9_.\- ]+?)['""]?\s*[=:]\s*)(?<value>.*)$", RegexOptions.CultureInvariant);
+
+    /// <summary>True when a key's value is a secret (password, secret, tokens...).</summary>
+    public static bool IsSecretKey(string key) => SecretKey.IsMatch(key);
+
+    /// <summary>The value as it may be shown for this key.</summary>
+    public static string MaskValue(string key, string? value)
+    {
+        if (value is null) return "";
+        if (IsSecretKey(key) && value.Length > 0) return Mask;
+        return UrlCredentials.Replace(value, Mask);
+    }
+
+    /// <summary>One line of a config file (or a diff line's text) as it may be shown.</summary>
+    public static string MaskLine(string line)
+    {
+        var m = Assignment.Match(line);
+        if (m.Success && IsSecretKey(m.Groups["key"].Value) && m.Groups["value"].Value.Trim().Length > 0)
+            return m.Groups["lead"].Value + Mask;
+        return UrlCredentials.Replace(line, Mask);
+    }
+}

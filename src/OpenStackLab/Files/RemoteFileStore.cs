@@ -1,0 +1,103 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using OpenStackLab.Ssh;
+
+namespace OpenStackLab.Files;
+
+/// <summary>
+/// Files on a node, through its <see cref="INodeShell"/>: one command per read, one per write. Reads use cat and
+/// the raw output bytes. Writes send the content on stdin to a short sh script that builds a temp file in the
+/// target's directory, gives it the old file's owner, mode and SELinux label, keeps a timestamped backup and
+/// renames it over the target; a dropped connection or any failure before the rename leaves the old file whole
+/// and removes the temp file. Every path reaches the shell through <see cref="ShellQuote.Quote"/>.
+/// </summary>
+public sealed class RemoteFileStore : IFileStore
+{
+    const int Missing = 3, CannotSearch = 4, NoDirectory = 5, ShortWrite = 6;
+    readonly INodeShell _shell;
+    readonly bool _asRoot;
+
+    public RemoteFileStore(INodeShell shell, bool asRoot)
+    {
+        _shell = shell ?? throw new ArgumentNullException(nameof(shell));
+        _asRoot = asRoot;
+    }
+
+    public string Node => _shell.Node;
+
+    /// <summary>The read script: cat, or exit 3 when the file does not exist (4 when its directory cannot be searched).</summary>
+    public static string ReadScript(string path) =>
+        $"p={ShellQuote.Quote(path)}\n" +
+        "if [ -e \"$p\" ] || [ -L \"$p\" ]; then exec cat -- \"$p\"; fi\n" +
+        "d=$(dirname -- \"$p\")\n" +
+        $"if [ -d \"$d\" ] && [ ! -x \"$d\" ]; then echo \"cannot search directory $d\" >&2; exit {CannotSearch}; fi\n" +
+        $"exit {Missing}\n";
+
+    /// <summary>The write script; the content comes on stdin and must be <paramref name="length"/> bytes long.</summary>
+    public static string WriteScript(string path, long length, bool backup) =>
+        "set -e\n" +
+        $"p={ShellQuote.Quote(path)}\n" +
+        "t=$(readlink -f -- \"$p\") || t=$p\n" +                  // follow symlinks: plugin.ini stays a link
+        "d=$(dirname -- \"$t\")\n" +
+        $"[ -d \"$d\" ] || {{ echo \"directory $d does not exist\" >&2; exit {NoDirectory}; }}\n" +
+        "tmp=$(mktemp \"$d/.osl.XXXXXXXX\")\n" +
+        "trap 'rm -f -- \"$tmp\"' EXIT\n" +
+        "trap 'exit 1' HUP INT TERM PIPE\n" +
+        "cat > \"$tmp\"\n" +
+        $"[ \"$(wc -c < \"$tmp\")\" -eq {length.ToString(CultureInfo.InvariantCulture)} ] || {{ echo 'the content arrived incomplete' >&2; exit {ShortWrite}; }}\n" +
+        "if [ -e \"$t\" ]; then\n" +
+        "  chown --reference=\"$t\" -- \"$tmp\"\n" +
+        "  chmod --reference=\"$t\" -- \"$tmp\"\n" +
+        "  if [ -e /sys/fs/selinux/enforce ] && command -v chcon >/dev/null 2>&1; then chcon --reference=\"$t\" -- \"$tmp\"; fi\n" +
+        (backup
+            ? "  s=$(date +%Y%m%d%H%M%S); b=\"$t.$s.bak\"; n=0\n" +
+              "  while [ -e \"$b\" ]; do n=$((n+1)); b=\"$t.$s-$n.bak\"; done\n" +
+              "  cp -p -- \"$t\" \"$b\"\n" +
+              "  printf 'backup=%s\\n' \"$b\"\n"
+            : "") +
+        "else\n" +
+        "  chmod 0644 -- \"$tmp\"\n" +
+        "  if [ -e /sys/fs/selinux/enforce ] && command -v restorecon >/dev/null 2>&1; then restorecon -- \"$tmp\" || true; fi\n" +
+        "fi\n" +
+        "mv -f -- \"$tmp\" \"$t\"\n" +
+        "trap - EXIT\n";
+
+    public byte[]? Read(string path)
+    {
+        CheckPath(path);
+        var result = _shell.Run(ReadScript(path), new CommandOptions { AsRoot = _asRoot });
+        if (result.ExitCode == 0) return result.StdOutBytes;
+        if (result.ExitCode == Missing) return null;
+        string why = result.StdErr.Trim();
+        string id = result.ExitCode == CannotSearch || why.Contains("Permission denied", StringComparison.OrdinalIgnoreCase) ? "PermissionDenied" : "ReadFailed";
+        throw new FileStoreException(Node, path, id, $"Cannot read {path} on {Node}: {(why.Length > 0 ? why : "exit code " + result.ExitCode)}" +
+            (id == "PermissionDenied" && !_asRoot ? " (use -AsRoot)" : ""));
+    }
+
+    public string? WriteAtomic(string path, byte[] content, bool backup = true)
+    {
+        CheckPath(path);
+        var result = _shell.Run(WriteScript(path, content.LongLength, backup), new CommandOptions { AsRoot = _asRoot, Input = content });
+        if (result.ExitCode != 0)
+        {
+            string why = result.StdErr.Trim();
+            string id = result.ExitCode switch
+            {
+                NoDirectory => "DirectoryNotFound",
+                ShortWrite => "IncompleteWrite",
+                _ when why.Contains("Permission denied", StringComparison.OrdinalIgnoreCase) || why.Contains("not permitted", StringComparison.OrdinalIgnoreCase) => "PermissionDenied",
+                _ => "WriteFailed",
+            };
+            throw new FileStoreException(Node, path, id, $"Cannot write {path} on {Node}: {(why.Length > 0 ? why : "exit code " + result.ExitCode)}" +
+                (id == "PermissionDenied" && !_asRoot ? " (use -AsRoot)" : ""));
+        }
+        return result.StdOut.Split('\n').Where(l => l.StartsWith("backup=", StringComparison.Ordinal)).Select(l => l.Substring(7)).LastOrDefault();
+    }
+
+    static void CheckPath(string path)
+    {
+        if (string.IsNullOrEmpty(path) || path.IndexOfAny(new[] { '\0', '\n' }) >= 0)
+            throw new ArgumentException("A file path must be non-empty and contain no NUL or newline.", nameof(path));
+    }
+}

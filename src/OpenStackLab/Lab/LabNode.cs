@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Newtonsoft.Json;
+
+namespace OpenStackLab.Lab;
+
+/// <summary>One machine of the lab: how to reach it and what it runs.</summary>
+public sealed class LabNode
+{
+    /// <summary>The node's hostname (also the name other nodes resolve it by).</summary>
+    [JsonProperty("name", Order = 1)] public string Name { get; set; } = "";
+
+    /// <summary>Management IP address: SSH, APIs, and the /etc/hosts entry.</summary>
+    [JsonProperty("address", Order = 2)] public string Address { get; set; } = "";
+
+    /// <summary>VXLAN tunnel endpoint (OVS local_ip); null means <see cref="Address"/>.</summary>
+    [JsonProperty("tunnelAddress", Order = 3, NullValueHandling = NullValueHandling.Ignore)]
+    public string? TunnelAddress { get; set; }
+
+    /// <summary>The interface that carries <see cref="TunnelAddress"/>, when it is not the management one.</summary>
+    [JsonProperty("tunnelInterface", Order = 4, NullValueHandling = NullValueHandling.Ignore)]
+    public string? TunnelInterface { get; set; }
+
+    /// <summary>The NIC bridged to the provider (external) network: ens32 on the document's network node.</summary>
+    [JsonProperty("providerInterface", Order = 5, NullValueHandling = NullValueHandling.Ignore)]
+    public string? ProviderInterface { get; set; }
+
+    /// <summary>The SSH login user (a sudoer); null means the user given at connect time.</summary>
+    [JsonProperty("user", Order = 6, NullValueHandling = NullValueHandling.Ignore)]
+    public string? User { get; set; }
+
+    /// <summary>The SSH port.</summary>
+    [JsonProperty("port", Order = 7)] public int Port { get; set; } = 22;
+
+    /// <summary>The node's roles (see <see cref="LabRoles"/>).</summary>
+    [JsonProperty("roles", Order = 8)] public List<string> Roles { get; set; } = new();
+
+    /// <summary>Storage devices (Swift storage nodes).</summary>
+    [JsonProperty("devices", Order = 9)] public List<LabDevice> Devices { get; set; } = new();
+
+    /// <summary>The lab this node belongs to (set when the lab is built or loaded), for pipeline binding.</summary>
+    [JsonIgnore] public LabDefinition? Lab { get; internal set; }
+
+    /// <summary>The address to connect to; the name cmdlets that take ComputerName bind by.</summary>
+    [JsonIgnore] public string ComputerName => Address;
+
+    /// <summary>The tunnel endpoint actually used: <see cref="TunnelAddress"/> or the management address.</summary>
+    [JsonIgnore] public string EffectiveTunnelAddress => string.IsNullOrEmpty(TunnelAddress) ? Address : TunnelAddress!;
+
+    public bool HasRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
+
+    public override string ToString() =>
+        $"{Name} ({Address}) [{string.Join(", ", Roles)}]" + (Devices.Count > 0 ? $" devices: {string.Join(", ", Devices)}" : "");
+}
+
+/// <summary>
+/// A storage device of a Swift storage node: a block device (<see cref="Path"/>, formatted XFS and
+/// mounted at /srv/node/&lt;name&gt;) or, for labs without a spare disk, a plain directory
+/// (<see cref="Directory"/>) that is bind-mounted or used as the mount point itself.
+/// </summary>
+public sealed class LabDevice
+{
+    /// <summary>The Swift device name: the directory under /srv/node and the ring's device field.</summary>
+    [JsonProperty("name", Order = 1)] public string Name { get; set; } = "";
+
+    /// <summary>Block device or partition, e.g. /dev/sdb1. Exactly one of Path and Directory.</summary>
+    [JsonProperty("path", Order = 2, NullValueHandling = NullValueHandling.Ignore)]
+    public string? Path { get; set; }
+
+    /// <summary>Directory-backed device, e.g. /srv/swift-disk. Exactly one of Path and Directory.</summary>
+    [JsonProperty("directory", Order = 3, NullValueHandling = NullValueHandling.Ignore)]
+    public string? Directory { get; set; }
+
+    /// <summary>Ring weight.</summary>
+    [JsonProperty("weight", Order = 4)] public double Weight { get; set; } = 100;
+
+    /// <summary>Ring region (the document gives each storage node its own: r0, r1, r2).</summary>
+    [JsonProperty("region", Order = 5)] public int Region { get; set; }
+
+    /// <summary>Ring zone.</summary>
+    [JsonProperty("zone", Order = 6)] public int Zone { get; set; }
+
+    [JsonIgnore] public bool IsDirectoryBacked => !string.IsNullOrEmpty(Directory);
+
+    public override string ToString() => $"{Name}={(IsDirectoryBacked ? Directory : Path)} r{Region}z{Zone} w{Weight}";
+}

@@ -1,0 +1,308 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
+using OpenStackLab.Config;
+using OpenStackLab.Ssh;
+
+namespace OpenStackLab.Plan;
+
+/// <summary>
+/// Renders plans as text a person reads (WhatIf) and as bash scripts a person can run by hand. Both
+/// use the same per-step bash, so what -WhatIf shows is what the exported script does. Secrets appear
+/// only as shell variables that a prologue loads from the lab's secrets file at run time.
+/// </summary>
+public static class PlanRenderer
+{
+    /// <summary>Where an exported script reads secrets unless OSL_SECRETS_FILE says otherwise.</summary>
+    public const string DefaultSecretsFile = "/root/.osl/secrets.env";
+
+    /// <summary>WhatIf text for every node of a chapter.</summary>
+    public static string WhatIf(ChapterPlan plan) => string.Join("\n", plan.NodePlans.Select(WhatIf));
+
+    /// <summary>WhatIf text for one node: one line per step, then the bash it amounts to, indented.</summary>
+    public static string WhatIf(NodePlan node)
+    {
+        var sb = new StringBuilder();
+        sb.Append("Chapter '").Append(node.Chapter).Append("' on ").Append(node.Node).Append(": ").Append(node.Steps.Count).Append(" step(s)\n");
+        for (int i = 0; i < node.Steps.Count; i++)
+        {
+            var step = node.Steps[i];
+            sb.Append("  ").Append(i + 1).Append(". ").Append(step.Describe()).Append(step.AsRoot ? "" : " [as login user]").Append('\n');
+            foreach (var line in StepBash(step).TrimEnd('\n').Split('\n')) sb.Append("       ").Append(line).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// A bash script for one node's chapter: run it as root on the node (<c>sudo bash script.sh</c>).
+    /// Idempotent where the steps are: checks guard applies, config edits and files write only on change.
+    /// </summary>
+    public static string BashScript(NodePlan node, string secretsFile = DefaultSecretsFile)
+    {
+        var body = new StringBuilder();
+        for (int i = 0; i < node.Steps.Count; i++)
+        {
+            var step = node.Steps[i];
+            body.Append('\n').Append("# [").Append(i + 1).Append('/').Append(node.Steps.Count).Append("] ").Append(OneLine(step.Describe())).Append('\n');
+            if (step.Hint is { } hint) body.Append("# If it fails: ").Append(OneLine(hint)).Append('\n');
+            body.Append(StepBash(step));
+        }
+        var text = body.ToString();
+        var sb = new StringBuilder();
+        sb.Append("#!/bin/bash\n");
+        sb.Append("# OpenStackLab: chapter '").Append(OneLine(node.Chapter)).Append("' for node '").Append(OneLine(node.Node)).Append("'.\n");
+        sb.Append("# Run as root on the node. Safe to run again: every step checks before it changes anything.\n");
+        sb.Append("set -euo pipefail\n");
+        var ids = node.Steps.SelectMany(s => s.SecretIds).Distinct().ToList();
+        if (ids.Count > 0)
+        {
+            sb.Append("\n# Secrets: read at run time from the lab's secrets file (id=value lines, mode 0600); never written here.\n");
+            sb.Append("OSL_SECRETS_FILE=${OSL_SECRETS_FILE:-").Append(ShellQuote.Quote(secretsFile)).Append("}\n");
+            sb.Append(Helpers.Secret);
+            foreach (var id in ids) sb.Append(SecretText.VariableName(id)).Append("=$(osl_secret ").Append(id).Append(")\n");
+            var checkedForCrudini = CrudiniSecrets(node).ToList();
+            if (checkedForCrudini.Count > 0)
+            {
+                sb.Append(Helpers.CrudiniSafe);
+                foreach (var id in checkedForCrudini) sb.Append("osl_crudini_safe ").Append(id).Append(" \"$").Append(SecretText.VariableName(id)).Append("\"\n");
+            }
+        }
+        if (text.Contains("osl_file ")) sb.Append('\n').Append(Helpers.File);
+        if (text.Contains("osl_set_line ") || text.Contains("osl_del_lines ")) sb.Append('\n').Append(Helpers.Lines);
+        if (text.Contains("osl_ini_multi ")) sb.Append('\n').Append(Helpers.IniMulti);
+        if (text.Contains("osl_py_setting ")) sb.Append('\n').Append(Helpers.PySetting);
+        if (text.Contains("crudini ")) sb.Append("\ncommand -v crudini >/dev/null || { echo 'This script needs crudini (apt-get/dnf install crudini).' >&2; exit 1; }\n");
+        sb.Append(text);
+        return sb.ToString();
+    }
+
+    /// <summary>The bash for one step (the body of the exported script and of the WhatIf text).</summary>
+    public static string StepBash(Step step) => step switch
+    {
+        CommandStep c => CommandBash(c),
+        ConfigStep c => ConfigBash(c),
+        FileStep f => FileBash(f),
+        _ => throw new ArgumentException($"Unknown step kind {step.GetType().Name}."),
+    };
+
+    static string CommandBash(CommandStep c)
+    {
+        if (c.IsVerification) return AsUser(c, c.ApplyShell) + "\n";
+        return "if ! " + AsUser(c, c.CheckShell!) + " >/dev/null 2>&1; then\n  " + AsUser(c, c.ApplyShell).Replace("\n", "\n  ") + "\nfi\n";
+    }
+
+    // Login-user steps go through sudo -u with their secrets on stdin, as at run time.
+    static string AsUser(Step step, string shell)
+    {
+        if (step.AsRoot) return Group(shell);
+        var ids = step.SecretIds;
+        var inner = ShellQuote.Quote(SecretPrologue.FromStdin(ids) + shell);
+        var sudo = "sudo -u \"${SUDO_USER:?run this script with sudo}\" -H sh -c " + inner;
+        return ids.Count == 0 ? sudo : "printf '%s\\n' " + string.Join(" ", ids.Select(id => "\"${" + SecretText.VariableName(id) + "}\"")) + " | " + sudo;
+    }
+
+    static readonly Regex Leaky = new(@"(^|[\s;&|(])(cd|exit|export|set|source|trap|umask|unset|shift|exec|return|alias|readonly|declare|local)\b|^\s*\.\s|^\s*[A-Za-z_][A-Za-z0-9_]*=", RegexOptions.Multiline);
+
+    // The runner runs each command in a fresh /bin/sh, so a command that could leak into the next step
+    // (cd, exit, variables) runs in a subshell; so do lists (a && b), because set -e ignores a failure
+    // inside a list but not a failed subshell. A simple command stays as a person would type it.
+    static string Group(string shell)
+    {
+        if (shell.Contains('\n')) return "(\n" + shell + "\n)";
+        if (Leaky.IsMatch(shell) || shell.IndexOfAny(new[] { '&', '|', ';' }) >= 0) return "( " + shell + " )";
+        return shell;
+    }
+
+    static string ConfigBash(ConfigStep c)
+    {
+        var sb = new StringBuilder();
+        var p = ShellQuote.Quote(c.Path);
+        if (c.CreateMode is not null || c.CreateOwner is not null || c.CreateGroup is not null)
+        {
+            sb.Append("[ -e ").Append(p).Append(" ] || install -D -m ").Append(c.CreateMode ?? "644");
+            if (c.CreateOwner is not null) sb.Append(" -o ").Append(ShellQuote.Quote(c.CreateOwner));
+            if (c.CreateGroup is not null) sb.Append(" -g ").Append(ShellQuote.Quote(c.CreateGroup));
+            sb.Append(" /dev/null ").Append(p).Append('\n');
+        }
+        foreach (var e in c.Edits) sb.Append(EditBash(c.Kind, p, e)).Append('\n');
+        return sb.ToString();
+    }
+
+    // Each edit as the line a person would type; the helpers follow the module's editors (see ConfigEditor).
+    static string EditBash(ConfigFileKind kind, string p, ConfigEdit e)
+    {
+        string W(string v) => SecretText.ToShellWord(v);
+        string Q(string v) => ShellQuote.Quote(v);
+        switch (kind)
+        {
+            case ConfigFileKind.OsloIni:
+            case ConfigFileKind.Rsyncd:
+                if (e.Values is { } values) return $"osl_ini_multi {p} {Q(e.Section)} {Q(e.Key)} {string.Join(" ", values.Select(W))}";
+                if (e.Value is null) return e.Key.Length == 0 ? $"crudini --del {p} {Q(e.Section)}" : $"crudini --del {p} {Q(e.Section)} {Q(e.Key)}";
+                // crudini drops leading/trailing blanks and cuts a value at " ;" (an inline comment to it): such a
+                // literal goes through the helper; a secret is checked when the script loads it.
+                if (CrudiniUnsafe.IsMatch(SecretText.ForDisplay(e.Value)))
+                    return $"osl_ini_multi {p} {Q(e.Section)} {Q(e.Key)} {W(kind == ConfigFileKind.OsloIni ? OsloEncode(e.Value) : e.Value)}";
+                return $"crudini --set {p} {Q(e.Section)} {Q(e.Key)} {W(e.Value)}";
+            case ConfigFileKind.Lines:
+                if (e.Value is null) return $"osl_del_lines {p} {Q(e.Key)}";
+                return $"osl_set_line {p} {Q(e.Key)} {W(e.Value)}" + (e.Section.Length > 0 ? " " + Q(e.Section) : "");
+            case ConfigFileKind.ShellVars:
+                var re = Q("^[[:space:]]*(export[[:space:]]+)?" + e.Key + "=");
+                return e.Value is null ? $"osl_del_lines {p} {re}" : $"osl_set_line {p} {re} {W(e.Key + "=" + ShellVarsEditor.Quote(e.Value))}";
+            case ConfigFileKind.PythonSettings:
+                return $"osl_py_setting {p} {Q(e.Key)}" + (e.Value is null ? "" : " " + W(e.Value));
+            default:
+                throw new ArgumentException($"No rendering for config kind {kind}.");
+        }
+    }
+
+    static readonly Regex CrudiniUnsafe = new(@"^\s|\s$|\s;|^""(.*"")?$|^'(.*')?$");
+
+    // The editor's rule (IniDocument.EncodeValue): oslo strips outer blanks and one pair of quotes, so such a
+    // value is written inside one pair of double quotes.
+    static string OsloEncode(string v) =>
+        v.Length > 0 && (char.IsWhiteSpace(v[0]) || char.IsWhiteSpace(v[^1]) || (v[0] is '"' or '\'' && v.Length > 1 && v[^1] == v[0])) ? "\"" + v + "\"" : v;
+
+    /// <summary>Secrets that reach the file through a crudini line: the ones the script must check are crudini-safe.</summary>
+    static IEnumerable<string> CrudiniSecrets(NodePlan node) => node.Steps.OfType<ConfigStep>()
+        .Where(c => c.Kind is ConfigFileKind.OsloIni or ConfigFileKind.Rsyncd)
+        .SelectMany(c => c.Edits).Where(e => e.Values is null && e.Value is not null && !CrudiniUnsafe.IsMatch(SecretText.ForDisplay(e.Value)))
+        .SelectMany(e => SecretText.Ids(e.Value)).Distinct();
+
+    static string FileBash(FileStep f)
+    {
+        bool trim = !f.Content.EndsWith('\n');
+        var lines = f.Content.Split('\n');
+        var eof = "OSL_EOF";
+        for (int n = 1; lines.Contains(eof); n++) eof = "OSL_EOF" + n;
+        bool secrets = f.SecretIds.Count > 0;
+        // Secrets need an unquoted here-document (the variables expand); then the literal text is escaped.
+        var body = secrets ? SecretText.ToHeredocBody(f.Content) : f.Content;
+        var sb = new StringBuilder();
+        sb.Append("osl_file ").Append(ShellQuote.Join(f.Path, f.Mode, f.Owner ?? "", f.Group ?? "")).Append(trim ? " trim" : "")
+          .Append(secrets ? " <<" + eof : " <<'" + eof + "'").Append('\n')
+          .Append(body).Append(trim ? "\n" : "").Append(eof).Append('\n');
+        if (!f.AsRoot) sb.Insert(0, "# (the runner writes this file as the login user)\n");
+        return sb.ToString();
+    }
+
+    static string EreEscape(string s)
+    {
+        var sb = new StringBuilder();
+        foreach (var c in s) { if ("\\^$.|?*+()[]{}".IndexOf(c) >= 0) sb.Append('\\'); sb.Append(c); }
+        return sb.ToString();
+    }
+
+    static string OneLine(string s) => s.Replace('\n', ' ').Replace('\r', ' ');
+
+    /// <summary>Shell functions the scripts define only when they use them.</summary>
+    static class Helpers
+    {
+        public const string Secret =
+@"osl_secret() { # ID: the value of the first ID=... line of the secrets file
+  local line
+  while IFS= read -r line || [ -n ""$line"" ]; do
+    if [ ""${line%%=*}"" = ""$1"" ]; then printf '%s' ""${line#*=}""; return 0; fi
+  done < ""$OSL_SECRETS_FILE""
+  echo ""osl: secret '$1' is not in $OSL_SECRETS_FILE"" >&2; return 1
+}
+";
+
+        public const string CrudiniSafe =
+@"osl_crudini_safe() { # ID VALUE: crudini cuts a value at "" ;"" and trims blanks and quotes at its ends: stop before touching anything
+  case ""$2"" in
+    *[[:space:]]\;*|[[:space:]]*|*[[:space:]]|\""*\""|\'*\') echo ""osl: secret '$1' has blanks or quotes crudini would mangle (\"" ;\"", or at an end): set it with Set-OsConfig or choose another value"" >&2; exit 1 ;;
+  esac
+}
+";
+
+        public const string File =
+@"osl_file() { # PATH MODE OWNER GROUP [trim]: content on stdin; replaces the file only when content, mode or owner differ
+  local p=$1 m=$2 o=$3 g=$4 t
+  mkdir -p ""$(dirname ""$p"")""
+  t=$(mktemp ""$(dirname ""$p"")/.osl.XXXXXX"")
+  if [ ""${5:-}"" = trim ]; then head -c -1 > ""$t""; else cat > ""$t""; fi
+  chmod ""$m"" ""$t""
+  if [ -n ""$o"" ]; then chown ""$o"" ""$t""; elif [ -e ""$p"" ]; then chown --reference=""$p"" ""$t""; fi
+  if [ -n ""$g"" ]; then chgrp ""$g"" ""$t""; elif [ -e ""$p"" ]; then chgrp --reference=""$p"" ""$t""; fi
+  if [ -f ""$p"" ] && cmp -s ""$t"" ""$p"" && [ ""$(stat -c %a:%U:%G ""$p"")"" = ""$(stat -c %a:%U:%G ""$t"")"" ]; then rm -f ""$t""; else mv -f ""$t"" ""$p""; fi
+}
+";
+
+        public const string Lines =
+@"osl_replace() { # FILE: the new text on stdin; replaces FILE (keeping mode and owner) only when it differs
+  local f=$1 t
+  t=$(mktemp ""$f.XXXXXX"")
+  cat > ""$t""
+  if cmp -s ""$t"" ""$f""; then rm -f ""$t""; else chmod --reference=""$f"" ""$t""; chown --reference=""$f"" ""$t""; mv -f ""$t"" ""$f""; fi
+}
+osl_set_line() { # FILE REGEX LINE [WHERE]: like Ansible lineinfile: the last line matching REGEX (ERE; "" = none)
+  # becomes LINE; else, unless LINE is already there, LINE goes at WHERE: EOF (default), BOF, after:RE, before:RE
+  [ -e ""$1"" ] || : > ""$1""
+  RE=$2 LINE=$3 WHERE=${4:-EOF} awk '{ l[NR] = $0 }
+    END {
+      re = ENVIRON[""RE""]; line = ENVIRON[""LINE""]; w = ENVIRON[""WHERE""]; last = 0; have = 0; at = NR + 1
+      for (i = 1; i <= NR; i++) { if (re != """" && l[i] ~ re) last = i; if (l[i] == line) have = 1 }
+      if (last) { l[last] = line; at = 0 } else if (have) at = 0
+      else if (w == ""BOF"") at = 1
+      else if (w ~ /^after:/) { r = substr(w, 7); for (i = 1; i <= NR; i++) if (l[i] ~ r) at = i + 1 }
+      else if (w ~ /^before:/) { r = substr(w, 8); for (i = NR; i >= 1; i--) if (l[i] ~ r) at = i }
+      for (i = 1; i <= NR; i++) { if (i == at) print line; print l[i] }
+      if (at == NR + 1) print line
+    }' ""$1"" | osl_replace ""$1""
+}
+osl_del_lines() { # FILE REGEX: removes every line matching REGEX (ERE)
+  [ -e ""$1"" ] || return 0
+  RE=$2 awk '$0 !~ ENVIRON[""RE""]' ""$1"" | osl_replace ""$1""
+}
+";
+
+        public const string PySetting =
+@"osl_py_setting() { # FILE NAME [VALUE]: NAME = VALUE (Python source) replacing the last assignment however many lines it spans; no VALUE removes it
+  python3 - ""$@"" <<'OSL_PY'
+import ast, os, sys, tempfile
+path, name, value = sys.argv[1], sys.argv[2], (sys.argv[3] if len(sys.argv) > 3 else None)
+src = open(path, encoding='utf-8').read() if os.path.exists(path) else ''
+lines = src.splitlines(keepends=True)
+spans = [(n.lineno, n.end_lineno) for n in ast.parse(src).body
+         if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name) and n.targets[0].id == name]
+new = [] if value is None else [name + ' = ' + value + '\n']
+if value is None:
+    for a, b in reversed(spans): del lines[a - 1:b]
+elif spans:
+    a, b = spans[-1]; lines[a - 1:b] = new
+else:
+    if lines and not lines[-1].endswith('\n'): lines[-1] += '\n'
+    lines += new
+out = ''.join(lines)
+if out != src:
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path) or '.')
+    with os.fdopen(fd, 'w', encoding='utf-8') as f: f.write(out)
+    if os.path.exists(path):
+        st = os.stat(path); os.chmod(tmp, st.st_mode & 0o7777); os.chown(tmp, st.st_uid, st.st_gid)
+    else: os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+OSL_PY
+}
+";
+
+        public const string IniMulti =
+@"osl_ini_multi() { # FILE SECTION KEY VALUE...: KEY repeated once per VALUE, in order, in SECTION
+  local f=$1 s=$2 k=$3 t
+  shift 3
+  [ -e ""$f"" ] || : > ""$f""; t=$(mktemp ""$f.XXXXXX"")
+  SEC=$s KEY=$k VALS=$(printf '%s\n' ""$@"") awk '
+    function emit(  i) { for (i = 1; i <= n; i++) print ENVIRON[""KEY""] "" = "" v[i]; done = 1 }
+    BEGIN { n = split(ENVIRON[""VALS""], v, ""\n"") }
+    /^[[:space:]]*\[/ { if (in_s && !done) emit(); h = $0; gsub(/^[[:space:]]*\[|\][[:space:]]*$/, """", h); in_s = (h == ENVIRON[""SEC""]) }
+    in_s { l = $0; sub(/^[[:space:]]*/, """", l); if (index(l, ENVIRON[""KEY""]) == 1 && substr(l, length(ENVIRON[""KEY""]) + 1) ~ /^[[:space:]]*=/) { if (!done) emit(); next } }
+    { print }
+    END { if (!done) { if (!in_s) print ""["" ENVIRON[""SEC""] ""]""; emit() } }' ""$f"" > ""$t""
+  if cmp -s ""$t"" ""$f""; then rm -f ""$t""; else chmod --reference=""$f"" ""$t""; chown --reference=""$f"" ""$t""; mv -f ""$t"" ""$f""; fi
+}
+";
+    }
+}

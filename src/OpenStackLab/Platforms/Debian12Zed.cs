@@ -1,0 +1,198 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace OpenStackLab.Platforms;
+
+/// <summary>
+/// Debian 12 (bookworm) with its own OpenStack Zed packages: apt with debconf preseeding, no
+/// firewalld and no SELinux (those actions render as nothing), apache2, and keystone, glance,
+/// placement, nova-api and cinder-api served by uwsgi in their own units. Nodes without systemd
+/// (test nodes) use the SysV scripts every package ships.
+/// </summary>
+public sealed class Debian12Zed : PlatformBase
+{
+    public const string PlatformName = "Debian12-Zed";
+
+    public override string Name => PlatformName;
+    public override string Release => "zed";
+    public override string Description => "Debian 12 (bookworm), Debian's OpenStack Zed packages (apt, apache2/uwsgi, no firewalld or SELinux)";
+    public override bool HasFirewall => false;
+    public override bool HasSelinux => false;
+
+    static PackageCommand[] Apt(params string[] packages) => new[] { PackageCommand.Of(packages) };
+
+    protected override IReadOnlyDictionary<Component, PackageCommand[]> PackageTable { get; } = new Dictionary<Component, PackageCommand[]>
+    {
+        [Component.BaseTools] = Apt("wget"),
+        [Component.Chrony] = Apt("chrony"),
+        [Component.MariaDb] = Apt("mariadb-server", "python3-pymysql"),
+        [Component.RabbitMq] = Apt("rabbitmq-server"),
+        [Component.Memcached] = Apt("memcached", "python3-memcache"),
+        [Component.WebServer] = Apt("apache2"),
+        [Component.Keystone] = Apt("keystone", "python3-openstackclient"),
+        [Component.OpenStackClient] = Apt("python3-openstackclient"),
+        [Component.Glance] = Apt("glance-api"),
+        [Component.NovaController] = Apt("nova-api", "nova-conductor", "nova-scheduler", "nova-consoleproxy", "placement-api"),
+        // The document sets virt_type = qemu: the QEMU flavour of nova-compute, and libvirt.
+        [Component.Hypervisor] = Apt("qemu-system-x86", "libvirt-daemon-system", "virtinst", "libguestfs-tools"),
+        [Component.NovaCompute] = Apt("nova-compute-qemu"),
+        [Component.OpenVSwitch] = Apt("openvswitch-switch"),
+        [Component.NeutronServer] = Apt("neutron-server", "neutron-metadata-agent"),
+        [Component.NeutronNetworkNode] = Apt("neutron-openvswitch-agent", "neutron-dhcp-agent", "neutron-l3-agent", "neutron-metadata-agent", "openvswitch-switch"),
+        [Component.NeutronComputeNode] = Apt("neutron-openvswitch-agent", "openvswitch-switch"),
+        [Component.CinderController] = Apt("cinder-api", "cinder-scheduler"),
+        [Component.CinderVolume] = Apt("cinder-volume", "lvm2", "targetcli-fb"),
+        [Component.Horizon] = Apt("openstack-dashboard-apache"),
+        [Component.SwiftProxy] = Apt("swift-proxy", "python3-keystonemiddleware", "python3-memcache", "openssh-client"),
+        [Component.SwiftStorage] = Apt("swift-account", "swift-container", "swift-object", "xfsprogs", "rsync", "openssh-client"),
+        [Component.SwiftClient] = Apt("python3-openstackclient", "python3-keystoneclient", "python3-swiftclient"),
+        [Component.Heat] = Apt("heat-api", "heat-api-cfn", "heat-engine", "python3-heatclient"),
+    };
+
+    protected override IReadOnlyDictionary<Component, string[]> UnitTable { get; } = new Dictionary<Component, string[]>
+    {
+        [Component.Chrony] = new[] { "chrony" },
+        [Component.MariaDb] = new[] { "mariadb" },
+        [Component.RabbitMq] = new[] { "rabbitmq-server" },
+        [Component.Memcached] = new[] { "memcached" },
+        [Component.WebServer] = new[] { "apache2" },
+        [Component.Keystone] = new[] { "keystone" },
+        [Component.Glance] = new[] { "glance-api" },
+        [Component.Placement] = new[] { "placement-api" },
+        [Component.NovaController] = new[] { "nova-api", "nova-conductor", "nova-scheduler", "nova-novncproxy" },
+        [Component.Hypervisor] = new[] { "libvirtd" },
+        [Component.NovaCompute] = new[] { "nova-compute" },
+        [Component.OpenVSwitch] = new[] { "openvswitch-switch" },
+        // neutron-server is a metapackage: the API (uwsgi) and the RPC server are separate units.
+        [Component.NeutronServer] = new[] { "neutron-api", "neutron-rpc-server", "neutron-metadata-agent" },
+        [Component.NeutronNetworkNode] = new[] { "neutron-dhcp-agent", "neutron-l3-agent", "neutron-metadata-agent", "neutron-openvswitch-agent" },
+        [Component.NeutronComputeNode] = new[] { "neutron-openvswitch-agent" },
+        [Component.CinderController] = new[] { "cinder-api", "cinder-scheduler" },
+        [Component.CinderVolume] = new[] { "cinder-volume" },
+        [Component.Horizon] = new[] { "apache2" },
+        [Component.SwiftProxy] = new[] { "swift-proxy" },
+        [Component.SwiftStorage] = new[]
+        {
+            "rsync",
+            "swift-account-auditor", "swift-account-replicator", "swift-account",
+            "swift-container-auditor", "swift-container-replicator", "swift-container-updater", "swift-container",
+            "swift-object-auditor", "swift-object-replicator", "swift-object-updater", "swift-object",
+        },
+        [Component.Heat] = new[] { "heat-api", "heat-api-cfn", "heat-engine" },
+    };
+
+    protected override IReadOnlyDictionary<string, string?> ConfigTable { get; } = new Dictionary<string, string?>
+    {
+        [ConfigFiles.Chrony] = "/etc/chrony/chrony.conf",
+        [ConfigFiles.ChronyDefaults] = "/etc/default/chrony",
+        [ConfigFiles.MariaDbOpenStack] = "/etc/mysql/mariadb.conf.d/99-openstack.cnf",
+        [ConfigFiles.MariaDbServer] = "/etc/mysql/mariadb.conf.d/50-server.cnf",
+        [ConfigFiles.Memcached] = "/etc/memcached.conf",
+        [ConfigFiles.WebServerMain] = "/etc/apache2/apache2.conf",
+        [ConfigFiles.WebServerConfDir] = "/etc/apache2/conf-enabled",
+        [ConfigFiles.Hosts] = "/etc/hosts",
+        [ConfigFiles.Keystone] = "/etc/keystone/keystone.conf",
+        [ConfigFiles.KeystoneWsgi] = "/etc/keystone/keystone-uwsgi.ini",
+        [ConfigFiles.GlanceApi] = "/etc/glance/glance-api.conf",
+        [ConfigFiles.Nova] = "/etc/nova/nova.conf",
+        [ConfigFiles.Placement] = "/etc/placement/placement.conf",
+        [ConfigFiles.PlacementWsgi] = "/etc/placement/placement-api-uwsgi.ini",
+        [ConfigFiles.Neutron] = "/etc/neutron/neutron.conf",
+        [ConfigFiles.NeutronMl2] = "/etc/neutron/plugins/ml2/ml2_conf.ini",
+        [ConfigFiles.NeutronPluginLink] = null,
+        [ConfigFiles.NeutronOpenVSwitchAgent] = "/etc/neutron/plugins/ml2/openvswitch_agent.ini",
+        [ConfigFiles.NeutronDhcpAgent] = "/etc/neutron/dhcp_agent.ini",
+        [ConfigFiles.NeutronL3Agent] = "/etc/neutron/l3_agent.ini",
+        [ConfigFiles.NeutronMetadataAgent] = "/etc/neutron/metadata_agent.ini",
+        [ConfigFiles.Cinder] = "/etc/cinder/cinder.conf",
+        [ConfigFiles.Heat] = "/etc/heat/heat.conf",
+        [ConfigFiles.HorizonSettings] = "/etc/openstack-dashboard/local_settings.py",
+        [ConfigFiles.HorizonWebConf] = "/etc/apache2/sites-available/openstack-dashboard.conf",
+        [ConfigFiles.Swift] = "/etc/swift/swift.conf",
+        [ConfigFiles.SwiftProxy] = "/etc/swift/proxy-server.conf",
+        [ConfigFiles.SwiftAccount] = "/etc/swift/account-server.conf",
+        [ConfigFiles.SwiftContainer] = "/etc/swift/container-server.conf",
+        [ConfigFiles.SwiftObject] = "/etc/swift/object-server.conf",
+        [ConfigFiles.Rsyncd] = "/etc/rsyncd.conf",
+        [ConfigFiles.RsyncDefaults] = "/etc/default/rsync",
+    };
+
+    protected override IReadOnlyDictionary<Component, ServiceAccount> AccountTable { get; } = new Dictionary<Component, ServiceAccount>
+    {
+        [Component.Chrony] = new("_chrony", "_chrony"),
+        [Component.MariaDb] = new("mysql", "mysql"),
+        [Component.RabbitMq] = new("rabbitmq", "rabbitmq"),
+        [Component.Memcached] = new("memcache", "memcache"),
+        [Component.WebServer] = new("www-data", "www-data"),
+        [Component.Horizon] = new("www-data", "www-data"),
+        [Component.Keystone] = new("keystone", "keystone"),
+        [Component.Glance] = new("glance", "glance"),
+        [Component.Placement] = new("placement", "placement"),
+        [Component.NovaController] = new("nova", "nova"),
+        [Component.NovaCompute] = new("nova", "nova"),
+        [Component.NeutronServer] = new("neutron", "neutron"),
+        [Component.NeutronNetworkNode] = new("neutron", "neutron"),
+        [Component.NeutronComputeNode] = new("neutron", "neutron"),
+        [Component.CinderController] = new("cinder", "cinder"),
+        [Component.CinderVolume] = new("cinder", "cinder"),
+        [Component.SwiftProxy] = new("swift", "swift"),
+        [Component.SwiftStorage] = new("swift", "swift"),
+        [Component.Heat] = new("heat", "heat"),
+    };
+
+    // The packages' debconf questions, all answered "no": we configure databases, RabbitMQ,
+    // keystone_authtoken and endpoints ourselves, exactly as the document does by hand.
+    static string[] No(string owner, params string[] questions) =>
+        questions.Select(q => $"{owner} {q} boolean false").ToArray();
+
+    static string[] CommonNo(string owner, string prefix) =>
+        No(owner, $"{prefix}/configure_db", $"{prefix}/configure_rabbit", $"{prefix}/configure_ksat");
+
+    protected override IReadOnlyDictionary<Component, string[]> PreseedTable { get; } = new Dictionary<Component, string[]>
+    {
+        [Component.Keystone] = No("keystone", "keystone/configure_db", "keystone/create-admin-tenant", "keystone/register-endpoint"),
+        [Component.Glance] = CommonNo("glance-common", "glance").Concat(No("glance-api", "glance/configure_api-endpoint")).ToArray(),
+        [Component.NovaController] = CommonNo("nova-common", "nova")
+            .Concat(No("nova-common", "nova/configure_neutron", "nova/configure_placement"))
+            .Concat(No("nova-api", "novaapi/configure_db", "nova/configure_api-endpoint"))
+            .Concat(No("placement-common", "placement/configure_db", "placement/configure_ksat"))
+            .Concat(No("placement-api", "placement/configure_api-endpoint")).ToArray(),
+        [Component.NovaCompute] = CommonNo("nova-common", "nova").Concat(No("nova-common", "nova/configure_neutron", "nova/configure_placement")).ToArray(),
+        [Component.NeutronServer] = CommonNo("neutron-common", "neutron").Concat(No("neutron-common", "neutron/configure_nova")).ToArray(),
+        [Component.NeutronNetworkNode] = CommonNo("neutron-common", "neutron").Concat(No("neutron-common", "neutron/configure_nova")).ToArray(),
+        [Component.NeutronComputeNode] = CommonNo("neutron-common", "neutron").Concat(No("neutron-common", "neutron/configure_nova")).ToArray(),
+        [Component.CinderController] = CommonNo("cinder-common", "cinder").Concat(No("cinder-api", "cinder/configure_api-endpoint")).ToArray(),
+        [Component.CinderVolume] = CommonNo("cinder-common", "cinder"),
+        [Component.Heat] = CommonNo("heat-common", "heat").Concat(No("heat-common", "heat/configure_with_debconf")).Concat(No("heat-api", "heat/configure_api-endpoint")).ToArray(),
+    };
+
+    const string AptOptions = "-o DPkg::Lock::Timeout=600";
+
+    /// <summary>Debian carries Zed in its main archive: the repository is ready once apt has package lists.</summary>
+    public override IReadOnlyList<ShellAction> ConfigureRepository() => new[]
+    {
+        new ShellAction("Fetch the apt package lists",
+            "ls /var/lib/apt/lists/ 2>/dev/null | grep -q '_Packages'",
+            $"apt-get {AptOptions} -q update"),
+    };
+
+    public override IReadOnlyList<ShellAction> UpgradeSystem() => new[]
+    {
+        new ShellAction("Upgrade every installed package",
+            "[ \"$(apt-get -s -o Debug::NoLocking=1 upgrade 2>/dev/null | grep -c '^Inst ')\" = 0 ]",
+            $"DEBIAN_FRONTEND=noninteractive apt-get {AptOptions} -o Dpkg::Options::=--force-confold -y -q upgrade"),
+    };
+
+    protected override ShellAction RenderInstall(PackageCommand command, IReadOnlyList<string> preseed, string description)
+    {
+        var packages = command.Packages;
+        var check = $"[ \"$(dpkg-query -W -f='${{Status}}\\n' {QJoin(packages)} 2>/dev/null | grep -c '^install ok installed$')\" -eq {packages.Count} ]";
+        var install = $"DEBIAN_FRONTEND=noninteractive apt-get {AptOptions} -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold -y -q install {QJoin(packages)}";
+        var apply = preseed.Count == 0 ? install : $"printf '%s\\n' {QJoin(preseed)} | debconf-set-selections && {install}";
+        return new ShellAction($"{description}: {string.Join(" ", packages)}", check, apply);
+    }
+
+    protected override string SysVEnable(string unit) => $"update-rc.d {Q(unit)} defaults >/dev/null";
+    protected override string SysVEnabledCheck(string unit) => $"ls /etc/rc2.d/S??{Q(unit)} >/dev/null 2>&1";
+}

@@ -1,0 +1,195 @@
+using System;
+using System.Collections.Concurrent;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using OpenStackLab.Identity;
+using OpenStackLab.Tests.Infrastructure;
+using Xunit;
+
+namespace OpenStackLab.Tests.Identity;
+
+/// <summary>The identity layer against a real Keystone on the controller test node (see <see cref="KeystoneTarget"/>).</summary>
+[Collection(TestNodesCollection.Name)]
+public class KeystoneIdentityTests
+{
+    readonly KeystoneTarget target;
+    readonly KeystoneIdentity keystone;
+
+    public KeystoneIdentityTests(TestNodes nodes)
+    {
+        target = KeystoneTarget.Get(nodes);
+        keystone = target.Identity();
+    }
+
+    static System.Security.SecureString Secure(string s) => new NetworkCredential("", s).SecurePassword;
+
+    [Fact]
+    public void Service_account_steps_create_everything_once_and_a_second_run_changes_nothing()
+    {
+        var name = KeystoneTarget.Unique("oslsvc");
+        var type = KeystoneTarget.Unique("osltype");
+        var pw = Secure("Svc-" + Guid.NewGuid().ToString("N"));
+        var project = keystone.EnsureProject("service", "default", "Service Project");
+        var wanted = KeystoneIdentity.Interfaces.Select(i => (i, "http://controller:9292")).ToList();
+
+        var user = keystone.EnsureUser(name, "default", "service", pw);
+        var role = keystone.EnsureRoleAssignment("admin", name, project: "service", userDomain: "default", projectDomain: "default");
+        var service = keystone.EnsureService(name, type, "OpenStack Image service");
+        var endpoints = keystone.EnsureEndpoints(type, wanted);
+
+        Assert.True(user.Changed); Assert.True(role.Changed); Assert.True(service.Changed);
+        Assert.All(endpoints, e => Assert.True(e.Changed));
+        Assert.Equal(project.Id, user.DefaultProjectId);
+        Assert.Equal(new[] { "admin", "internal", "public" }, endpoints.Select(e => e.Interface).OrderBy(i => i));
+        Assert.All(endpoints, e => Assert.Equal(("http://controller:9292", "RegionOne", service.Id), (e.Url, e.Region, e.ServiceId)));
+
+        var user2 = keystone.EnsureUser(name, "default", "service", pw);
+        var role2 = keystone.EnsureRoleAssignment("admin", name, project: "service", userDomain: "default", projectDomain: "default");
+        var service2 = keystone.EnsureService(name, type, "OpenStack Image service");
+        var endpoints2 = keystone.EnsureEndpoints(name, wanted);   // by name this time
+
+        Assert.False(user2.Changed); Assert.False(role2.Changed); Assert.False(service2.Changed);
+        Assert.All(endpoints2, e => Assert.False(e.Changed));
+        Assert.Equal(user.Id, user2.Id);
+        Assert.Equal(service.Id, service2.Id);
+        Assert.Equal(endpoints.Select(e => e.Id).OrderBy(i => i), endpoints2.Select(e => e.Id).OrderBy(i => i));
+        Assert.Equal(3, keystone.ListEndpoints(service.Id).Count);
+    }
+
+    [Fact]
+    public void An_endpoint_with_another_url_is_updated_in_place_and_says_what_it_was()
+    {
+        var name = KeystoneTarget.Unique("oslsvc");
+        var service = keystone.EnsureService(name, KeystoneTarget.Unique("osltype"));
+        var first = keystone.EnsureEndpoints(name, new[] { ("public", "http://controller:8776/v3/%(tenant_id)s") }).Single();
+        var moved = keystone.EnsureEndpoints(name, new[] { ("public", "http://controller:8777/v3/%(project_id)s") }).Single();
+
+        Assert.True(moved.Changed);
+        Assert.Equal(first.Id, moved.Id);
+        Assert.Equal("http://controller:8776/v3/%(tenant_id)s", moved.PreviousUrl);
+        var listed = keystone.ListEndpoints(service.Id).Single();
+        Assert.Equal("http://controller:8777/v3/%(project_id)s", listed.Url);
+    }
+
+    [Fact]
+    public void Bad_endpoint_urls_are_refused_before_anything_is_registered()
+    {
+        var name = KeystoneTarget.Unique("oslsvc");
+        var service = keystone.EnsureService(name, KeystoneTarget.Unique("osltype"));
+        var e = Assert.Throws<ArgumentException>(() => keystone.EnsureEndpoints(name, new[]
+        {
+            ("public", "http://controller:8774/v2.1/%(tenant_id)s"),
+            ("internal", "http://controller:8774/v2.1/$(tenant_id)s"),   // the document's L1178
+        }));
+        Assert.Contains("Corrected URL: http://controller:8774/v2.1/%(tenant_id)s", e.Message);
+        Assert.Empty(keystone.ListEndpoints(service.Id));
+    }
+
+    [Fact]
+    public void The_new_users_password_is_on_no_command_line_and_works()
+    {
+        var name = KeystoneTarget.Unique("osluser");
+        // Hostile on purpose: quotes, $(...), backticks, ;, a leading dash, non-ASCII.
+        var password = $"-pw'\"$(id)`id`;한-{Guid.NewGuid():N}";
+        var seen = new ConcurrentBag<string>();
+        using var stop = new CancellationTokenSource();
+        var watcher = Task.Run(() =>
+        {
+            // The client process lives for seconds; a look every 20 ms cannot miss it.
+            while (!stop.IsCancellationRequested)
+            {
+                foreach (var cmdline in AllCommandLines())
+                    if (cmdline.Contains(password[^32..], StringComparison.Ordinal)) seen.Add(cmdline);
+                Thread.Sleep(20);
+            }
+        });
+        OsUser user;
+        try { user = keystone.EnsureUser(name, "default", "service", Secure(password)); }
+        finally { stop.Cancel(); watcher.Wait(); }
+
+        Assert.True(user.Changed);
+        Assert.Empty(seen);
+        // The password arrived intact: the user can get a token with it (a project token needs a role there).
+        keystone.EnsureRoleAssignment("reader", name, project: "service", userDomain: "default", projectDomain: "default");
+        var asUser = target.Identity(new PasswordAuth(target.AuthUrl, name, Secure(password), "service"));
+        var checks = asUser.Test();
+        Assert.True(checks.Single(c => c.Name == "Token").Passed, checks.First().Message);
+    }
+
+    static string[] AllCommandLines() =>
+        Directory.EnumerateDirectories("/proc").Select(d =>
+        {
+            try { return File.ReadAllText(Path.Combine(d, "cmdline")).Replace('\0', ' '); }
+            catch (Exception) { return ""; }   // processes come and go
+        }).ToArray();
+
+    [Fact]
+    public void Hostile_names_round_trip_unchanged()
+    {
+        var name = $"-it's \"q\" $(id) `x`; 한 {Guid.NewGuid().ToString("N")[..6]}";
+        var created = keystone.EnsureProject(name, "default", "desc with 'quotes' and $(id)");
+        var again = keystone.EnsureProject(name, "default");
+        Assert.True(created.Changed);
+        Assert.False(again.Changed);
+        Assert.Equal(name, again.Name);
+        Assert.Equal("desc with 'quotes' and $(id)", again.Description);
+        Assert.Contains(keystone.ListProjects(), p => p.Name == name);
+    }
+
+    [Fact]
+    public void A_domain_admin_gets_its_role_on_the_domain_once()
+    {
+        var domain = KeystoneTarget.Unique("osldom");
+        var d = keystone.EnsureDomain(domain, "Stack projects and users");
+        var user = keystone.EnsureUser("heat_domain_admin", domain, password: Secure("x-" + Guid.NewGuid()));
+        var grant = keystone.EnsureRoleAssignment("admin", "heat_domain_admin", domain: domain, userDomain: domain);
+        var again = keystone.EnsureRoleAssignment("admin", "heat_domain_admin", domain: domain, userDomain: domain);
+
+        Assert.True(d.Changed);
+        Assert.Equal(d.Id, user.DomainId);
+        Assert.True(grant.Changed);
+        Assert.False(again.Changed);
+        Assert.Equal($"heat_domain_admin@{domain}", again.User);
+        Assert.Equal(domain, again.Domain);
+        Assert.False(keystone.EnsureDomain(domain).Changed);
+    }
+
+    [Fact]
+    public void Lookups_of_missing_objects_return_nothing_but_a_missing_domain_is_an_error()
+    {
+        Assert.Null(keystone.FindUser(KeystoneTarget.Unique("nouser")));
+        Assert.Null(keystone.FindProject(KeystoneTarget.Unique("noproject")));
+        var e = Assert.Throws<OsCliException>(() => keystone.FindUser("admin", KeystoneTarget.Unique("nodomain")));
+        Assert.Equal(OsCliFailure.NotFound, e.Failure);
+        Assert.Equal("domain", e.MissingKind);
+    }
+
+    [Fact]
+    public void Wrong_credentials_a_missing_rc_file_and_a_dead_url_are_told_apart()
+    {
+        var wrong = target.Identity(new PasswordAuth(target.AuthUrl, "admin", Secure("not-the-password")));
+        var e1 = Assert.Throws<OsCliException>(() => wrong.ListRoles());
+        Assert.Equal(OsCliFailure.AuthenticationFailed, e1.Failure);
+        Assert.DoesNotContain("not-the-password", e1.Message);
+
+        var noFile = target.Identity(new OpenRcAuth("/nonexistent/admin-openrc"));
+        Assert.Equal(OsCliFailure.CredentialsMissing, Assert.Throws<OsCliException>(() => noFile.ListRoles()).Failure);
+
+        var dead = target.Identity(new PasswordAuth("http://127.0.0.1:1/v3", "admin", Secure("x")));
+        Assert.Equal(OsCliFailure.ConnectionFailed, Assert.Throws<OsCliException>(() => dead.ListRoles()).Failure);
+    }
+
+    [Fact]
+    public void Test_reports_token_identity_endpoints_and_keystone_reachable()
+    {
+        var checks = keystone.Test();
+        Assert.True(checks.Single(c => c.Name == "Token").Passed);
+        Assert.True(checks.Single(c => c.Name == "Identity endpoints").Passed);
+        var reach = checks.Where(c => c.Name.StartsWith("Reachable keystone ")).ToList();
+        Assert.Equal(3, reach.Count);
+        Assert.All(reach, c => Assert.True(c.Passed, c.Message));
+    }
+}

@@ -1,0 +1,138 @@
+# The config cmdlets as users meet them, on temp copies of Debian's real config files.
+# $env:OSL_MODULE_PATH is the module folder (with OpenStackLab.psd1).
+
+BeforeAll {
+    Import-Module (Join-Path $env:OSL_MODULE_PATH 'OpenStackLab.psd1') -Force
+    $script:Pristine = Join-Path $PSScriptRoot '../OpenStackLab.Tests/Data/pristine'
+}
+
+Describe 'Set-OsConfig and Get-OsConfig' {
+    BeforeEach {
+        $script:dir = Join-Path ([IO.Path]::GetTempPath()) ("osl-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        New-Item -ItemType Directory $dir | Out-Null
+        $script:nova = Join-Path $dir 'nova.conf'
+        Copy-Item (Join-Path $Pristine 'nova.conf') $nova
+    }
+    AfterEach { Remove-Item -Recurse -Force $dir }
+
+    It 'sets a key, reads it back, and a second run says Changed = False' {
+        $first = Set-OsConfig -Path $nova -Section api -Key auth_strategy -Value keystone
+        $first.Changed | Should -BeTrue
+        $first.Backup | Should -Match 'nova\.conf\.\d{14}(-\d+)?\.bak$'
+        (Get-OsConfig -Path $nova -Section api -Key auth_strategy).Value | Should -Be 'keystone'
+
+        $second = Set-OsConfig -Path $nova -Section api -Key auth_strategy -Value keystone
+        $second.Changed | Should -BeFalse
+        $second.Backup | Should -BeNullOrEmpty
+    }
+
+    It 'applies Section/Key/Value objects from the pipeline with one write' {
+        $rows = @(
+            [pscustomobject]@{ Section = 'DEFAULT'; Key = 'my_ip'; Value = '192.168.10.10' }
+            [pscustomobject]@{ Section = 'glance'; Key = 'api_servers'; Value = 'http://controller:9292' }
+            [pscustomobject]@{ Section = 'vnc'; Key = 'server_listen'; Value = '$my_ip' }
+        )
+        $result = @($rows | Set-OsConfig -Path $nova)
+        $result.Count | Should -Be 1
+        $result[0].EditCount | Should -Be 3
+        @(Get-ChildItem $dir -Filter 'nova.conf.*.bak').Count | Should -Be 1
+        $got = Get-OsConfig -Path $nova -Section vnc -Key server_listen
+        $got.Value | Should -Be '$my_ip'
+        $got.Path | Should -Be $nova
+    }
+
+    It 'takes a -Settings hashtable, including a multi-valued option' {
+        Set-OsConfig -Path $nova -Settings @{
+            database = @{ connection = 'mysql+pymysql://nova:qwer1234@controller/nova' }
+            filter_scheduler = @{ enabled_filters = @('ComputeFilter', 'ImagePropertiesFilter') }
+        } | Out-Null
+        (Get-OsConfig -Path $nova -Section filter_scheduler -Key enabled_filters).Values | Should -Be @('ComputeFilter', 'ImagePropertiesFilter')
+        (Get-OsConfig -Path $nova -Section database -Key connection).Value | Should -Be 'mysql+pymysql://nova:***@controller/nova'
+        (Get-OsConfig -Path $nova -Section database -Key connection -ShowSecret).Value | Should -Be 'mysql+pymysql://nova:qwer1234@controller/nova'
+    }
+
+    It '-WhatIf shows a unified diff with secrets masked and touches nothing' {
+        $before = (Get-Item $nova).LastWriteTimeUtc
+        $hash = (Get-FileHash $nova).Hash
+        $out = Set-OsConfig -Path $nova -Section keystone_authtoken -Key password -Value 'hunter2' -WhatIf -InformationVariable diff
+        $out | Should -BeNullOrEmpty
+        $text = ($diff | ForEach-Object { $_.MessageData }) -join "`n"
+        $text | Should -Match '(?m)^--- a.*nova\.conf$'
+        $text | Should -Match '(?m)^@@ -\d+(,\d+)? \+\d+(,\d+)? @@'
+        $text | Should -Match '(?m)^\+password = \*\*\*$'
+        $text | Should -Not -Match 'hunter2'
+        (Get-Item $nova).LastWriteTimeUtc | Should -Be $before
+        (Get-FileHash $nova).Hash | Should -Be $hash
+        @(Get-ChildItem $dir).Count | Should -Be 1
+    }
+
+    It 'warns about the document''s section mistakes' {
+        $r = Set-OsConfig -Path $nova -Section keystone_auth_token -Key username -Value nova -WarningVariable w -WarningAction SilentlyContinue
+        $r.Warnings | Should -Match 'keystone_authtoken'
+        $w | Should -Not -BeNullOrEmpty
+    }
+
+    It 'reports an unparsable file as an error and does not write it' {
+        Set-Content -Path $nova -Value "key_before_section = 1`n[a]"
+        $hash = (Get-FileHash $nova).Hash
+        Set-OsConfig -Path $nova -Section a -Key k -Value v -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Match '^InvalidConfig'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        (Get-FileHash $nova).Hash | Should -Be $hash
+    }
+
+    It 'rejects a value with a newline before touching the file' {
+        $hash = (Get-FileHash $nova).Hash
+        Set-OsConfig -Path $nova -Section DEFAULT -Key my_ip -Value "1.2.3.4`n[evil]" -ErrorVariable err -ErrorAction SilentlyContinue
+        $err | Should -Not -BeNullOrEmpty
+        (Get-FileHash $nova).Hash | Should -Be $hash
+    }
+
+    It 'Remove-OsConfig removes a key and then a section' {
+        Set-OsConfig -Path $nova -Section wsgi -Key api_paste_config -Value /etc/nova/api-paste.ini | Out-Null
+        (Remove-OsConfig -Path $nova -Section wsgi -Key api_paste_config).Changed | Should -BeTrue
+        Get-OsConfig -Path $nova -Section wsgi | Should -BeNullOrEmpty
+        (Remove-OsConfig -Path $nova -Section wsgi).Changed | Should -BeTrue
+        Select-String -Path $nova -Pattern '^\[wsgi\]' | Should -BeNullOrEmpty
+    }
+
+    It 'works through a node shell (-Session) with the same results' {
+        $shell = [OpenStackLab.Ssh.LocalShell]::new()
+        $r = Set-OsConfig -Path $nova -Section DEFAULT -Key log_dir -Value /var/log/nova-test -Session $shell
+        $r.Changed | Should -BeTrue
+        $r.Node | Should -Be 'localhost'
+        (Get-OsConfig -Path $nova -Section DEFAULT -Key log_dir -Session $shell).Value | Should -Be "/var/log/nova-test"
+    }
+}
+
+Describe 'Set-OsConfigLine and Set-OsHorizonSetting' {
+    BeforeEach {
+        $script:dir = Join-Path ([IO.Path]::GetTempPath()) ("osl-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        New-Item -ItemType Directory $dir | Out-Null
+    }
+    AfterEach { Remove-Item -Recurse -Force $dir }
+
+    It 'replaces the chrony pool line and is idempotent' {
+        $chrony = Join-Path $dir 'chrony.conf'
+        Set-Content -Path $chrony -Value "pool 2.centos.pool.ntp.org iburst`nallow 10.10.10.0/24"
+        (Set-OsConfigLine -Path $chrony -Pattern '^pool ' -Line 'pool controller').Changed | Should -BeTrue
+        (Set-OsConfigLine -Path $chrony -Pattern '^pool ' -Line 'pool controller').Changed | Should -BeFalse
+        (Get-Content $chrony)[0] | Should -Be 'pool controller'
+        (Set-OsConfigLine -Path $chrony -Pattern '^allow ' -Ensure Absent).Changed | Should -BeTrue
+        Get-Content $chrony | Should -Be 'pool controller'
+    }
+
+    It 'sets Horizon settings from PowerShell values on Debian''s local_settings.py' {
+        $ls = Join-Path $dir 'local_settings.py'
+        Copy-Item (Join-Path $Pristine 'local_settings.py') $ls
+        $r = Set-OsHorizonSetting -Path $ls -Settings ([ordered]@{
+            ALLOWED_HOSTS = @('*', '')
+            CACHES = [ordered]@{ default = [ordered]@{ BACKEND = 'django.core.cache.backends.memcached.MemcachedCache'; LOCATION = 'controller:11211' } }
+            OPENSTACK_KEYSTONE_MULTIDOMAIN_SUPPORT = $true
+        })
+        $r.Changed | Should -BeTrue
+        (Get-OsConfig -Path $ls -Key ALLOWED_HOSTS).Value | Should -Be "['*', '']"
+        (Get-OsConfig -Path $ls -Key OPENSTACK_KEYSTONE_MULTIDOMAIN_SUPPORT).Value | Should -Be 'True'
+        (Set-OsHorizonSetting -Path $ls -Name OPENSTACK_KEYSTONE_MULTIDOMAIN_SUPPORT -Value $true).Changed | Should -BeFalse
+    }
+}

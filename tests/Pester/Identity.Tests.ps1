@@ -1,0 +1,110 @@
+# The identity cmdlets as users meet them, against the real Keystone on the controller test node
+# (brought up by tests/lab/reference/base.sh and keystone.sh), as the login user with ~/admin_key. For a local loop, OSL_IDENTITY_LOCAL_OPENRC=<rc file>
+# points them at a Keystone this machine reaches, through LocalShell.
+BeforeAll {
+    $modulePath = if ($env:OSL_MODULE_PATH) { $env:OSL_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/OpenStackLab' }
+    Import-Module (Join-Path $modulePath 'OpenStackLab.psd1') -Force
+    $repo = if ($env:OSL_REPO_ROOT) { $env:OSL_REPO_ROOT } else { Join-Path $PSScriptRoot '../..' }
+
+    if ($env:OSL_IDENTITY_LOCAL_OPENRC) {
+        $session = [OpenStackLab.Ssh.LocalShell]::new()
+        $script:auth = @{ OpenRcPath = $env:OSL_IDENTITY_LOCAL_OPENRC }
+    }
+    else {
+        $stateDir = if ($env:OSL_LAB_STATE_DIR) { $env:OSL_LAB_STATE_DIR } elseif (Test-Path /run/osl-lab.owner) { (Get-Content /run/osl-lab.owner -Raw).Trim() } else { Join-Path $repo 'tests/lab/.state' }
+        $lab = Get-Content (Join-Path $stateDir 'nodes.json') -Raw | ConvertFrom-Json
+        $controller = $lab.nodes | Where-Object name -eq 'controller'
+        $cred = [pscredential]::new($lab.user.name, (ConvertTo-SecureString $lab.user.password -AsPlainText -Force))
+        $session = New-OsSession -ComputerName $controller.address -Port $controller.port -Name controller -Credential $cred `
+            -KeyFilePath $lab.keys.ed25519 -KnownHostsPath $lab.knownHosts
+        $script:auth = @{ OpenRcPath = '~/admin_key' }   # written by keystone.sh for the login user
+        # The reference chapters are idempotent but slow: run them only when Keystone does not answer.
+        Get-OsRole -Session $session @auth -Name admin -ErrorAction SilentlyContinue -ErrorVariable noKeystone | Out-Null
+        if ($noKeystone) {
+            foreach ($chapter in 'base.sh', 'keystone.sh') {
+                bash (Join-Path $repo "tests/lab/reference/$chapter") 2>&1 | Out-Null
+                if ($LASTEXITCODE -ne 0) { throw "tests/lab/reference/$chapter failed ($LASTEXITCODE)" }
+            }
+        }
+    }
+    # $auth: credentials only, for cmdlets whose Session comes down the pipeline; $ks: session and credentials.
+    $script:ks = $auth + @{ Session = $session }
+    function script:Unique([string] $prefix) { "$prefix-" + [guid]::NewGuid().ToString('N').Substring(0, 8) }
+}
+
+Describe 'New-OsEndpoint' {
+    BeforeAll {
+        $script:svcName = Unique 'oslpester'
+        $script:svc = New-OsService @ks -Name $svcName -Type (Unique 'osltype') -Description 'Pester service'
+    }
+
+    It '-WhatIf registers nothing and says what it would do' {
+        $transcript = Join-Path ([IO.Path]::GetTempPath()) "$(Unique 'whatif').txt"
+        Start-Transcript -Path $transcript | Out-Null
+        try { $out = New-OsEndpoint @ks -Service $svcName -Url http://controller:9292 -WhatIf }
+        finally { Stop-Transcript | Out-Null }
+        $text = Get-Content $transcript -Raw
+        Remove-Item $transcript
+        $out | Should -BeNullOrEmpty
+        foreach ($i in 'public', 'internal', 'admin') {
+            $text | Should -Match ([regex]::Escape("What if: Performing the operation ""Register"" on target ""endpoint $svcName $i http://controller:9292 in RegionOne"))
+        }
+        @(Get-OsEndpoint @ks -Service $svc.Id).Count | Should -Be 0
+    }
+
+    It 'refuses the document''s $(tenant_id)s typo with an error record before anything runs' {
+        $verbose = New-OsEndpoint @ks -Service $svcName -Url 'http://controller:8774/v2.1/$(tenant_id)s' -ErrorVariable err -ErrorAction SilentlyContinue -Verbose 4>&1
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidEndpointUrl,*'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err[0].Exception.Message | Should -BeLike '*Corrected URL: http://controller:8774/v2.1/%(tenant_id)s*'
+        @($verbose | Where-Object { "$_" -like 'openstack *' }).Count | Should -Be 0 -Because 'no openstack command may run'
+        @(Get-OsEndpoint @ks -Service $svc.Id).Count | Should -Be 0
+    }
+
+    It 'refuses a port out of range' {
+        { New-OsEndpoint @ks -Service $svcName -Url 'http://controller:70000' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidEndpointUrl,OpenStackLab.Cmdlets.NewOsEndpointCommand'
+    }
+
+    It 'takes a piped service, registers three endpoints, and a second run changes nothing' {
+        $first = $svc | New-OsEndpoint -Url 'http://controller:8776/v3/%(tenant_id)s' @auth
+        $first.Count | Should -Be 3
+        $first | ForEach-Object { $_.Changed | Should -BeTrue; $_ | Should -BeOfType OpenStackLab.Identity.OsEndpoint }
+        $second = $svc | New-OsEndpoint -Url 'http://controller:8776/v3/%(tenant_id)s' @auth
+        $second | ForEach-Object { $_.Changed | Should -BeFalse }
+        ($second.Id | Sort-Object) | Should -Be ($first.Id | Sort-Object)
+    }
+
+    It 'pipes endpoints from Get-OsService through Get-OsEndpoint into Remove-OsEndpoint' {
+        Get-OsService @ks -Name $svcName | Get-OsEndpoint @auth |
+            Remove-OsEndpoint @auth -Confirm:$false
+        @(Get-OsEndpoint @ks -Service $svc.Id).Count | Should -Be 0
+    }
+}
+
+Describe 'Roles and projects' {
+    It 'creates piped role names once' {
+        $names = (Unique 'oslrole'), (Unique 'oslrole')
+        $created = $names | New-OsRole @ks
+        $again = $names | New-OsRole @ks
+        $created.Changed | Should -Be @($true, $true)
+        $again.Changed | Should -Be @($false, $false)
+        (Get-OsRole @ks -Name 'oslrole-*').Name | Should -Contain $names[1]
+    }
+
+    It 'gives a missing project an ObjectNotFound error record' {
+        Get-OsProject @ks -Name (Unique 'nosuch') -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ProjectNotFound,*'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+}
+
+Describe 'Test-OsKeystone' {
+    It 'returns check objects Pester can assert on' {
+        $checks = Test-OsKeystone @ks
+        ($checks | Where-Object Name -eq 'Token').Passed | Should -BeTrue
+        ($checks | Where-Object Name -eq 'Identity endpoints').Passed | Should -BeTrue
+        $checks | Where-Object Name -like 'Reachable keystone *' | ForEach-Object { $_.Passed | Should -BeTrue -Because $_.Message }
+    }
+}
