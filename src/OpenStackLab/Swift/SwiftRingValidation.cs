@@ -70,7 +70,7 @@ public static class SwiftRingValidation
         if (port is { } p && p is < 1 or > 65535)
             errors.Add(Invalid("SwiftDevicePortInvalid", port, $"Port {port} of device {label} is out of range 1-65535."));
         if (zone is null)
-            errors.Add(Invalid("SwiftDeviceZoneMissing", label, $"Device {label} has no zone: give -Zone or pipe objects with a Zone property."));
+            errors.Add(Invalid("SwiftDeviceZoneMissing", address, $"Device {device} of {address} has no zone: give -Zone or pipe objects with a Zone property."));
         else if (zone < 0)
             errors.Add(Invalid("SwiftDeviceZoneInvalid", zone, $"Zone {zone} of device {label} is invalid: zones are 0 or more."));
         if (region < 0)

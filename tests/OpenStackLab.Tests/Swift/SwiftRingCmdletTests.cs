@@ -115,6 +115,18 @@ public class SwiftRingCmdletTests : IDisposable
     }
 
     [Fact]
+    public void PipedNodesWithoutAZone_GiveOneErrorEach_AndNothingRuns()
+    {
+        var recorder = new RecordingShell();
+        using var ps = Shell();
+        Run(ps, "@([pscustomobject]@{ Name = 'storage1'; Address = '10.0.0.50' }, [pscustomobject]@{ Name = 'storage2'; Address = '10.0.0.51' }) | " +
+                "Add-SwiftRingDevice -Session $s -BuilderPath $dir -Device device -Weight 100", recorder);
+        Assert.Equal(new object[] { "10.0.0.50", "10.0.0.51" }, ps.Streams.Error.Select(e => e.TargetObject));
+        Assert.All(ps.Streams.Error, e => Assert.StartsWith("SwiftDeviceZoneMissing", e.FullyQualifiedErrorId));
+        Assert.Empty(recorder.Commands);
+    }
+
+    [Fact]
     public void AddingToAMissingRing_IsAnObjectNotFoundErrorNamingTheBuilder()
     {
         using var ps = Shell();
