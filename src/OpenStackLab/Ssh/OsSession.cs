@@ -257,7 +257,11 @@ public sealed class OsSession : INodeShell, IDisposable
 
         using (ssh)
         {
-            var input = ssh.CreateInputStream();
+            Stream input;
+            // A very short command can finish (its channel closed) before we ask for its stdin: SSH.NET then
+            // refuses, and there is nothing left to feed.
+            try { input = ssh.CreateInputStream(); }
+            catch (InvalidOperationException) { input = Stream.Null; }
             var stdin = new StdinFeeder(input, options.Input);
             if (sudo is null) stdin.SendInput();
             else sudo.Attach(stdin);
