@@ -42,10 +42,10 @@ allow httpd_t keystone_log_t:file create;
     /// </summary>
     internal const string PasswordLoginCheck =
         "import json, os, sys, urllib.request as r\n"
-        + "d = {'name': 'Default'}\n"
-        + "body = {'auth': {'identity': {'methods': ['password'], 'password': {'user': {'name': sys.argv[2], 'domain': d, 'password': os.environ['OS_PASSWORD']}}},"
-        + " 'scope': {'project': {'name': sys.argv[3], 'domain': d}}}}\n"
-        + "r.urlopen(r.Request(sys.argv[1] + '/auth/tokens', json.dumps(body).encode(), {'Content-Type': 'application/json'}), timeout=60)\n";
+        + "d = {\"name\": \"Default\"}\n"
+        + "body = {\"auth\": {\"identity\": {\"methods\": [\"password\"], \"password\": {\"user\": {\"name\": sys.argv[2], \"domain\": d, \"password\": os.environ[\"OS_PASSWORD\"]}}},"
+        + " \"scope\": {\"project\": {\"name\": sys.argv[3], \"domain\": d}}}}\n"
+        + "r.urlopen(r.Request(sys.argv[1] + \"/auth/tokens\", json.dumps(body).encode(), {\"Content-Type\": \"application/json\"}), timeout=60)\n";
 
     /// <summary>uwsgi worker processes of the identity API, where uwsgi serves it (Debian).</summary>
     public int UwsgiProcesses { get; init; } = 2;

@@ -39,7 +39,8 @@ internal sealed class TestLab
         var json = JObject.Parse(File.ReadAllText(Path.Combine(nodes.StateDir, "nodes.json")));
         var gateway = (string)json["gateway"]!;
         var subnet = gateway.Substring(0, gateway.LastIndexOf('.')) + ".0/" + (int)json["prefixLength"]!;
-        SecretsPath = Path.Combine(Path.GetTempPath(), $"osl-e2e-{nodeName}-{(uint)nodes.StateDir.GetHashCode():x8}.secrets.json");
+        var lab = System.Text.RegularExpressions.Regex.Replace(nodes.StateDir.Trim('/'), "[^A-Za-z0-9.-]+", "_");
+        SecretsPath = Path.Combine(Path.GetTempPath(), $"osl-e2e-{lab}-{nodeName}.secrets.json");
         if (!File.Exists(SecretsPath))
         {
             var generated = LabSecrets.Generate();
