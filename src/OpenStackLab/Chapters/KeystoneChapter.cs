@@ -36,6 +36,22 @@ allow httpd_t keystone_log_t:dir { add_name write };
 allow httpd_t keystone_log_t:file create;
 ";
 
+    /// <summary>
+    /// Exits 0 when user argv[2] logs in to project argv[3] (domain Default) at the auth URL argv[1] with the
+    /// password in $OS_PASSWORD: a project-scoped token request, as the openrc makes it.
+    /// </summary>
+    internal const string PasswordLoginCheck =
+        "import json, os, sys, urllib.request as r\n"
+        + "d = {\"name\": \"Default\"}\n"
+        + "body = {\"auth\": {\"identity\": {\"methods\": [\"password\"], \"password\": {\"user\": {\"name\": sys.argv[2], \"domain\": d, \"password\": os.environ[\"OS_PASSWORD\"]}}},"
+        + " \"scope\": {\"project\": {\"name\": sys.argv[3], \"domain\": d}}}}\n"
+        + "r.urlopen(r.Request(sys.argv[1] + \"/auth/tokens\", json.dumps(body).encode(), {\"Content-Type\": \"application/json\"}), timeout=60)\n";
+
+    /// <summary>uwsgi worker processes of the identity API, where uwsgi serves it (Debian).</summary>
+    public int UwsgiProcesses { get; init; } = 2;
+    /// <summary>Threads per uwsgi worker process.</summary>
+    public int UwsgiThreads { get; init; } = 8;
+
     protected override void Plan(ChapterContext context, LabNode node, NodePlan steps)
     {
         var p = context.Platform;
@@ -59,7 +75,7 @@ allow httpd_t keystone_log_t:file create;
         var account = p.ServiceAccount(Component.Keystone) ?? new ServiceAccount("keystone", "keystone");
         steps.Command("Populate the identity database (keystone-manage db_sync)",
             "[ \"$(mysql -N -e \"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema='keystone' AND table_name='project'\")\" = 1 ]",
-            $"su -s /bin/sh -c 'keystone-manage db_sync' {Quote(account.User)}", Hint) ;
+            $"su -s /bin/bash {Quote(account.User)} -c 'keystone-manage db_sync'", Hint) ;
         foreach (var kind in new[] { "fernet", "credential" })
             steps.Command($"Create the {kind} keys",
                 $"[ -s /etc/keystone/{kind}-keys/0 ]",
@@ -80,14 +96,27 @@ allow httpd_t keystone_log_t:file create;
                 $"ln -s /usr/share/keystone/wsgi-keystone.conf {Quote(System.IO.Path.GetDirectoryName(wsgi)! + "/")}", Hint);
             configs.Add(main);
         }
+        else if (p.ConfigPath(ConfigFiles.KeystoneWsgi) is { } uwsgi && uwsgi.EndsWith(".ini", StringComparison.Ordinal))
+        {
+            // Debian's uwsgi asks for 8 processes x 32 threads, each loading keystone at start (lazy-apps):
+            // minutes on a small lab machine. A lab needs few.
+            steps.Config(uwsgi, ConfigFileKind.OsloIni, new[]
+            {
+                new ConfigEdit("uwsgi", "processes", UwsgiProcesses.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new ConfigEdit("uwsgi", "threads", UwsgiThreads.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            }, name: "Size the uwsgi workers of the identity API", hint: Hint);
+            configs.Add(uwsgi);
+        }
         steps.StartServices(context, node.Name, p.ServiceUnits(Component.Keystone), configs, Hint);
         steps.Verify("Wait for the identity API to answer",
             $"i=0; until curl -sf -o /dev/null {Quote(url)}; do i=$((i+1)); [ $i -ge 240 ] && {{ echo 'Keystone does not answer at {url}' >&2; exit 1; }}; sleep 0.5; done", Hint);
 
-        // bootstrap is idempotent; the check keeps a re-run from touching anything. The password goes in the environment, never in argv.
+        // bootstrap is idempotent; the check keeps a re-run from touching anything: the three endpoints exist
+        // and admin logs in with the lab's password (a changed secret re-runs bootstrap, which resets it).
+        // The password goes in the environment, never in argv.
         steps.Command("Bootstrap the admin user, the identity service and its endpoints",
-            "[ \"$(mysql -N -e \"SELECT COUNT(*) FROM keystone.local_user WHERE name='admin'\")\" = 1 ] && "
-            + $"[ \"$(mysql -N -e \"SELECT COUNT(*) FROM keystone.endpoint e JOIN keystone.service s ON e.service_id = s.id WHERE s.type = 'identity' AND e.url = '{url}'\")\" = 3 ]",
+            $"[ \"$(mysql -N -e \"SELECT COUNT(*) FROM keystone.endpoint e JOIN keystone.service s ON e.service_id = s.id WHERE s.type = 'identity' AND e.url = '{url}'\")\" = 3 ] && "
+            + $"OS_PASSWORD={SecretText.Ref(SecretIds.KeystoneAdmin)} python3 -c {Quote(PasswordLoginCheck)} {Quote(lab.KeystoneAuthUrl)} admin admin",
             // As the keystone user (su keeps the environment), so the log files it creates stay writable by the service.
             $"OS_BOOTSTRAP_PASSWORD={SecretText.Ref(SecretIds.KeystoneAdmin)}; export OS_BOOTSTRAP_PASSWORD; "
             + $"su -s /bin/sh -c {Quote($"keystone-manage bootstrap --bootstrap-admin-url {url} --bootstrap-internal-url {url} --bootstrap-public-url {url} --bootstrap-region-id {Quote(lab.Settings.Region)}")} {Quote(account.User)}", Hint);
@@ -116,7 +145,9 @@ public static class OpenRc
         + "export OS_USER_DOMAIN_NAME=Default\n"
         + $"export OS_PROJECT_NAME={Ssh.ShellQuote.Quote(project)}\n"
         + $"export OS_USERNAME={Ssh.ShellQuote.Quote(user)}\n"
-        + $"export OS_PASSWORD='{SecretText.Ref(secretId)}'\n"
+        // A quoted here-document keeps any password literal (quotes, $, backquotes, spaces); secrets are one line.
+        + $"IFS= read -r OS_PASSWORD <<'OSL_OPENRC_EOF'\n{SecretText.Ref(secretId)}\nOSL_OPENRC_EOF\n"
+        + "export OS_PASSWORD\n"
         + $"export OS_AUTH_URL={lab.KeystoneAuthUrl}\n"
         + $"export OS_REGION_NAME={Ssh.ShellQuote.Quote(lab.Settings.Region)}\n"
         + "export OS_IDENTITY_API_VERSION=3\n"

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using OpenStackLab.Config;
 using OpenStackLab.Lab;
 using OpenStackLab.Plan;
@@ -42,7 +43,9 @@ public sealed class MariaDbChapter : Chapter
         steps.Command("Secure MariaDB (no anonymous users, no remote root, no test database)",
             "[ \"$(mysql -N -e \"SELECT COUNT(*) FROM mysql.user WHERE User='' OR (User='root' AND Host NOT IN ('localhost','127.0.0.1','::1'))\")\" = 0 ] "
             + "&& [ -z \"$(mysql -N -e \"SHOW DATABASES LIKE 'test'\")\" ]",
-            "mysql -e \"DELETE FROM mysql.user WHERE User='' OR (User='root' AND Host NOT IN ('localhost','127.0.0.1','::1')); DROP DATABASE IF EXISTS test; FLUSH PRIVILEGES;\"",
+            // mysql.user is a view since MariaDB 10.4 (DELETE fails there): DROP USER works on every version.
+            "mysql -N -e \"SELECT CONCAT('DROP USER ', QUOTE(User), '@', QUOTE(Host), ';') FROM mysql.user WHERE User='' OR (User='root' AND Host NOT IN ('localhost','127.0.0.1','::1'))\" | mysql "
+            + "&& mysql -e 'DROP DATABASE IF EXISTS test; FLUSH PRIVILEGES;'",
             Hint);
     }
 }
@@ -76,7 +79,7 @@ public static class DatabaseSteps
             + $"&& [ \"$(mysql -N -e \"SELECT COUNT(*) FROM mysql.user WHERE User='{user}' AND Host IN ('localhost','%')\")\" = 2 ]";
         var apply = $"case \"${{{variable}}}\" in *[!A-Za-z0-9._~+=-]*) echo 'secret {secretId} has characters that need quoting in SQL or URLs: use letters, digits and ._~+=-' >&2; exit 2;; esac; "
             + $"{{ echo 'CREATE DATABASE IF NOT EXISTS `{database}`;'; "
-            + $"for h in localhost %; do echo \"GRANT ALL PRIVILEGES ON \\`{database}\\`.* TO '{user}'@'$h' IDENTIFIED BY '\"{pw}\"';\"; done; "
+            + string.Concat(new[] { "localhost", "%" }.Select(h => $"echo \"GRANT ALL PRIVILEGES ON \\`{database}\\`.* TO '{user}'@'{h}' IDENTIFIED BY '\"{pw}\"';\"; "))
             + "echo 'FLUSH PRIVILEGES;'; } | mysql";
         return steps.Command($"Create database {database} and its user {user}", check, apply,
             hint ?? "Check that MariaDB runs on the controller (Install-OsMariaDb) and that the user's password matches the lab secrets.");

@@ -55,7 +55,8 @@ allow init_t rabbitmq_var_log_t:file getattr;
         steps.Command($"Give {user} full permissions on /",
             $"rabbitmqctl -q list_user_permissions {Quote(user)} | grep -qxF \"$(printf '/\\t.*\\t.*\\t.*')\"",
             $"rabbitmqctl -q set_permissions {Quote(user)} '.*' '.*' '.*'", Hint);
-        steps.Actions(p.OpenFirewall(new[] { $"{context.Lab.Settings.RabbitPort}/tcp" }, Array.Empty<string>()));
+        // The guide's order: the SELinux module, then the firewall port.
         steps.Actions(p.InstallSelinuxModule("rabbitmqctl", SelinuxModule));
+        steps.Actions(p.OpenFirewall(new[] { $"{context.Lab.Settings.RabbitPort}/tcp" }, Array.Empty<string>()));
     }
 }

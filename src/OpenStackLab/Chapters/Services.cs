@@ -18,8 +18,11 @@ internal static class Services
     {
         if (units.Count == 0) return steps;
         var init = context.InitSystemOf(node);
-        steps.Action(context.Platform.EnableServices(units, init), hint);
-        if (configPaths.Count == 0) return steps;
+        var enable = context.Platform.EnableServices(units, init);
+        if (configPaths.Count == 0) return steps.Action(enable, hint);
+        // A first start already reads the current configuration: it stamps the units, so the
+        // restart steps below do not restart them again right away.
+        steps.Action(new ShellAction(enable.Description, enable.Check, $"{enable.Apply} && {Touch(units)}"), hint);
         foreach (var unit in units)
         {
             var stamp = $"{StampDir}/{unit}";
@@ -27,8 +30,11 @@ internal static class Services
             var check = $"[ -e {Quote(stamp)} ] && {fresh} && {context.Platform.ServiceIsActive(unit, init)}";
             var restart = context.Platform.RestartServices(new[] { unit }, init).Apply;
             steps.Command($"Restart {unit} when its configuration changed", check,
-                $"{restart} && mkdir -p {StampDir} && touch {Quote(stamp)}", hint);
+                $"{restart} && {Touch(new[] { unit })}", hint);
         }
         return steps;
     }
+
+    static string Touch(IEnumerable<string> units) =>
+        $"mkdir -p {StampDir} && touch {string.Join(" ", units.Select(u => Quote($"{StampDir}/{u}")))}";
 }

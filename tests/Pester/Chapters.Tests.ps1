@@ -1,0 +1,91 @@
+# The chapter cmdlets as users meet them: -WhatIf prints the plan without connecting; a real run
+# (on the test nodes, tests/lab) writes StepResult objects and a second run changes nothing.
+# $env:OSL_MODULE_PATH is the module folder (with OpenStackLab.psd1). The real run needs root (it reads
+# the lab's nodes.json) and the test nodes; OSL_LAB_INSTANCE / OSL_LAB_STATE_DIR pick the lab.
+
+BeforeAll {
+    Import-Module (Join-Path $env:OSL_MODULE_PATH 'OpenStackLab.psd1') -Force
+
+    # The running lab's nodes.json: OSL_LAB_STATE_DIR, else the owner file of this instance, else this checkout's.
+    function Get-TestNodes {
+        $suffix = if ($env:OSL_LAB_INSTANCE -and $env:OSL_LAB_INSTANCE -ne '0') { "-$($env:OSL_LAB_INSTANCE)" } else { '' }
+        $dirs = @($env:OSL_LAB_STATE_DIR)
+        if (Test-Path "/run/osl-lab$suffix.owner") { $dirs += (Get-Content "/run/osl-lab$suffix.owner" -Raw).Trim() }
+        $dirs += Join-Path $PSScriptRoot "../lab/.state$suffix"
+        foreach ($d in $dirs | Where-Object { $_ }) {
+            $f = Join-Path $d 'nodes.json'
+            if (Test-Path $f) { return Get-Content $f -Raw | ConvertFrom-Json }
+        }
+        throw 'No test nodes: start them with tests/lab/start-nodes.sh (as root).'
+    }
+}
+
+Describe 'Install-OsKeystone -WhatIf' {
+    BeforeAll {
+        $script:dir = Join-Path ([IO.Path]::GetTempPath()) ("osl-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        New-Item -ItemType Directory $dir | Out-Null
+        $script:lab = New-OsLab -Name whatif -Template Ussuri6Node -Path (Join-Path $dir 'lab.json')
+    }
+    AfterAll { Remove-Item -Recurse -Force $dir }
+
+    It 'prints the plan for the controller and opens no connection' {
+        $before = @(Get-OsSession).Count
+        $transcript = Join-Path $dir 'whatif.txt'
+        Start-Transcript -Path $transcript | Out-Null
+        try { $out = @($lab | Install-OsKeystone -WhatIf) } finally { Stop-Transcript | Out-Null }
+        $out.Count | Should -Be 0                       # nothing ran, so no StepResult
+        $text = Get-Content $transcript -Raw
+        $text | Should -Match "Chapter 'Keystone' on controller"
+        $text | Should -Match 'keystone-manage fernet_setup --keystone-user keystone --keystone-group keystone'
+        $text | Should -Match 'crudini --set /etc/keystone/keystone.conf token provider fernet'
+        $text | Should -Not -Match "Chapter 'Keystone' on (network|compute|storage)"
+        @(Get-OsSession).Count | Should -Be $before     # -WhatIf connects nowhere
+    }
+
+    It 'shows secrets as variables, never their values' {
+        $secrets = Get-Content (Join-Path $dir 'lab.secrets.json') -Raw -ErrorAction SilentlyContinue | ConvertFrom-Json
+        $transcript = Join-Path $dir 'whatif2.txt'
+        Start-Transcript -Path $transcript | Out-Null
+        try { $lab | Install-OsKeystone -WhatIf } finally { Stop-Transcript | Out-Null }
+        $text = Get-Content $transcript -Raw
+        $text | Should -Match '\$\{?KEYSTONE_DB'
+        $secrets.keystone_db | Should -Not -BeNullOrEmpty
+        $text | Should -Not -Match ([regex]::Escape($secrets.keystone_db))
+    }
+}
+
+Describe 'Install-OsMemcached on a test node' {
+    BeforeAll {
+        $nodes = Get-TestNodes
+        $node = $nodes.nodes | Where-Object name -eq 'network'
+        $script:dir = Join-Path ([IO.Path]::GetTempPath()) ("osl-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        New-Item -ItemType Directory $dir | Out-Null
+        $subnet = ($nodes.gateway -replace '\.\d+$', '.0') + "/$($nodes.prefixLength)"
+        # `network` stands in for a controller: the chapter runs where the role controller is.
+        @{
+            name = 'pester-memcached'; platform = 'Debian12-Zed'
+            settings = @{ ntpSetsClock = $false; ntpAllowedSubnet = $subnet; managementSubnet = $subnet; managementGateway = $nodes.gateway }
+            nodes = @(@{ name = 'network'; address = $node.address; port = $node.port; user = $nodes.user.name; roles = @('controller') })
+        } | ConvertTo-Json -Depth 5 | Set-Content (Join-Path $dir 'lab.json')
+        $script:lab = Import-OsLab (Join-Path $dir 'lab.json')
+        $cred = [pscredential]::new($nodes.user.name, [securestring]::new())
+        $script:sessions = @($lab | Connect-OsLab -Credential $cred -KeyFilePath $nodes.keys.ed25519 -KnownHostsPath $nodes.knownHosts)
+    }
+    AfterAll {
+        $sessions | Remove-OsSession -ErrorAction SilentlyContinue
+        Remove-Item -Recurse -Force $dir
+    }
+
+    It 'writes one StepResult per step, and a second run reports no Changed step' {
+        $first = @($lab | Install-OsMemcached -ErrorAction Stop)
+        $first.Count | Should -BeGreaterThan 0
+        $first | ForEach-Object { $_ | Should -BeOfType ([OpenStackLab.Plan.StepResult]) }
+        $first.Node | Sort-Object -Unique | Should -Be 'network'
+        $first.Chapter | Sort-Object -Unique | Should -Be 'Memcached'
+        @($first | Where-Object Status -eq 'Failed').Count | Should -Be 0
+
+        $second = @($lab | Install-OsMemcached -ErrorAction Stop)
+        $second.Count | Should -Be $first.Count
+        @($second | Where-Object Status -ne 'Unchanged').Count | Should -Be 0
+    }
+}
