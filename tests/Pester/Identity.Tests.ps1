@@ -1,5 +1,5 @@
 # The identity cmdlets as users meet them, against the real Keystone on the controller test node
-# (brought up by tests/lab/reference/base.sh and keystone.sh), as the login user with ~/admin_key. For a local loop, OSL_IDENTITY_LOCAL_OPENRC=<rc file>
+# (brought up by our Keystone chapter in the xunit end-to-end tests), as the login user with ~/admin-openrc. For a local loop, OSL_IDENTITY_LOCAL_OPENRC=<rc file>
 # points them at a Keystone this machine reaches, through LocalShell.
 BeforeAll {
     $modulePath = if ($env:OSL_MODULE_PATH) { $env:OSL_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/OpenStackLab' }
@@ -17,15 +17,9 @@ BeforeAll {
         $cred = [pscredential]::new($lab.user.name, (ConvertTo-SecureString $lab.user.password -AsPlainText -Force))
         $session = New-OsSession -ComputerName $controller.address -Port $controller.port -Name controller -Credential $cred `
             -KeyFilePath $lab.keys.ed25519 -KnownHostsPath $lab.knownHosts
-        $script:auth = @{ OpenRcPath = '~/admin_key' }   # written by keystone.sh for the login user
-        # The reference chapters are idempotent but slow: run them only when Keystone does not answer.
+        $script:auth = @{ OpenRcPath = '~/admin-openrc' }   # written by Install-OsKeystone (the xunit end-to-end tests run it first)
         Get-OsRole -Session $session @auth -Name admin -ErrorAction SilentlyContinue -ErrorVariable noKeystone | Out-Null
-        if ($noKeystone) {
-            foreach ($chapter in 'base.sh', 'keystone.sh') {
-                bash (Join-Path $repo "tests/lab/reference/$chapter") 2>&1 | Out-Null
-                if ($LASTEXITCODE -ne 0) { throw "tests/lab/reference/$chapter failed ($LASTEXITCODE)" }
-            }
-        }
+        if ($noKeystone) { throw "Keystone does not answer on the controller test node: build.ps1 Test brings it up with the xunit end-to-end tests before Pester runs. $noKeystone" }
     }
     # $auth: credentials only, for cmdlets whose Session comes down the pipeline; $ks: session and credentials.
     $script:ks = $auth + @{ Session = $session }

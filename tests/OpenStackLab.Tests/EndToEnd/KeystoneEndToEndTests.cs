@@ -65,6 +65,27 @@ internal sealed class TestLab
 
     public OsSession Connect() => Nodes.Connect(Node.Name);
 
+    static readonly object DeployGate = new();
+    static (TestLab Lab, List<StepResult> First)? _keystone;
+
+    /// <summary>
+    /// The base and Keystone chapters' first run on the controller, once per test run for every test class
+    /// that needs a Keystone (end-to-end and identity tests run in parallel collections).
+    /// </summary>
+    public static (TestLab Lab, List<StepResult> First) DeployKeystone(TestNodes nodes)
+    {
+        lock (DeployGate)
+        {
+            if (_keystone is null)
+            {
+                var lab = new TestLab(nodes, "controller");
+                using var session = lab.Connect();
+                _keystone = (lab, lab.Run(session, ChapterCatalog.All.ToArray()));
+            }
+            return _keystone.Value;
+        }
+    }
+
     /// <summary>Runs the chapters in order on the connected node; stops after a chapter with a failed step.</summary>
     public List<StepResult> Run(OsSession session, params Chapter[] chapters)
     {
@@ -91,8 +112,6 @@ internal sealed class TestLab
 public sealed class KeystoneEndToEndTests
 {
     static readonly Chapter[] BaseAndKeystone = ChapterCatalog.All.ToArray();
-    static readonly object Gate = new();
-    static (TestLab Lab, List<StepResult> First)? _deployed;
 
     readonly TestNodes _nodes;
     readonly ITestOutputHelper _output;
@@ -100,19 +119,8 @@ public sealed class KeystoneEndToEndTests
     public KeystoneEndToEndTests(TestNodes nodes, ITestOutputHelper output) { _nodes = nodes; _output = output; }
 
     /// <summary>The first run of every chapter on the controller, once for all tests of the class.</summary>
-    (TestLab Lab, List<StepResult> First) Deployed()
-    {
-        lock (Gate)
-        {
-            if (_deployed is null)
-            {
-                var lab = new TestLab(_nodes, "controller");
-                using var session = lab.Connect();
-                _deployed = (lab, lab.Run(session, BaseAndKeystone));
-            }
-            return _deployed.Value;
-        }
-    }
+    /// <summary>The first run of every chapter on the controller, once for all tests.</summary>
+    (TestLab Lab, List<StepResult> First) Deployed() => TestLab.DeployKeystone(_nodes);
 
     void Show(IEnumerable<StepResult> results)
     {
