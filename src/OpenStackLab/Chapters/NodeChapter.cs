@@ -64,7 +64,9 @@ public sealed class NodeChapter : Chapter
         if (!lab.Settings.NtpSetsClock && p.ConfigPath(ConfigFiles.ChronyDefaults) is { } defaults)
         {
             // Test nodes share one kernel clock: chronyd serves time but must not steer it (-x).
-            steps.Config(defaults, ConfigFileKind.ShellVars, new[] { new ConfigEdit("", "DAEMON_OPTS", "-F 1 -x") },
+            // RHEL's /etc/sysconfig/chronyd names the variable OPTIONS, Debian's /etc/default/chrony DAEMON_OPTS.
+            var variable = defaults.Contains("/sysconfig/", System.StringComparison.Ordinal) ? "OPTIONS" : "DAEMON_OPTS";
+            steps.Config(defaults, ConfigFileKind.ShellVars, new[] { new ConfigEdit("", variable, "-F 1 -x") },
                 name: "Keep chrony from setting the shared clock");
             configs.Add(defaults);
         }

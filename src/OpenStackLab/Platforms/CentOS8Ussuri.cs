@@ -100,6 +100,7 @@ public sealed class CentOS8Ussuri : PlatformBase
     protected override IReadOnlyDictionary<string, string?> ConfigTable { get; } = new Dictionary<string, string?>
     {
         [ConfigFiles.Chrony] = "/etc/chrony.conf",
+        [ConfigFiles.ChronyDefaults] = "/etc/sysconfig/chronyd",
         // The document's charaset.cnf is misspelt (errata #8); ours is one correctly named file.
         [ConfigFiles.MariaDbOpenStack] = "/etc/my.cnf.d/openstack.cnf",
         [ConfigFiles.MariaDbServer] = "/etc/my.cnf.d/mariadb-server.cnf",
