@@ -125,7 +125,7 @@ Import-Module '$pester' -RequiredVersion $PesterVersion
 if ('$tags') { `$c.Filter.Tag = @($tags) }
 `$r = Invoke-Pester -Configuration `$c
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount } | ConvertTo-Json | Set-Content '$summary'
-"@ -Environment @{ OSL_MODULE_PATH = $ModuleOut; OSL_REPO_ROOT = $Root }
+"@ -Environment @{ OSL_MODULE_PATH = $ModuleOut; OSL_REPO_ROOT = $Root } | Out-Host
     if (-not (Test-Path $summary)) { return @{ Passed = 0; Failed = 1 } }
     $s = Get-Content $summary -Raw | ConvertFrom-Json
     @{ Passed = [int]$s.Passed; Failed = [int]$s.Failed }
