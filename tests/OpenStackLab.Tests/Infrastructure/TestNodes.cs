@@ -96,13 +96,22 @@ public sealed class TestNodes
         throw new InvalidOperationException("OpenStackLab.sln not found above " + AppContext.BaseDirectory);
     }
 
-    // The lab is one per machine: prefer OSL_LAB_STATE_DIR, then the lab that is running (its owner
-    // file names its state dir, possibly another worktree's), then this checkout's own.
+    /// <summary>The harness's OSL_LAB_INSTANCE (1-9: an independent lab on 10.250.N.0/24); "" for instance 0.</summary>
+    static string InstanceSuffix()
+    {
+        var instance = Environment.GetEnvironmentVariable("OSL_LAB_INSTANCE");
+        return string.IsNullOrEmpty(instance) || instance == "0" ? "" : "-" + instance;
+    }
+
+    // One lab per machine and instance: prefer OSL_LAB_STATE_DIR, then the lab of this instance that is
+    // running (its owner file names its state dir, possibly another worktree's), then this checkout's own.
     string? NodesFileIfUp()
     {
+        var suffix = InstanceSuffix();
         var candidates = new List<string?> { Environment.GetEnvironmentVariable("OSL_LAB_STATE_DIR") };
-        if (File.Exists("/run/osl-lab.owner")) candidates.Add(File.ReadAllText("/run/osl-lab.owner").Trim());
-        candidates.Add(Path.Combine(RepoRoot, "tests", "lab", ".state"));
+        var owner = $"/run/osl-lab{suffix}.owner";
+        if (File.Exists(owner)) candidates.Add(File.ReadAllText(owner).Trim());
+        candidates.Add(Path.Combine(RepoRoot, "tests", "lab", ".state" + suffix));
         foreach (var dir in candidates.Where(d => !string.IsNullOrEmpty(d)))
         {
             var file = Path.Combine(dir!, "nodes.json");
