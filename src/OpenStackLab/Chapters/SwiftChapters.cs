@@ -157,15 +157,19 @@ public sealed class SwiftProxyChapter : Chapter
         var parameters = new SwiftRingParameters(lab.Settings.SwiftPartPower, lab.Settings.SwiftReplicas, lab.Settings.SwiftMinPartHours);
         const string Dir = SwiftRingBuilder.DefaultDirectory;
         foreach (var ring in SwiftRingValidation.StandardRings)
-        {
-            var builder = SwiftRingBuilder.BuilderFileIn(Dir, ring);
             steps.Command($"Create the {ring} ring builder ({parameters.PartPower} {parameters.Replicas} {parameters.MinPartHours})",
-                $"[ -f {Quote(builder)} ]", SwiftRingBuilder.CreateCommand(Dir, ring, parameters), Hint);
-            foreach (var d in SwiftLab.RingDevices(lab, ring))
-                steps.Command($"Add {d} weight {d.Weight} to the {ring} ring",
-                    $"{SwiftRingBuilder.SearchCommand(Dir, ring, d.Address, d.Port, d.Device)} >/dev/null 2>&1",
-                    SwiftRingBuilder.AddCommand(Dir, ring, d), Hint);
-        }
+                $"[ -f {Quote(SwiftRingBuilder.BuilderFileIn(Dir, ring))} ]", SwiftRingBuilder.CreateCommand(Dir, ring, parameters), Hint);
+        // In the guide's order: each storage device into the account, container and object rings in turn.
+        var rings = SwiftRingValidation.StandardRings;
+        var perRing = rings.Select(r => SwiftLab.RingDevices(lab, r)).ToList();
+        for (int i = 0; i < perRing[0].Count; i++)
+            for (int r = 0; r < rings.Length; r++)
+            {
+                var d = perRing[r][i];
+                steps.Command($"Add {d} weight {d.Weight} to the {rings[r]} ring",
+                    $"{SwiftRingBuilder.SearchCommand(Dir, rings[r], d.Address, d.Port, d.Device)} >/dev/null 2>&1",
+                    SwiftRingBuilder.AddCommand(Dir, rings[r], d), Hint);
+            }
         foreach (var ring in SwiftRingValidation.StandardRings)
         {
             var builder = SwiftRingBuilder.BuilderFileIn(Dir, ring);
@@ -176,9 +180,9 @@ public sealed class SwiftProxyChapter : Chapter
         }
         steps.OwnBySwift("the ring and builder files", "*.ring.gz", "*.builder");
 
-        steps.Actions(p.OpenFirewall(new[] { $"{SwiftLab.ProxyPort}/tcp" }, Array.Empty<string>()));
         steps.StartServices(context, node.Name, p.ServiceUnits(Component.SwiftProxy),
             new[] { conf, p.ConfigPath(ConfigFiles.Swift)! }.Concat(SwiftLab.RingFiles).ToList(), Hint);
+        steps.Actions(p.OpenFirewall(new[] { $"{SwiftLab.ProxyPort}/tcp" }, Array.Empty<string>()));
         var health = $"http://{node.Address}:{SwiftLab.ProxyPort}/healthcheck";
         steps.Verify("Wait for the proxy to answer its healthcheck",
             $"i=0; until curl -sf -o /dev/null {Quote(health)}; do i=$((i+1)); [ $i -ge 240 ] && {{ echo 'The Swift proxy does not answer at {health}' >&2; exit 1; }}; sleep 0.5; done", Hint);
@@ -218,7 +222,11 @@ public sealed class SwiftStorageChapter : Chapter
                 $"[ -b {Quote(d.Path!)} ] || {{ echo {Quote($"Device {d.Name}: {d.Path} is not a block device on {node.Name}. Attach the disk (and create the partition), or use a directory-backed device.")} >&2; exit 1; }}");
 
         steps.InstallComponent(p, Component.SwiftStorage, Hint);
-        foreach (var d in node.Devices) PlanDevice(p, d, steps);
+        foreach (var d in node.Devices) PlanDevice(d, steps);
+        steps.Verify("Check that the ring files are here",
+            "missing=''; for f in " + string.Join(" ", SwiftLab.RingFiles.Select(Quote)) + "; do [ -s \"$f\" ] || missing=\"$missing $f\"; done; "
+            + $"[ -z \"$missing\" ] || {{ echo \"Ring files missing on {node.Name}:$missing. {RingHint}\" >&2; exit 1; }}", RingHint);
+        steps.OwnBySwift("the ring files", "*.ring.gz");
 
         steps.SwiftConf(p, Hint);
         var mountCheck = node.Devices.Any(d => d.IsDirectoryBacked) ? "false" : null;
@@ -257,11 +265,8 @@ public sealed class SwiftStorageChapter : Chapter
             configs.Add(defaults);
         }
 
+        foreach (var d in node.Devices) steps.Actions(p.SetSelinuxFileContext("swift_data_t", $"{SwiftLab.DevicesRoot}/{d.Name}"));
         steps.Actions(p.OpenFirewall(new[] { "873/tcp", "6200/tcp", "6201/tcp", "6202/tcp" }, Array.Empty<string>()));
-        steps.Verify("Check that the ring files are here",
-            "missing=''; for f in " + string.Join(" ", SwiftLab.RingFiles.Select(Quote)) + "; do [ -s \"$f\" ] || missing=\"$missing $f\"; done; "
-            + $"[ -z \"$missing\" ] || {{ echo \"Ring files missing on {node.Name}:$missing. {RingHint}\" >&2; exit 1; }}", RingHint);
-        steps.OwnBySwift("the ring files", "*.ring.gz");
         steps.StartServices(context, node.Name, p.ServiceUnits(Component.SwiftStorage),
             configs.Append(p.ConfigPath(ConfigFiles.Swift)!).Concat(SwiftLab.RingFiles).ToList(), Hint);
         var ports = new[] { 873, 6200, 6201, 6202 };
@@ -276,7 +281,7 @@ public sealed class SwiftStorageChapter : Chapter
         new(name, "max connections", maxConnections), new(name, "lock file", $"/var/lock/{name}.lock"),
     };
 
-    static void PlanDevice(IPlatform p, LabDevice d, NodePlan steps)
+    static void PlanDevice(LabDevice d, NodePlan steps)
     {
         var mount = $"{SwiftLab.DevicesRoot}/{d.Name}";
         if (d.IsDirectoryBacked)
@@ -287,22 +292,23 @@ public sealed class SwiftStorageChapter : Chapter
                 steps.Command($"Link {mount} to {dir}",
                     $"[ \"$(readlink {Quote(mount)})\" = {Quote(dir)} ]",
                     $"mkdir -p {SwiftLab.DevicesRoot} && {{ [ ! -e {Quote(mount)} ] || [ -L {Quote(mount)} ] || {{ echo '{mount} exists and is not a link: move it away or use it as the device directory.' >&2; exit 1; }}; }} && ln -sfn {Quote(dir)} {Quote(mount)}", Hint);
+            OwnDevice(mount, steps);
+            return;
         }
-        else
-        {
-            var dev = d.Path!;
-            steps.Command($"Make an XFS file system on {dev}",
-                $"[ \"$(blkid -o value -s TYPE {Quote(dev)})\" = xfs ]",
-                $"mkfs.xfs -i size=1024 -s size=4096 {Quote(dev)}", Hint);
-            steps.Command($"Create the mount point {mount}", $"[ -d {Quote(mount)} ]", $"mkdir -p {Quote(mount)}", Hint);
-            const string fstab = "/etc/fstab";
-            steps.Config(fstab, ConfigFileKind.Lines, new[] { new ConfigEdit("", $@"^\S+\s+{System.Text.RegularExpressions.Regex.Escape(mount)}\s", $"{dev} {mount} xfs noatime,nodiratime 0 0") },
-                name: $"Mount {dev} at {mount} at boot (fstab)", hint: Hint);
-            steps.Command($"Mount {dev} at {mount}", $"mountpoint -q {Quote(mount)}", $"mount {Quote(mount)}", Hint);
-        }
+        // The guide's order (2.9.3 steps 2-6): format, mount point, mount, owner, fstab.
+        var dev = d.Path!;
+        steps.Command($"Make an XFS file system on {dev}",
+            $"[ \"$(blkid -o value -s TYPE {Quote(dev)})\" = xfs ]",
+            $"mkfs.xfs -i size=1024 -s size=4096 {Quote(dev)}", Hint);
+        steps.Command($"Create the mount point {mount}", $"[ -d {Quote(mount)} ]", $"mkdir -p {Quote(mount)}", Hint);
+        steps.Command($"Mount {dev} at {mount}", $"mountpoint -q {Quote(mount)}", $"mount -o noatime,nodiratime {Quote(dev)} {Quote(mount)}", Hint);
+        OwnDevice(mount, steps);
+        steps.Config("/etc/fstab", ConfigFileKind.Lines, new[] { new ConfigEdit("", $@"^\S+\s+{System.Text.RegularExpressions.Regex.Escape(mount)}\s", $"{dev} {mount} xfs noatime,nodiratime 0 0") },
+            name: $"Mount {dev} at {mount} at boot (fstab)", hint: Hint);
+    }
+
+    static void OwnDevice(string mount, NodePlan steps) =>
         steps.Command($"Give {mount} to the swift user",
             $"[ \"$(stat -L -c %U {Quote(SwiftLab.DevicesRoot)} {Quote(mount)} | sort -u)\" = swift ]",
             $"chown swift: {Quote(SwiftLab.DevicesRoot)} && chown -R swift: {Quote(mount + "/")}", Hint);
-        steps.Actions(p.SetSelinuxFileContext("swift_data_t", mount));
-    }
 }
