@@ -28,12 +28,16 @@ internal static class KeystoneSteps
             Admin(rc, $"openstack role show {Quote(name)} -f value -c id >/dev/null 2>&1"),
             Admin(rc, $"openstack role create {Quote(name)}"), Hint);
 
-    /// <summary>The user in the default domain with <paramref name="project"/> as its default project, and its password from the secret.</summary>
-    public static NodePlan User(this NodePlan steps, string rc, string name, string project, string secretId)
+    /// <summary>
+    /// The user in the default domain with <paramref name="project"/> as its default project, <paramref name="role"/> on that
+    /// project, and its password from the secret (checked by logging in to the project, hence after the role).
+    /// </summary>
+    public static NodePlan User(this NodePlan steps, string rc, string name, string project, string role, string secretId)
     {
         steps.Command($"Create the user {name}",
             Admin(rc, $"openstack user show {Quote(name)} -f value -c id >/dev/null 2>&1"),
             Admin(rc, $"openstack user create --domain default --project {Quote(project)} {Quote(name)}"), Hint);
+        steps.RoleAssignment(rc, role, name, project);
         var secret = SecretText.Ref(secretId);
         return steps.Command($"Set the password of {name}",
             Admin(rc, $"printf '%s' \"{secret}\" | OS_USERNAME={Quote(name)} OS_PROJECT_NAME={Quote(project)} /usr/bin/python3 -c {Quote(CanLogIn)} >/dev/null 2>&1"),

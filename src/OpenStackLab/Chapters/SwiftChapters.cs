@@ -96,8 +96,7 @@ public sealed class SwiftProxyChapter : Chapter
         var url = SwiftLab.ProxyUrl(lab);
         var account = context.Platform.ServiceAccount(Component.SwiftProxy) ?? new ServiceAccount("swift", "swift");
         steps.Verify("Check that the admin openrc exists (Install-OsKeystone first)", $"[ -r {Quote(rc)} ] || {{ echo 'No admin openrc {rc}: run Install-OsKeystone before Install-OsSwiftProxy.' >&2; exit 1; }}");
-        steps.User(rc, account.User, "service", SecretIds.SwiftUser)
-             .RoleAssignment(rc, "admin", account.User, "service")
+        steps.User(rc, account.User, "service", "admin", SecretIds.SwiftUser)
              .Service(rc, "swift", "object-store", "OpenStack Object Storage");
         foreach (var itf in new[] { "public", "internal" })
             steps.Endpoint(rc, lab.Settings.Region, "object-store", itf, url + "/v1/AUTH_%(project_id)s");
@@ -106,8 +105,7 @@ public sealed class SwiftProxyChapter : Chapter
         // The verification's objects (2.9.4 steps 2-8); ~/swift is not sourced from .bash_profile (erratum #57).
         steps.Project(rc, SwiftLab.VerifyProject, "Swift Service Project")
              .Role(rc, SwiftLab.OperatorRole)
-             .User(rc, SwiftLab.VerifyUser, SwiftLab.VerifyProject, SecretIds.SwiftDemoUser)
-             .RoleAssignment(rc, SwiftLab.OperatorRole, SwiftLab.VerifyUser, SwiftLab.VerifyProject);
+             .User(rc, SwiftLab.VerifyUser, SwiftLab.VerifyProject, SwiftLab.OperatorRole, SecretIds.SwiftDemoUser);
         var owner = OpenRc.AdminPath(node).Owner;
         steps.File(SwiftVerification.OpenRcPath(node), OpenRc.AdminContent(lab, SwiftLab.VerifyUser, SwiftLab.VerifyProject, SecretIds.SwiftDemoUser),
             "0600", owner, owner, $"Write the openrc of {SwiftLab.VerifyUser} (~/{SwiftLab.VerifyOpenRc})");
@@ -265,6 +263,9 @@ public sealed class SwiftStorageChapter : Chapter
             configs.Add(defaults);
         }
 
+        // The replicators and auditors write their recon cache here; Debian's packages do not create it.
+        steps.Command("Create the recon cache directory /var/cache/swift", "[ \"$(stat -c %U /var/cache/swift 2>/dev/null)\" = swift ]",
+            "install -d -o swift -g swift /var/cache/swift", Hint);
         foreach (var d in node.Devices) steps.Actions(p.SetSelinuxFileContext("swift_data_t", $"{SwiftLab.DevicesRoot}/{d.Name}"));
         steps.Actions(p.OpenFirewall(new[] { "873/tcp", "6200/tcp", "6201/tcp", "6202/tcp" }, Array.Empty<string>()));
         steps.StartServices(context, node.Name, p.ServiceUnits(Component.SwiftStorage),
