@@ -39,7 +39,9 @@ internal sealed class SwiftTestLab : IDisposable
         var json = JObject.Parse(File.ReadAllText(Path.Combine(nodes.StateDir, "nodes.json")));
         var gateway = (string)json["gateway"]!;
         var subnet = gateway.Substring(0, gateway.LastIndexOf('.')) + ".0/" + (int)json["prefixLength"]!;
-        var secretsPath = Path.Combine(Path.GetTempPath(), $"osl-swift-e2e-{(uint)nodes.StateDir.GetHashCode():x8}.secrets.json");
+        // Named by a stable hash of the state dir (string.GetHashCode changes per process): a re-run must find the same passwords.
+        var stateHash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(nodes.StateDir)))[..12].ToLowerInvariant();
+        var secretsPath = Path.Combine(Path.GetTempPath(), $"osl-swift-e2e-{stateHash}.secrets.json");
         if (!File.Exists(secretsPath)) LabSecrets.Generate().Save(secretsPath);
         LabNode Node(string name, params string[] roles)
         {
