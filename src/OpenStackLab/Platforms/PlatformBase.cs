@@ -90,7 +90,9 @@ public abstract class PlatformBase : IPlatform
         var names = string.Join(", ", units);
         return init == InitSystem.Systemd
             ? new ShellAction($"Restart {names}", null, $"systemctl restart {QJoin(units)}")
-            : new ShellAction($"Restart {names} (SysV)", null, string.Join(" && ", units.Select(u => $"service {Q(u)} restart")));
+            // stop, then start: a SysV "restart" fails as a whole when its stop meets a stale pid file (Debian's swift
+            // scripts keep one per config file), although the start that follows would work.
+            : new ShellAction($"Restart {names} (SysV)", null, string.Join(" && ", units.Select(u => $"{{ service {Q(u)} stop >/dev/null 2>&1; service {Q(u)} start; }}")));
     }
 
     public string ServiceIsActive(string unit, InitSystem init) =>

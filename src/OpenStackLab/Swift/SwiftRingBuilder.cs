@@ -40,18 +40,38 @@ public sealed class SwiftRingBuilder
     public string Directory { get; }
     public string Node => _shell.Node;
 
-    public string BuilderFile(string ring) => $"{Directory}/{ring}.builder";
-    public string RingFile(string ring) => $"{Directory}/{ring}.ring.gz";
+    public string BuilderFile(string ring) => BuilderFileIn(Directory, ring);
+    public string RingFile(string ring) => RingFileIn(Directory, ring);
 
     // ---- commands (pure: what would run) ----
+    // Static forms take the directory, so chapters can plan ring steps without a connection.
 
-    public string CreateCommand(string ring, SwiftRingParameters p) =>
-        ShellQuote.Join(Tool, BuilderFile(ring), "create", Num(p.PartPower), Num(p.Replicas), Num(p.MinPartHours));
+    public static string BuilderFileIn(string directory, string ring) => $"{directory.TrimEnd('/')}/{ring}.builder";
+    public static string RingFileIn(string directory, string ring) => $"{directory.TrimEnd('/')}/{ring}.ring.gz";
+
+    public static string CreateCommand(string directory, string ring, SwiftRingParameters p) =>
+        ShellQuote.Join(Tool, BuilderFileIn(directory, ring), "create", Num(p.PartPower), Num(p.Replicas), Num(p.MinPartHours));
 
     /// <summary>The option form of add: no "/device_meta" string for the builder to split.</summary>
-    public string AddCommand(string ring, SwiftDeviceSpec d) =>
-        ShellQuote.Join(Tool, BuilderFile(ring), "add", "--region", Num(d.Region), "--zone", Num(d.Zone),
+    public static string AddCommand(string directory, string ring, SwiftDeviceSpec d) =>
+        ShellQuote.Join(Tool, BuilderFileIn(directory, ring), "add", "--region", Num(d.Region), "--zone", Num(d.Zone),
             "--ip", d.Address, "--port", Num(d.Port), "--device", d.Device, "--weight", Num(d.Weight));
+
+    /// <summary>Exits 0 when the ring has a device at this address, port and name (the builder's search exits 2 otherwise).</summary>
+    public static string SearchCommand(string directory, string ring, string address, int port, string device) =>
+        ShellQuote.Join(Tool, BuilderFileIn(directory, ring), "search", "--ip", address, "--port", Num(port), "--device", device);
+
+    public static string RebalanceCommand(string directory, string ring, bool force = false, int? seed = null)
+    {
+        var args = new List<string> { Tool, BuilderFileIn(directory, ring), "rebalance" };
+        if (force) args.Add("--force");
+        if (seed is { } s) { args.Add("--seed"); args.Add(Num(s)); }
+        return ShellQuote.Join(args);
+    }
+
+    public string CreateCommand(string ring, SwiftRingParameters p) => CreateCommand(Directory, ring, p);
+
+    public string AddCommand(string ring, SwiftDeviceSpec d) => AddCommand(Directory, ring, d);
 
     /// <summary>Devices are addressed by id ("d5"): an exact match, never a search that could hit several.</summary>
     public string SetWeightCommand(string ring, int deviceId, double weight) =>
@@ -60,13 +80,7 @@ public sealed class SwiftRingBuilder
     public string RemoveCommand(string ring, int deviceId) =>
         ShellQuote.Join(Tool, BuilderFile(ring), "remove", "d" + Num(deviceId));
 
-    public string RebalanceCommand(string ring, bool force = false, int? seed = null)
-    {
-        var args = new List<string> { Tool, BuilderFile(ring), "rebalance" };
-        if (force) args.Add("--force");
-        if (seed is { } s) { args.Add("--seed"); args.Add(Num(s)); }
-        return ShellQuote.Join(args);
-    }
+    public string RebalanceCommand(string ring, bool force = false, int? seed = null) => RebalanceCommand(Directory, ring, force, seed);
 
     string ReadCommand(string ring) =>
         $"if [ ! -d {ShellQuote.Quote(Directory)} ]; then exit {NoDirectoryExit}; " +

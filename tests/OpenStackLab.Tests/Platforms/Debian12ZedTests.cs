@@ -105,7 +105,7 @@ public class Debian12ZedTests
         var sysv = P.EnableServices(new[] { "memcached" }, InitSystem.SysV);
         Assert.Equal("update-rc.d memcached defaults >/dev/null && service memcached start", sysv.Apply);
         Assert.Equal("ls /etc/rc2.d/S??memcached >/dev/null 2>&1 && service memcached status >/dev/null 2>&1", sysv.Check);
-        Assert.Equal("service memcached restart", P.RestartServices(new[] { "memcached" }, InitSystem.SysV).Apply);
+        Assert.Equal("{ service memcached stop >/dev/null 2>&1; service memcached start; }", P.RestartServices(new[] { "memcached" }, InitSystem.SysV).Apply);
         Assert.Equal("[ -d /run/systemd/system ]", P.InitSystemDetection);
     }
 
