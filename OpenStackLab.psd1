@@ -37,6 +37,8 @@
         'Install-OsMariaDb',
         'Install-OsMemcached',
         'Install-OsRabbitMq',
+        'Install-OsSwiftProxy',
+        'Install-OsSwiftStorage',
         'Invoke-OsCommand',
         'Invoke-OsPlan',
         'Invoke-SwiftRingRebalance',
@@ -60,7 +62,8 @@
         'Set-OsConfig',
         'Set-OsConfigLine',
         'Set-OsHorizonSetting',
-        'Test-OsKeystone'
+        'Test-OsKeystone',
+        'Test-OsSwift'
     )
     FunctionsToExport = @()
     AliasesToExport   = @()

@@ -46,7 +46,8 @@ Write-Host "`n=== 2. The same chapters for real, on six Debian 12 test nodes ===
 bash (Join-Path $root 'tests/lab/install-packages.sh') | Out-Host
 bash (Join-Path $root 'tests/lab/start-nodes.sh') | Out-Host
 try {
-    $nodes = Get-Content (Join-Path $root 'tests/lab/.state/nodes.json') -Raw | ConvertFrom-Json
+    $instance = if ($env:OSL_LAB_INSTANCE -and $env:OSL_LAB_INSTANCE -ne '0') { "-$env:OSL_LAB_INSTANCE" } else { '' }
+    $nodes = Get-Content (Join-Path $root "tests/lab/.state$instance/nodes.json") -Raw | ConvertFrom-Json
     $lab = New-OsLab -Name demo -Template Ussuri6Node -Platform Debian12-Zed -Path (Join-Path $work 'demo.json')
     $subnet = ($nodes.gateway -replace '\.\d+$', '.0') + "/$($nodes.prefixLength)"
     foreach ($n in $lab.Nodes) {
