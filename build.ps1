@@ -63,8 +63,12 @@ function Get-PesterModulePath {
 }
 
 function Invoke-Build {
+    # ReadyToRun for this machine's platform: the first connection of a session skips most JIT work (about
+    # 0.2 s on 2 cores); elsewhere the same DLLs run as plain IL.
+    $rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
     Invoke-Native dotnet @('publish', (Join-Path $Root 'src/OpenStackLab/OpenStackLab.csproj'), '-c', $Configuration,
-        '-o', $ModuleOut, '--nologo', '-v', 'q', '-p:GenerateDocumentationFile=true')
+        '-o', $ModuleOut, '--nologo', '-v', 'q', '-p:GenerateDocumentationFile=true',
+        '-r', $rid, '--self-contained', 'false', '-p:PublishReadyToRun=true')
     Update-ManifestExports
     Copy-Item (Join-Path $Root 'OpenStackLab.psd1') $ModuleOut -Force
     Copy-Item (Join-Path $Root 'src/OpenStackLab/OpenStackLab.Format.ps1xml') $ModuleOut -Force

@@ -2,12 +2,15 @@
 # The "converge" benchmark (scenario: shared/bench/converge/README.md): 30 config keys over 3 pristine
 # config files plus 10 checks per node, first run and no-change re-run, on N test nodes, for:
 #   floor    ssh node true, all nodes in parallel
-#   ours     the plan runner (benchmarks/converge/Converge: connect, run the plan, disconnect)
+#   ours     the plan runner (benchmarks/converge/Converge: connect, run the plan, disconnect), a fresh process
+#            each run, ReadyToRun like the published module
+#   ours-warm the same after an untimed check-mode pass in the same process (a PowerShell session that has
+#            already run a chapter: no JIT left to pay)
 #   pssh     parallel-ssh, one call per crudini --set and per check
 #   ansible  ansible-core, community.general.ini_file + command, forks = nodes, pipelining, fresh connections
 # Prints one table of medians and ratios to the floor. Nodes come from the harness (tests/lab/start-nodes.sh).
 #
-# Usage: benchmarks/converge/run.sh [--counts "6 30"] [--reps 5] [--anchor-reps 3] [--tools "floor ours pssh ansible"]
+# Usage: benchmarks/converge/run.sh [--counts "6 30"] [--reps 5] [--anchor-reps 3] [--tools "floor ours ours-warm pssh ansible"]
 # Env:   NODES_JSON (default tests/lab/.state/nodes.json), SCENARIO (default /work/shared/bench/converge)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -15,7 +18,7 @@ REPO=$(cd "$HERE/../.." && pwd)
 NODES_JSON=${NODES_JSON:-$REPO/tests/lab/.state/nodes.json}
 SCENARIO=${SCENARIO:-/work/shared/bench/converge}
 CACHE=${CACHE:-/var/tmp/osl-converge}
-COUNTS="6 30" REPS=5 ANCHOR_REPS=3 TOOLS="floor ours pssh ansible"
+COUNTS="6 30" REPS=5 ANCHOR_REPS=3 TOOLS="floor ours ours-warm pssh ansible"
 while (($#)); do
     case $1 in
         --counts) COUNTS=$2; shift 2 ;;
@@ -66,12 +69,13 @@ run_floor() {
     wait; elapsed "$t"
 }
 
-CONVERGE=$HERE/Converge/bin/Release/net10.0/Converge.dll
+CONVERGE=$HERE/Converge/bin/publish/Converge.dll
 run_ours() {
-    local out; out=$(dotnet "$CONVERGE" "$NODES_JSON" "$SCENARIO/edits.tsv" "$SCENARIO/checks.txt" "$1")
+    local out; out=$(dotnet "$CONVERGE" "$NODES_JSON" "$SCENARIO/edits.tsv" "$SCENARIO/checks.txt" "$1" ${2:-})
     echo "$out" >>"$CACHE/ours.log"
     jq -r .seconds <<<"$out"
 }
+run_ours-warm() { run_ours "$1" --warm; }
 
 run_pssh() {
     local t hosts=$CACHE/hosts.$1 file section key value check
@@ -146,7 +150,8 @@ measure() {
     printf '%s %s\n' "$(printf '%s\n' "${firsts[@]}" | median)" "$( ((${#reruns[@]})) && printf '%s\n' "${reruns[@]}" | median || echo -)"
 }
 
-[[ " $TOOLS " == *" ours "* && ! -s $CONVERGE ]] && dotnet build -c Release "$HERE/Converge" >&2
+[[ " $TOOLS " == *" ours"* ]] && dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    -o "$HERE/Converge/bin/publish" --nologo -v q "$HERE/Converge" >&2
 pristine
 declare -A FIRST RERUN
 for n in $COUNTS; do

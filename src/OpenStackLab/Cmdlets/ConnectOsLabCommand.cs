@@ -73,8 +73,8 @@ public sealed class ConnectOsLabCommand : OsLoginCmdlet
 
     async Task<(OsSession, InitSystem)> ConnectAsync(OsSessionOptions options, IPlatform platform)
     {
-        var session = await OsSession.ConnectAsync(options, Stopping).ConfigureAwait(false);
-        var probe = await session.RunAsync(platform.InitSystemDetection, null, Stopping).ConfigureAwait(false);
+        var session = await OsSession.ConnectAsync(options, StopToken).ConfigureAwait(false);
+        var probe = await session.RunAsync(platform.InitSystemDetection, null, StopToken).ConfigureAwait(false);
         return (session, probe.ExitCode == 0 ? InitSystem.Systemd : InitSystem.SysV);
     }
 }

@@ -75,8 +75,8 @@ public sealed class CopyOsItemCommand : OsCmdlet
         try
         {
             long length = upload
-                ? session.UploadFileAsync(source, target, Stopping).GetAwaiter().GetResult()
-                : session.DownloadFileAsync(source, target, Stopping).GetAwaiter().GetResult();
+                ? session.UploadFileAsync(source, target, StopToken).GetAwaiter().GetResult()
+                : session.DownloadFileAsync(source, target, StopToken).GetAwaiter().GetResult();
             WriteObject(new OsCopyResult
             {
                 Node = session.Name, Direction = upload ? "Upload" : "Download", Source = source, Destination = target,

@@ -60,7 +60,7 @@ public sealed class GetOsDatabaseCommand : OsCmdlet
             return;
         }
         CommandResult result;
-        try { result = shell.Run($"mysql -N -B -e {ShellQuote.Quote(Query)}", new CommandOptions { AsRoot = true, Timeout = TimeSpan.FromSeconds(60) }, Stopping); }
+        try { result = shell.Run($"mysql -N -B -e {ShellQuote.Quote(Query)}", new CommandOptions { AsRoot = true, Timeout = TimeSpan.FromSeconds(60) }, StopToken); }
         catch (OsShellException ex) { WriteOsError(ex); return; }
         if (result.ExitCode != 0)
         {

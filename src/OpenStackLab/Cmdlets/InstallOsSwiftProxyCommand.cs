@@ -40,6 +40,6 @@ public sealed class InstallOsSwiftProxyCommand : OsChapterCmdlet
     {
         base.ProcessRecord();
         if (NoPublish || CheckOnly) return;
-        SwiftLabCmdlets.PublishRings(this, Lab, Stopping);
+        SwiftLabCmdlets.PublishRings(this, Lab, StopToken);
     }
 }

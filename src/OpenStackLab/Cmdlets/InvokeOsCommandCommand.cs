@@ -129,7 +129,7 @@ public sealed class InvokeOsCommandCommand : OsCmdlet
         };
         try
         {
-            await throttle.WaitAsync(Stopping).ConfigureAwait(false);
+            await throttle.WaitAsync(StopToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -138,7 +138,7 @@ public sealed class InvokeOsCommandCommand : OsCmdlet
         }
         try
         {
-            var result = await session.RunAsync(Command, options, Stopping).ConfigureAwait(false);
+            var result = await session.RunAsync(Command, options, StopToken).ConfigureAwait(false);
             queue.Add(result.ExitCode == 0 || AllowFailure ? new OsCommandResult(result, session.Id) : new RemoteCommandFailedException(result));
         }
         catch (OsShellException ex) { queue.Add(ex); }

@@ -57,7 +57,7 @@ public sealed class NewOsSessionCommand : OsLoginCmdlet
         WriteVerbose($"Connecting to {options} ...");
         try
         {
-            var session = OsSession.Connect(options, Stopping);
+            var session = OsSession.Connect(options, StopToken);
             OsSessionRegistry.Add(session);
             WriteVerbose($"Session {session.Id} to {session.Name} opened (host key {session.HostKeyFingerprint}).");
             WriteObject(session);

@@ -58,6 +58,6 @@ public abstract class OsChapterCmdlet : OsCmdlet
             return;
         }
         // Secrets are read only when a step runs, never for -WhatIf.
-        PlanExecution.Run(this, plan, LabConnections.Sessions(Lab), ResolveSecret, ThrottleLimit, CheckOnly, Stopping);
+        PlanExecution.Run(this, plan, LabConnections.Sessions(Lab), ResolveSecret, ThrottleLimit, CheckOnly, StopToken);
     }
 }

@@ -14,7 +14,7 @@ public abstract class OsCmdlet : PSCmdlet, IDisposable
     readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Canceled when the user presses Ctrl-C or the pipeline stops.</summary>
-    protected CancellationToken Stopping => _stopping.Token;
+    protected CancellationToken StopToken => _stopping.Token;
 
     protected override void StopProcessing()
     {

@@ -51,7 +51,10 @@ public abstract class OsConfigCmdletBase : OsCmdlet
     {
         if (session is not null) return new RemoteFileStore(session, asRoot);
         if (asRoot && Environment.UserName != "root") return new RemoteFileStore(new LocalShell(), asRoot: true);
-        return new LocalFileStore();
+        if (!OperatingSystem.IsWindows()) return new LocalFileStore();
+        ThrowTerminatingError(new ErrorRecord(new PlatformNotSupportedException("Local config files are edited on Linux and macOS only; give -Session to edit a node's file."),
+            "LocalEditUnsupported", ErrorCategory.NotImplemented, null));
+        return null!;
     }
 
     /// <summary>Queues edits for one file (in this pipeline's order).</summary>

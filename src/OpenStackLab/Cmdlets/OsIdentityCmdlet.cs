@@ -70,7 +70,7 @@ public abstract class OsIdentityCmdlet : OsCmdlet
             OsAuth auth = Credential is null
                 ? new OpenRcAuth(OpenRcPath)
                 : new PasswordAuth(AuthUrl!, Credential.UserName, Credential.Password, AuthProject, AuthDomain, AuthDomain);
-            var cli = new OpenStackCli(Session, auth) { AsRoot = AsRoot, Log = WriteVerbose, CancellationToken = Stopping };
+            var cli = new OpenStackCli(Session, auth) { AsRoot = AsRoot, Log = WriteVerbose, CancellationToken = StopToken };
             keystoneShell = Session;
             return keystone = new KeystoneIdentity(cli);
         }

@@ -49,6 +49,6 @@ public sealed class TestOsSwiftCommand : OsCmdlet
             ThrowOsError(new System.InvalidOperationException($"No session for the controller '{controller.Name}': connect first (Connect-OsLab)."), "NoSession", ErrorCategory.ObjectNotFound, controller.Name);
             return;
         }
-        WriteObject(SwiftVerification.Run(session, controller, ObjectSize, Stopping), enumerateCollection: true);
+        WriteObject(SwiftVerification.Run(session, controller, ObjectSize, StopToken), enumerateCollection: true);
     }
 }

@@ -2,14 +2,17 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 
 namespace OpenStackLab.Files;
 
 /// <summary>
 /// Files on this machine. Writes go to a temp file in the same directory, get the old file's owner, group, mode
 /// (and SELinux label, where SELinux is on), then replace it by rename: a reader sees the old file or the new one,
-/// never half of one. Symlinks are followed (plugin.ini → ml2_conf.ini stays a link).
+/// never half of one. Symlinks are followed (plugin.ini → ml2_conf.ini stays a link). Unix only: the files it edits
+/// have Unix owners and modes; on Windows, edit a node's file through a session instead.
 /// </summary>
+[UnsupportedOSPlatform("windows")]
 public sealed class LocalFileStore : IFileStore
 {
     public string Node => "localhost";

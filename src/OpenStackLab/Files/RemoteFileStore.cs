@@ -34,35 +34,41 @@ public sealed class RemoteFileStore : IFileStore
         $"if [ -d \"$d\" ] && [ ! -x \"$d\" ]; then echo \"cannot search directory $d\" >&2; exit {CannotSearch}; fi\n" +
         $"exit {Missing}\n";
 
-    /// <summary>The write script; the content comes on stdin and must be <paramref name="length"/> bytes long.</summary>
-    public static string WriteScript(string path, long length, bool backup) =>
-        "set -e\n" +
-        "trap 'cat >/dev/null 2>&1' EXIT\n" +                   // on an early exit, still take the content (no broken pipe)
-        $"p={ShellQuote.Quote(path)}\n" +
-        "t=$(readlink -f -- \"$p\") || t=$p\n" +                  // follow symlinks: plugin.ini stays a link
-        "d=$(dirname -- \"$t\")\n" +
-        $"[ -d \"$d\" ] || {{ echo \"directory $d does not exist\" >&2; exit {NoDirectory}; }}\n" +
-        "tmp=$(mktemp \"$d/.osl.XXXXXXXX\")\n" +
-        "trap 'rm -f -- \"$tmp\"; cat >/dev/null 2>&1' EXIT\n" +
-        "trap 'exit 1' HUP INT TERM PIPE\n" +
-        "cat > \"$tmp\"\n" +
-        $"[ \"$(wc -c < \"$tmp\")\" -eq {length.ToString(CultureInfo.InvariantCulture)} ] || {{ echo 'the content arrived incomplete' >&2; exit {ShortWrite}; }}\n" +
-        "if [ -e \"$t\" ]; then\n" +
-        "  chown --reference=\"$t\" -- \"$tmp\"\n" +
-        "  chmod --reference=\"$t\" -- \"$tmp\"\n" +
-        "  if [ -e /sys/fs/selinux/enforce ] && command -v chcon >/dev/null 2>&1; then chcon --reference=\"$t\" -- \"$tmp\"; fi\n" +
-        (backup
-            ? "  s=$(date +%Y%m%d%H%M%S); b=\"$t.$s.bak\"; n=0\n" +
-              "  while [ -e \"$b\" ]; do n=$((n+1)); b=\"$t.$s-$n.bak\"; done\n" +
-              "  cp -p -- \"$t\" \"$b\"\n" +
-              "  printf 'backup=%s\\n' \"$b\"\n"
-            : "") +
-        "else\n" +
-        "  chmod 0644 -- \"$tmp\"\n" +
-        "  if [ -e /sys/fs/selinux/enforce ] && command -v restorecon >/dev/null 2>&1; then restorecon -- \"$tmp\" || true; fi\n" +
-        "fi\n" +
-        "mv -f -- \"$tmp\" \"$t\"\n" +
-        "trap - EXIT\n";
+    /// <summary>
+    /// The write script: reads exactly <paramref name="length"/> bytes of content from stdin (so several writes can
+    /// share one stdin), then replaces the file atomically. Few processes, as a node may run many of these at once.
+    /// </summary>
+    public static string WriteScript(string path, long length, bool backup)
+    {
+        var n = length.ToString(CultureInfo.InvariantCulture);
+        return "set -e\n" +
+            $"p={ShellQuote.Quote(path)}\n" +
+            "t=$p\n" +
+            "if [ -L \"$p\" ]; then t=$(readlink -f -- \"$p\") || t=$p; fi\n" +   // follow symlinks: plugin.ini stays a link
+            "case $t in */*) d=${t%/*}; d=${d:-/} ;; *) d=. ;; esac\n" +
+            $"[ -d \"$d\" ] || {{ echo \"directory $d does not exist\" >&2; exit {NoDirectory}; }}\n" +
+            "tmp=$(mktemp \"$d/.osl.XXXXXXXX\")\n" +
+            "trap 'rm -f -- \"$tmp\"' EXIT\n" +
+            "trap 'exit 1' HUP INT TERM PIPE\n" +
+            (length == 0 ? "" :
+                $"dd bs=65536 iflag=fullblock,count_bytes count={n} status=none of=\"$tmp\"\n" +
+                $"[ \"$(stat -c %s -- \"$tmp\")\" -eq {n} ] || {{ echo 'the content arrived incomplete' >&2; exit {ShortWrite}; }}\n") +
+            "if [ -e \"$t\" ]; then\n" +
+            "  cp --attributes-only --preserve=mode,ownership -- \"$t\" \"$tmp\"\n" +
+            "  if [ -e /sys/fs/selinux/enforce ] && command -v chcon >/dev/null 2>&1; then chcon --reference=\"$t\" -- \"$tmp\"; fi\n" +
+            (backup
+                ? "  s=$(date +%Y%m%d%H%M%S); b=\"$t.$s.bak\"; n=0\n" +
+                  "  while [ -e \"$b\" ]; do n=$((n+1)); b=\"$t.$s-$n.bak\"; done\n" +
+                  "  cp -p -- \"$t\" \"$b\"\n" +
+                  "  printf 'backup=%s\\n' \"$b\"\n"
+                : "") +
+            "else\n" +
+            "  chmod 0644 -- \"$tmp\"\n" +
+            "  if [ -e /sys/fs/selinux/enforce ] && command -v restorecon >/dev/null 2>&1; then restorecon -- \"$tmp\" || true; fi\n" +
+            "fi\n" +
+            "mv -f -- \"$tmp\" \"$t\"\n" +
+            "trap - EXIT\n";
+    }
 
     public byte[]? Read(string path)
     {

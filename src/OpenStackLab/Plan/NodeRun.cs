@@ -110,7 +110,7 @@ internal sealed class NodeRun
         ForgetEverything();
         var probe = ProbeFrom(i, step.AsRoot);
         probe.PreambleSecretIds = step.SecretIds;
-        probe.Preamble = "( " + step.ApplyShell + "\n) </dev/null >&2; _osl_r=$?; printf '@osl A %d\\n' \"$_osl_r\"; [ \"$_osl_r\" -eq 0 ] || osl_done\n";
+        probe.Preamble = "( " + step.ApplyShell + "\n) </dev/null >&2; _osl_r=$?; " + probe.ReportStatus("A") + "; [ \"$_osl_r\" -eq 0 ] || osl_done\n";
         var (checks, files, marks, stderr) = probe.Run(_shell, _secrets, _cancel, timeout: step.Timeout);
         if (!marks.TryGetValue(NodeProbe.ApplyMark, out var rc) || rc != 0) throw Fail(step, marks.ContainsKey(NodeProbe.ApplyMark) ? rc : null, stderr, "the command failed");
         foreach (var kv in checks) _checks[kv.Key] = kv.Value;
@@ -210,7 +210,7 @@ internal sealed class NodeRun
     /// <summary>
     /// Writes the changed paths. Through a RemoteFileStore, all writes go in one round trip together with
     /// the probe of the steps after the run (its write script per file, the contents one after another on
-    /// stdin, each cut off by dd); through any other store, one WriteAtomic per path.
+    /// stdin, each script reading exactly its own length); through any other store, one WriteAtomic per path.
     /// </summary>
     void Write(List<PathWork> dirty, int end)
     {
@@ -238,19 +238,18 @@ internal sealed class NodeRun
             return;
         }
 
+        var probe = ProbeFrom(end, asRoot);
         var writes = new StringBuilder();
         var input = new List<byte>();
         for (int k = 0; k < dirty.Count; k++)
         {
             var w = dirty[k];
-            var content = w.Content!;
-            var write = RemoteFileStore.WriteScript(w.Path, content.LongLength, w.Backup);
+            var write = RemoteFileStore.WriteScript(w.Path, w.Content!.LongLength, w.Backup);
             writes.Append(w.Prepare is null ? "" : "{ " + w.Prepare + "; } && ")
-                  .Append(content.Length == 0 ? ": | " : $"dd bs={content.Length} count=1 iflag=fullblock status=none | ")
-                  .Append("( ").Append(write.TrimEnd('\n')).Append("\n) >/dev/null; _osl_r=$?; printf '@osl W ").Append(k).Append(" %d\n' \"$_osl_r\"; [ \"$_osl_r\" -eq 0 ] || osl_done\n");
-            input.AddRange(content);
+                  .Append("( ").Append(write.TrimEnd('\n')).Append("\n) >/dev/null; _osl_r=$?; ").Append(probe.ReportStatus($"W {k}"))
+                  .Append("; [ \"$_osl_r\" -eq 0 ] || osl_done\n");
+            input.AddRange(w.Content!);
         }
-        var probe = ProbeFrom(end, asRoot);
         probe.Preamble = writes.ToString();
         var (checks, files, written, stderr) = probe.Run(_shell, _secrets, _cancel, input.ToArray());
         foreach (var kv in checks) _checks[kv.Key] = kv.Value;

@@ -13,6 +13,7 @@ internal sealed class StdinFeeder
     bool _inputSent, _closed;
 
     /// <param name="stream">The channel's stdin, or null when the command needs none (or is already over).</param>
+    /// <param name="input">The caller's input, sent after any sudo password.</param>
     public StdinFeeder(Stream? stream, byte[]? input) { _stream = stream; _input = input; _closed = stream is null; }
 
     public void SendLine(string secret)

@@ -40,8 +40,12 @@ public sealed class LocalShell : INodeShell
                 options.OnErrorLine?.Invoke(line);
             }
         });
-        if (options.Input is { } input) process.StandardInput.BaseStream.Write(input);
-        process.StandardInput.Close();
+        try
+        {
+            if (options.Input is { } input) process.StandardInput.BaseStream.Write(input);
+            process.StandardInput.Close();
+        }
+        catch (IOException) { /* the command exited without reading all its input: not an error, as over SSH */ }
 
         var timeout = options.Timeout ?? Timeout.InfiniteTimeSpan;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -70,6 +70,8 @@ public sealed class OsSession : INodeShell, IDisposable
     public bool HasSudoPassword => _sudoPassword != null;
     /// <summary>The SHA256 fingerprint of the host key this session verified.</summary>
     public string HostKeyFingerprint => SshKeyInfo.Sha256Fingerprint(_hostKey);
+    /// <summary>The key exchange algorithm the server and this session agreed on.</summary>
+    public string KeyExchange => _connectionInfo.CurrentKeyExchangeAlgorithm ?? "";
 
     public override string ToString() => $"{Name} ({UserName}@{KnownHostsFile.HostName(ComputerName, Port)}, {State})";
 
@@ -94,6 +96,7 @@ public sealed class OsSession : INodeShell, IDisposable
         {
             Timeout = options.ConnectTimeout,
         };
+        OrderKeyExchange(connectionInfo, options.KexAlgorithms, node);
         var knownHostsPath = options.KnownHostsPath ?? KnownHostsFile.DefaultPath;
         var knownHosts = KnownHostsFile.Load(knownHostsPath);
         PreferKnownKeyTypes(connectionInfo, knownHosts, options.ComputerName, options.Port);
@@ -177,6 +180,26 @@ public sealed class OsSession : INodeShell, IDisposable
             foreach (var prompt in e.Prompts) prompt.Response = options.Password;
         };
         return new AuthenticationMethod[] { method };
+    }
+
+    /// <summary>
+    /// Offers the key exchanges in the wanted order: exactly <paramref name="wanted"/> when given (an unknown
+    /// name is an error before any connection), else the defaults first and the rest in SSH.NET's order.
+    /// </summary>
+    internal static void OrderKeyExchange(ConnectionInfo info, string[]? wanted, string node)
+    {
+        var known = info.KeyExchangeAlgorithms.ToList();
+        if (wanted is { Length: > 0 })
+        {
+            var unknown = wanted.Where(w => !info.KeyExchangeAlgorithms.ContainsKey(w)).ToList();
+            if (unknown.Count > 0)
+                throw new OsShellException(node, "KexAlgorithmUnknown",
+                    $"Unknown key exchange algorithm {string.Join(", ", unknown.Select(u => "'" + u + "'"))}; known: {string.Join(", ", known.Select(k => k.Key))}.");
+        }
+        var order = wanted is { Length: > 0 } ? wanted.Distinct() : OsSessionOptions.DefaultKexAlgorithms.Where(info.KeyExchangeAlgorithms.ContainsKey).Concat(known.Select(k => k.Key)).Distinct();
+        var ordered = order.Select(name => known.First(k => k.Key == name)).ToList();
+        info.KeyExchangeAlgorithms.Clear();
+        foreach (var (name, factory) in ordered) info.KeyExchangeAlgorithms.Add(name, factory);
     }
 
     // Like ssh: when the host is known, ask only for the key types recorded for it, so a host known

@@ -89,7 +89,7 @@ public class KeystoneIdentityTests
     }
 
     [Fact]
-    public void The_new_users_password_is_on_no_command_line_and_works()
+    public async Task The_new_users_password_is_on_no_command_line_and_works()
     {
         var name = KeystoneTarget.Unique("osluser");
         // Hostile on purpose: quotes, $(...), backticks, ;, a leading dash, non-ASCII.
@@ -108,7 +108,7 @@ public class KeystoneIdentityTests
         });
         OsUser user;
         try { user = keystone.EnsureUser(name, "default", "service", Secure(password)); }
-        finally { stop.Cancel(); watcher.Wait(); }
+        finally { stop.Cancel(); await watcher; }
 
         Assert.True(user.Changed);
         Assert.Empty(seen);

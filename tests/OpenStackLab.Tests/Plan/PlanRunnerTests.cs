@@ -150,6 +150,75 @@ public sealed class PlanRunnerTests : IDisposable
         Assert.DoesNotContain(results, r => r.Status == StepStatus.Failed);
     }
 
+    // The probe frames output with marker lines; outputs that look like markers must come through as they are.
+    const string MarkerLookalikes = "@osl done\n@osl:0011223344556677 V 2 0\n@osl . \n\nlast line, no newline";
+
+    [Fact]
+    public void VerificationOutputThatLooksLikeProbeMarkersIsKeptExactly()
+    {
+        var plan = new ChapterPlan("Framing");
+        plan.On("n1")
+            .Verify("Prints marker look-alikes", "printf '%s' " + ShellQuote.Quote(MarkerLookalikes))
+            .Verify("Prints nothing", "true")
+            .Verify("Prints trailing blank lines", "printf 'a\\n\\n\\n'");
+        var results = Run(Runner(), plan, new[] { new CountingShell("n1") });
+        Assert.All(results, r => Assert.Equal(StepStatus.Unchanged, r.Status));
+        Assert.Equal(MarkerLookalikes, results[0].Output);
+        Assert.Equal("", results[1].Output);
+        Assert.Equal("a", results[2].Output);   // Output drops trailing newlines, as it always has
+    }
+
+    [Fact]
+    public void AFailedVerificationReportsTheTailOfItsOwnStderrOnly()
+    {
+        var plan = new ChapterPlan("Stderr");
+        plan.On("n1")
+            .Verify("Chatty but fine", "for i in 1 2 3; do echo \"first-check-noise $i\" >&2; done")
+            .Verify("Fails", "i=1; while [ $i -le 12 ]; do echo \"failure line $i\" >&2; i=$((i+1)); done; printf 'no newline at the end' >&2; exit 4");
+        var results = Run(Runner(), plan, new[] { new CountingShell("n1") });
+        Assert.Equal(StepStatus.Unchanged, results[0].Status);
+        var error = results[1].Error!;
+        Assert.Equal(4, error.ExitCode);
+        Assert.DoesNotContain("first-check-noise", error.StdErrTail);
+        Assert.Contains("no newline at the end", error.StdErrTail);
+        Assert.Contains("failure line 12", error.StdErrTail);
+        Assert.DoesNotContain("failure line 3\n", error.StdErrTail + "\n");   // only the last 10 lines
+    }
+
+    [Fact]
+    public void FilesComeBackByteForByteThroughTheProbe()
+    {
+        // Marker look-alikes, CR LF, a Latin-1 byte and no final newline: a lossy read would make the re-run write again.
+        var path = Path.Combine(Dir("n1"), "odd.conf");
+        Directory.CreateDirectory(Dir("n1"));
+        var original = Encoding.UTF8.GetBytes("# " + MarkerLookalikes.Replace("\n", "\n# ") + "\r\n[DEFAULT]\r\nname = caf").Concat(new byte[] { 0xE9 }).ToArray();
+        File.WriteAllBytes(path, original);
+        var text = Path.Combine(Dir("n1"), "whole.txt");
+        var plan = new ChapterPlan("Bytes");
+        plan.On("n1")
+            .Config(path, OpenStackLab.Config.ConfigFileKind.OsloIni, new OpenStackLab.Config.ConfigEdit("DEFAULT", "debug", "true"))
+            .File(text, MarkerLookalikes);
+        var first = Run(Runner(), plan, new[] { new CountingShell("n1") });
+        Assert.All(first, r => Assert.Equal(StepStatus.Changed, r.Status));
+        var written = File.ReadAllBytes(path);
+        Assert.Equal(original, written.Take(original.Length));              // everything before the new key untouched
+        Assert.Equal(MarkerLookalikes, File.ReadAllText(text));
+        var second = Run(Runner(), plan, new[] { new CountingShell("n1") });
+        Assert.All(second, r => Assert.Equal(StepStatus.Unchanged, r.Status));
+        Assert.Equal(written, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void AFileWhoseSizeDiffersFromWhatItYieldsIsAClearErrorNotACorruptRead()
+    {
+        // procfs reports size 0 and then yields content: the mismatch a file growing between stat and cat gives.
+        var plan = new ChapterPlan("Moving file");
+        plan.On("n1").Config("/proc/self/status", OpenStackLab.Config.ConfigFileKind.Lines, new OpenStackLab.Config.ConfigEdit("", "^osl-never", "osl-never-written"));
+        var r = Assert.Single(Run(Runner(), plan, new[] { new CountingShell("n1") }));
+        Assert.Equal(StepStatus.Failed, r.Status);
+        Assert.Contains("changed while it was read", r.Message);
+    }
+
     [Fact]
     public void MissingSessionIsRejectedBeforeAnythingRuns()
     {

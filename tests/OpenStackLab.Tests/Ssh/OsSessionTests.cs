@@ -35,6 +35,21 @@ public class OsSessionTests
     }
 
     [Fact]
+    public void Key_exchange_prefers_curve25519_over_managed_sntrup761_unless_told_otherwise()
+    {
+        // Debian 12's OpenSSH 9.2 offers sntrup761x25519 and curve25519 but not ML-KEM.
+        using (var session = _nodes.Connect("network"))
+            Assert.Equal("curve25519-sha256", session.KeyExchange);
+        var options = _nodes.Options("network");
+        options.KexAlgorithms = new[] { "sntrup761x25519-sha512", "curve25519-sha256" };
+        using (var pq = OsSession.Connect(options))
+        {
+            Assert.Equal("sntrup761x25519-sha512", pq.KeyExchange);
+            Assert.Equal(0, pq.Run("true").ExitCode);
+        }
+    }
+
+    [Fact]
     public void Separates_stdout_stderr_and_exit_code_and_streams_lines()
     {
         using var session = _nodes.Connect("network");

@@ -61,6 +61,16 @@ public sealed class SessionErrorTests : IDisposable
 
     // sshd delays each failed PAM attempt (password, then keyboard-interactive): allow for it.
     [Fact]
+    public void An_unknown_key_exchange_algorithm_is_refused_before_connecting()
+    {
+        // A silent address: had it tried to connect, the error would be a timeout, not the name check.
+        var ex = Fails("controller", o => { o.ComputerName = "10.250.0.99"; o.KexAlgorithms = new[] { "curve25519-sha256", "diffie-hellman-group1-sha9" }; });
+        Assert.Equal("KexAlgorithmUnknown", ex.ErrorId);
+        Assert.Contains("'diffie-hellman-group1-sha9'", ex.Message);
+        Assert.Contains("mlkem768x25519-sha256", ex.Message);   // the known ones are listed
+    }
+
+    [Fact]
     public void Wrong_password() =>
         Assert.Equal("AuthenticationFailed", Fails("network", o => { o.Password = "wrong-password-1234"; o.ConnectTimeout = TimeSpan.FromSeconds(30); }, TestLogin.Password).ErrorId);
 
