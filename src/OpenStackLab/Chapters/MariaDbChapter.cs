@@ -25,7 +25,7 @@ public sealed class MariaDbChapter : Chapter
         var p = context.Platform;
         steps.InstallComponent(p, Component.MariaDb, Hint);
         var cnf = p.ConfigPath(ConfigFiles.MariaDbOpenStack)!;
-        steps.Add(new ConfigStep(cnf, ConfigFileKind.OsloIni, new[]
+        steps.Add(new ConfigStep(cnf, ConfigFileKind.MySqlCnf, new[]
         {
             new ConfigEdit("mysqld", "bind-address", node.Address),
             new ConfigEdit("mysqld", "default-storage-engine", "innodb"),

@@ -26,9 +26,9 @@ public abstract class OsConfigCmdletBase : OsCmdlet
     [Parameter]
     public SwitchParameter AsRoot { get; set; }
 
-    /// <summary>The file's kind (OsloIni, Rsyncd, Lines, ShellVars, PythonSettings). Without it,
+    /// <summary>The file's kind (OsloIni, Rsyncd, MySqlCnf, Lines, ShellVars, PythonSettings). Without it,
     /// the kind is inferred from the path: rsyncd.conf is Rsyncd, local_settings(.py) PythonSettings, /etc/sysconfig/*
-    /// and ifcfg-* ShellVars, other .conf/.ini files OsloIni.</summary>
+    /// and ifcfg-* ShellVars, .cnf files MySqlCnf (an empty -Value writes a bare flag), other .conf/.ini files OsloIni.</summary>
     [Parameter]
     public ConfigFileKind? Kind { get; set; }
 

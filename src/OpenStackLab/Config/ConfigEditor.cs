@@ -17,6 +17,8 @@ namespace OpenStackLab.Config;
 //                   Key "" with Value null removes the whole section (ConfigEdit.RemoveSection).
 //   Rsyncd          As OsloIni, but Section "" means the global parameters before the first [module] header, keys
 //                   match ignoring case and spaces ("read only" = "readonly"), '=' is the only separator, no quoting.
+//   MySqlCnf        my.cnf and *.cnf option files: as OsloIni with '=' only; Value "" is a bare option name (a flag such
+//                   as skip-name-resolve); '-' and '_' match each other in keys; !include lines are kept as they are.
 //   Lines           Key = a .NET regex for the line to replace (Ansible lineinfile's regexp: the last matching line is
 //                   replaced); "" means "the exact line Value". Value = the whole line; null removes every line matching
 //                   Key. Section = where a missing line goes: "" (end of file), "BOF" (first line),
@@ -42,6 +44,8 @@ public enum ConfigFileKind
     ShellVars,
     /// <summary>Python settings (Horizon local_settings): NAME = literal, Section unused, Value a Python literal.</summary>
     PythonSettings,
+    /// <summary>MySQL/MariaDB option files (my.cnf, *.cnf): INI with bare flags ("" value) and !include lines.</summary>
+    MySqlCnf,
 }
 
 /// <summary>One desired setting. Value null removes the key; Values sets a multi-valued option.</summary>
@@ -90,6 +94,7 @@ public static partial class ConfigEditor
         {
             ConfigFileKind.OsloIni => ApplyIni(IniDialect.Oslo, original, list, warnings),
             ConfigFileKind.Rsyncd => ApplyIni(IniDialect.Rsyncd, original, list, warnings),
+            ConfigFileKind.MySqlCnf => ApplyIni(IniDialect.MySql, original, list, warnings),
             ConfigFileKind.Lines => LineFileEditor.Apply(original, list),
             ConfigFileKind.ShellVars => ShellVarsEditor.Apply(original, list, warnings),
             ConfigFileKind.PythonSettings => PythonSettingsEditor.Apply(original, list),
@@ -107,7 +112,11 @@ public static partial class ConfigEditor
         {
             case ConfigFileKind.OsloIni:
             case ConfigFileKind.Rsyncd:
-                var doc = IniDocument.Parse(content, kind == ConfigFileKind.OsloIni ? IniDialect.Oslo : IniDialect.Rsyncd);
+            case ConfigFileKind.MySqlCnf:
+                var doc = IniDocument.Parse(content, kind switch
+                {
+                    ConfigFileKind.OsloIni => IniDialect.Oslo, ConfigFileKind.Rsyncd => IniDialect.Rsyncd, _ => IniDialect.MySql,
+                });
                 return doc.Entries().Select(e => new ConfigEntry(Show(e.Section), Show(e.Key), e.Values.Select(Show).ToList())).ToList();
             case ConfigFileKind.Lines: return LineFileEditor.Read(content);
             case ConfigFileKind.ShellVars: return ShellVarsEditor.Read(content);
@@ -117,7 +126,7 @@ public static partial class ConfigEditor
     }
 
     /// <summary>The kind a path most likely is: rsyncd.conf → Rsyncd, local_settings(.py) → PythonSettings,
-    /// /etc/sysconfig/* and ifcfg-* → ShellVars, .conf/.ini → OsloIni, anything else → Lines.</summary>
+    /// /etc/sysconfig/* and ifcfg-* → ShellVars, .cnf → MySqlCnf, .conf/.ini → OsloIni, anything else → Lines.</summary>
     public static ConfigFileKind InferKind(string path)
     {
         string name = Path.GetFileName(path.TrimEnd('/'));
@@ -128,8 +137,8 @@ public static partial class ConfigEditor
             return ConfigFileKind.ShellVars;
         // Line-oriented .conf files the document edits: they are not INI.
         if (name is "chrony.conf" or "httpd.conf" or "resolv.conf" or "memcached.conf" or "apache2.conf" || normalized.Contains("/httpd/conf")) return ConfigFileKind.Lines;
-        if (name.EndsWith(".conf", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".ini", StringComparison.OrdinalIgnoreCase)
-            || name.EndsWith(".cnf", StringComparison.OrdinalIgnoreCase))
+        if (name.EndsWith(".cnf", StringComparison.OrdinalIgnoreCase)) return ConfigFileKind.MySqlCnf;
+        if (name.EndsWith(".conf", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".ini", StringComparison.OrdinalIgnoreCase))
             return ConfigFileKind.OsloIni;
         return ConfigFileKind.Lines;
     }
@@ -156,10 +165,12 @@ public static partial class ConfigEditor
         foreach (var v in e.Values ?? (e.Value is null ? Array.Empty<string>() : new[] { e.Value }))
             CheckText(v, "value", where, allowNewline: multiLineValue, key: e.Key);
 
-        if (kind is ConfigFileKind.OsloIni or ConfigFileKind.Rsyncd)
+        if (kind is ConfigFileKind.OsloIni or ConfigFileKind.Rsyncd or ConfigFileKind.MySqlCnf)
         {
             if (kind == ConfigFileKind.OsloIni && e.Section.Length == 0)
                 throw new ConfigFormatException($"{where}: oslo.config files need a section (use DEFAULT); a key before the first header is unreadable.");
+            if (kind == ConfigFileKind.MySqlCnf && e.Section.Length == 0)
+                throw new ConfigFormatException($"{where}: option files need a [group] such as mysqld; an option before the first group is an error to the server.");
             if (e.Section.Length > 0 && (e.Section != e.Section.Trim() || e.Section.Contains(']') || e.Section.StartsWith('[')))
                 throw new ConfigFormatException($"Section name '{e.Section}' cannot be written as a [header] (brackets or outer spaces).");
             if (e.Key.Length == 0)
@@ -167,7 +178,7 @@ public static partial class ConfigEditor
                 if (!e.IsRemoval) throw new ConfigFormatException($"[{e.Section}]: an empty key is only allowed to remove the section.");
                 return;
             }
-            if (e.Key != e.Key.Trim() || e.Key[0] is '#' or ';' or '[' || e.Key.Contains('=') || (kind == ConfigFileKind.OsloIni && e.Key.Contains(':')))
+            if (e.Key != e.Key.Trim() || e.Key[0] is '#' or ';' or '[' || (kind == ConfigFileKind.MySqlCnf && (e.Key[0] == '!' || e.Key.Contains(' '))) || e.Key.Contains('=') || (kind == ConfigFileKind.OsloIni && e.Key.Contains(':')))
                 throw new ConfigFormatException($"Key '{e.Key}' cannot be written in an INI file (outer spaces, a separator, or a comment/section start).");
             if (kind == ConfigFileKind.Rsyncd)
                 foreach (var v in e.Values ?? (e.Value is null ? Array.Empty<string>() : new[] { e.Value }))

@@ -21,11 +21,21 @@ internal sealed class IniDialect
         ColonSeparates = false, IndentContinues = false, StripQuotes = false, KeysIgnoreCase = true, GlobalLines = true,
     };
 
+    /// <summary>MySQL/MariaDB option files (my.cnf): '=' only, leading space ignored, bare option names (flags),
+    /// '!include'/'!includedir' directives, '-' and '_' the same in names, quotes and backslash escapes in values,
+    /// '#' after a value starts a comment.</summary>
+    public static readonly IniDialect MySql = new()
+    {
+        ColonSeparates = false, IndentContinues = false, StripQuotes = true, KeysIgnoreCase = false, GlobalLines = false,
+        MySqlRules = true,
+    };
+
     public bool ColonSeparates { get; private init; }
     public bool IndentContinues { get; private init; }
     public bool StripQuotes { get; private init; }
     public bool KeysIgnoreCase { get; private init; }
     public bool GlobalLines { get; private init; }
+    public bool MySqlRules { get; private init; }
 }
 
 internal enum IniLineKind { Blank, Comment, Section, Key, Continuation }
@@ -121,13 +131,15 @@ internal sealed class IniDocument
                 continue;
             }
             if (t[0] is '#' or ';') { line.Kind = IniLineKind.Comment; blocks[^1].Lines.Add(line); continue; }
+            if (t[0] == '!' && dialect.MySqlRules) { line.Kind = IniLineKind.Comment; blocks[^1].Lines.Add(line); continue; }   // !include(dir)
 
             int sep = SeparatorIndex(body, dialect);
+            if (sep < 0 && dialect.MySqlRules) sep = body.Length;   // a bare option name: a flag
             if (sep < 0) throw Error(i, dialect.ColonSeparates ? "no ':' or '=' in an assignment" : "no '=' in an assignment", t);
             string key = body.Substring(0, sep).Trim();
             if (key.Length == 0) throw Error(i, "empty key", t);
             if (!sawHeader && !dialect.GlobalLines) throw Error(i, "a key before the first [section] header (oslo.config: 'Section must be started before assignment')", t);
-            int vs = sep + 1;
+            int vs = Math.Min(sep + 1, body.Length);   // a bare flag has no value
             while (vs < body.Length && body[vs] is ' ' or '\t') vs++;
             line.Kind = IniLineKind.Key; line.Key = key; line.ValueStart = vs;
             inValue = true;
@@ -171,14 +183,15 @@ internal sealed class IniDocument
     }
 
     public bool KeyEquals(string a, string b) =>
-        _dialect.KeysIgnoreCase
-            ? string.Equals(a.Replace(" ", ""), b.Replace(" ", ""), StringComparison.OrdinalIgnoreCase)
-            : string.Equals(a, b, StringComparison.Ordinal);
+        _dialect.KeysIgnoreCase ? string.Equals(a.Replace(" ", ""), b.Replace(" ", ""), StringComparison.OrdinalIgnoreCase)
+        : _dialect.MySqlRules ? string.Equals(a.Replace('-', '_'), b.Replace('-', '_'), StringComparison.Ordinal)
+        : string.Equals(a, b, StringComparison.Ordinal);
 
     /// <summary>The value as the service reads it: continuation lines joined with '\n', oslo's quote stripping.</summary>
     static string ValueAt(List<IniLine> lines, int keyLine, IniDialect dialect)
     {
         var line = lines[keyLine];
+        if (dialect.MySqlRules) return MySqlValue(line.Text.Substring(line.ValueStart));
         string first = line.Text.Substring(line.ValueStart).Trim();
         if (dialect.StripQuotes && first.Length > 1 && first[0] is '"' or '\'' && first[^1] == first[0])
             first = first.Substring(1, first.Length - 2);
@@ -189,6 +202,40 @@ internal sealed class IniDocument
         for (int i = keyLine + 1; i < lines.Count && lines[i].Kind == IniLineKind.Continuation; i++)
             parts.Add(lines[i].Text.Trim());
         return string.Join("\n", parts);
+    }
+
+    /// <summary>A my.cnf value as the server reads it (MariaDB's mysys/my_default.c): cut at a '#' outside quotes,
+    /// trimmed, one pair of matching outer quotes removed, escapes \\n \\t \\r \\b \\s \\" \\' \\\\ decoded (others kept).</summary>
+    static string MySqlValue(string raw)
+    {
+        var v = raw.Trim();
+        char quote = '\0';
+        for (int i = 0; i < v.Length; i++)
+        {
+            char c = v[i];
+            if (c == '\\') { i++; continue; }
+            if (c is '"' or '\'') quote = quote == '\0' ? c : quote == c ? '\0' : quote;
+            else if (c == '#' && quote == '\0') { v = v.Substring(0, i).TrimEnd(); break; }
+        }
+        if (v.Length > 1 && v[0] is '"' or '\'' && v[^1] == v[0]) v = v.Substring(1, v.Length - 2);
+        if (v.IndexOf('\\') < 0) return v;
+        var sb = new System.Text.StringBuilder();
+        for (int i = 0; i < v.Length; i++)
+        {
+            if (v[i] != '\\' || i + 1 == v.Length) { sb.Append(v[i]); continue; }
+            char c = v[++i];
+            switch (c)
+            {
+                case 'n': sb.Append('\n'); break;
+                case 't': sb.Append('\t'); break;
+                case 'r': sb.Append('\r'); break;
+                case 'b': sb.Append('\b'); break;
+                case 's': sb.Append(' '); break;
+                case '"' or '\'' or '\\': sb.Append(c); break;
+                default: sb.Append('\\').Append(c); break;
+            }
+        }
+        return sb.ToString();
     }
 
     string ValueAt((Block Block, int Index) at) => ValueAt(at.Block.Lines, at.Index, _dialect);
@@ -268,9 +315,14 @@ internal sealed class IniDocument
         var line = lines[at];
         string prefix = line.Text.Substring(0, line.ValueStart);
         string encoded = EncodeValue(value);
-        if (prefix.Length > 0 && prefix[^1] is '=' or ':' && encoded.Length > 0 && line.ValueStart == line.Text.Length)
+        if (_dialect.MySqlRules && !prefix.Contains('='))
+            prefix = encoded.Length == 0 ? prefix : prefix.TrimEnd() + " = ";          // a flag gets a value
+        else if (_dialect.MySqlRules && encoded.Length == 0)
+            prefix = prefix.Substring(0, prefix.IndexOf('=')).TrimEnd();             // "" is the bare flag
+        else if (prefix.Length > 0 && prefix[^1] is '=' or ':' && encoded.Length > 0 && line.ValueStart == line.Text.Length)
             prefix += " ";
         line.Text = prefix + encoded;
+        line.ValueStart = prefix.Length;
         // Continuation lines belonged to the old value.
         int n = 0;
         while (at + 1 + n < lines.Count && lines[at + 1 + n].Kind == IniLineKind.Continuation) n++;
@@ -291,7 +343,7 @@ internal sealed class IniDocument
         EnsureEolBefore(block, at);
         foreach (var v in values)
         {
-            string lead = prefix ?? key + " = ";
+            string lead = prefix ?? (_dialect.MySqlRules && v.Length == 0 ? key : key + " = ");
             block.Lines.Insert(at++, new IniLine { Text = lead + EncodeValue(v), Eol = _newline, Kind = IniLineKind.Key, Section = section, Key = key, ValueStart = lead.Length });
         }
     }
@@ -391,6 +443,13 @@ internal sealed class IniDocument
     /// its outer spaces or quotes, then wrapped in one pair of double quotes (oslo strips exactly one pair).</summary>
     public string EncodeValue(string value)
     {
+        if (_dialect.MySqlRules)
+        {
+            // Backslashes and quotes escaped; double quotes around a value the server would trim or cut at '#'.
+            var escaped = value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("'", "\\'");
+            bool quote = value.Length > 0 && (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]) || value.Contains('#'));
+            return quote ? "\"" + escaped + "\"" : escaped;
+        }
         if (!_dialect.StripQuotes) return value;
         bool needsQuotes = value.Length > 0 &&
             (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]) || (value[0] is '"' or '\'' && value[^1] == value[0]));

@@ -146,6 +146,11 @@ public static class PlanRenderer
                 if (CrudiniUnsafe.IsMatch(SecretText.ForDisplay(e.Value)))
                     return $"osl_ini_multi {p} {Q(e.Section)} {Q(e.Key)} {W(kind == ConfigFileKind.OsloIni ? OsloEncode(e.Value) : e.Value)}";
                 return $"crudini --set {p} {Q(e.Section)} {Q(e.Key)} {W(e.Value)}";
+            case ConfigFileKind.MySqlCnf:
+                // crudini reads and writes my.cnf as it is: bare flags (--set without a value) and !include lines.
+                if (e.Values is not null) throw new ArgumentException("Option files take one value per option.");
+                if (e.Value is null) return e.Key.Length == 0 ? $"crudini --del {p} {Q(e.Section)}" : $"crudini --del {p} {Q(e.Section)} {Q(e.Key)}";
+                return e.Value.Length == 0 ? $"crudini --set {p} {Q(e.Section)} {Q(e.Key)}" : $"crudini --set {p} {Q(e.Section)} {Q(e.Key)} {W(e.Value)}";
             case ConfigFileKind.Lines:
                 if (e.Value is null) return $"osl_del_lines {p} {Q(e.Key)}";
                 return $"osl_set_line {p} {Q(e.Key)} {W(e.Value)}" + (e.Section.Length > 0 ? " " + Q(e.Section) : "");
@@ -168,7 +173,7 @@ public static class PlanRenderer
 
     /// <summary>Secrets that reach the file through a crudini line: the ones the script must check are crudini-safe.</summary>
     static IEnumerable<string> CrudiniSecrets(NodePlan node) => node.Steps.OfType<ConfigStep>()
-        .Where(c => c.Kind is ConfigFileKind.OsloIni or ConfigFileKind.Rsyncd)
+        .Where(c => c.Kind is ConfigFileKind.OsloIni or ConfigFileKind.Rsyncd or ConfigFileKind.MySqlCnf)
         .SelectMany(c => c.Edits).Where(e => e.Values is null && e.Value is not null && !CrudiniUnsafe.IsMatch(SecretText.ForDisplay(e.Value)))
         .SelectMany(e => SecretText.Ids(e.Value)).Distinct();
 

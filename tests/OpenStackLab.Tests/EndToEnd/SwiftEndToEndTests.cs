@@ -31,6 +31,8 @@ public sealed class SwiftEndToEndCollection : ICollectionFixture<TestNodes>
 internal sealed class SwiftTestLab : IDisposable
 {
     public static readonly string[] StorageNames = { "storage1", "storage2", "storage3" };
+    /// <summary>Where (in the lab state dir) the deployed lab's definition is saved for the Pester tests.</summary>
+    public const string LabFileName = "swift-e2e.lab.json";
     readonly Dictionary<string, OsSession> _sessions = new(StringComparer.OrdinalIgnoreCase);
 
     public SwiftTestLab(TestNodes nodes)
@@ -136,7 +138,13 @@ public sealed class SwiftEndToEndTests
     {
         lock (Gate)
         {
-            if (_deployed is null) { var lab = new SwiftTestLab(_nodes); _deployed = (lab, lab.Deploy()); }
+            if (_deployed is null)
+            {
+                var lab = new SwiftTestLab(_nodes);
+                _deployed = (lab, lab.Deploy());
+                // For tests/Pester/Swift.Tests.ps1: the same lab through the cmdlets, after this run.
+                LabFile.Save(lab.Lab, Path.Combine(_nodes.StateDir, SwiftTestLab.LabFileName));
+            }
             return _deployed.Value;
         }
     }

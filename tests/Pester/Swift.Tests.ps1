@@ -1,0 +1,61 @@
+# The Swift cmdlets as users meet them, on the Swift lab that the xunit end-to-end tests deployed on the test nodes
+# (Keystone on controller, proxy on network, storage1-3; its definition saved as swift-e2e.lab.json in the lab state
+# dir): a second converge through the cmdlets changes nothing, Test-OsSwift round-trips an object, -WhatIf connects nowhere.
+
+BeforeAll {
+    Import-Module (Join-Path $env:OSL_MODULE_PATH 'OpenStackLab.psd1') -Force
+    $suffix = if ($env:OSL_LAB_INSTANCE -and $env:OSL_LAB_INSTANCE -ne '0') { "-$($env:OSL_LAB_INSTANCE)" } else { '' }
+    $stateDir = if ($env:OSL_LAB_STATE_DIR) { $env:OSL_LAB_STATE_DIR }
+        elseif (Test-Path "/run/osl-lab$suffix.owner") { (Get-Content "/run/osl-lab$suffix.owner" -Raw).Trim() }
+        else { Join-Path $PSScriptRoot "../lab/.state$suffix" }
+    $labFile = Join-Path $stateDir 'swift-e2e.lab.json'
+    if (-not (Test-Path $labFile)) { throw "No $labFile : build.ps1 Test deploys Swift with the xunit end-to-end tests before Pester runs." }
+    $nodes = Get-Content (Join-Path $stateDir 'nodes.json') -Raw | ConvertFrom-Json
+    $script:lab = Import-OsLab $labFile
+    $script:cred = [pscredential]::new($nodes.user.name, [securestring]::new())
+    $script:login = @{ Credential = $cred; KeyFilePath = $nodes.keys.ed25519; KnownHostsPath = $nodes.knownHosts }
+}
+
+Describe 'Install-OsSwiftStorage -WhatIf' {
+    It 'prints each storage node''s plan and opens no connection' {
+        $before = @(Get-OsSession).Count
+        $transcript = Join-Path ([IO.Path]::GetTempPath()) ("osl-swift-whatif-" + [guid]::NewGuid().ToString('N').Substring(0, 8) + '.txt')
+        Start-Transcript -Path $transcript | Out-Null
+        try { $out = @($lab | Install-OsSwiftStorage -WhatIf) } finally { Stop-Transcript | Out-Null }
+        $text = Get-Content $transcript -Raw
+        Remove-Item $transcript
+        $out.Count | Should -Be 0
+        foreach ($n in 'storage1', 'storage2', 'storage3') { $text | Should -Match "Chapter 'SwiftStorage' on $n" }
+        $text | Should -Not -Match "Chapter 'SwiftStorage' on (controller|network)"
+        @(Get-OsSession).Count | Should -Be $before
+    }
+}
+
+Describe 'The Swift chapters through the cmdlets, on the deployed lab' {
+    BeforeAll { $script:sessions = @($lab | Connect-OsLab @login) }
+    AfterAll { $sessions | Remove-OsSession -ErrorAction SilentlyContinue }
+
+    It 'Connect-OsLab opens one session per node of the lab' {
+        ($sessions.Name | Sort-Object) | Should -Be ($lab.Nodes.Name | Sort-Object)
+    }
+
+    It 'Install-OsSwiftProxy and Install-OsSwiftStorage report every step Unchanged on a converged lab' {
+        # The end-to-end run used 2 proxy workers and 1 per storage server; the same here, so nothing differs.
+        $proxy = @($lab | Install-OsSwiftProxy -Workers 2 -ErrorAction Stop)
+        $storage = @($lab | Install-OsSwiftStorage -Workers 1 -ErrorAction Stop)
+        $proxy.Count | Should -BeGreaterThan 0
+        $storage.Count | Should -BeGreaterThan 0
+        ($proxy + $storage) | ForEach-Object { $_ | Should -BeOfType ([OpenStackLab.Plan.StepResult]) }
+        ($proxy.Node | Sort-Object -Unique) | Should -Contain 'network'
+        ($storage.Node | Sort-Object -Unique) | Should -Be @('storage1', 'storage2', 'storage3')
+        @($proxy + $storage | Where-Object Status -ne 'Unchanged' | ForEach-Object { "$($_.Node) $($_.Step): $($_.Status) $($_.Message)" }) |
+            Should -BeNullOrEmpty
+    }
+
+    It 'Test-OsSwift passes every stage of an object round trip' {
+        $checks = @($lab | Test-OsSwift -ObjectSize 4096)
+        $checks.Count | Should -BeGreaterOrEqual 5
+        $checks | ForEach-Object { $_ | Should -BeOfType ([OpenStackLab.Identity.OsCheck]) }
+        @($checks | Where-Object { -not $_.Passed } | ForEach-Object { "$($_.Name): $($_.Message)" }) | Should -BeNullOrEmpty
+    }
+}
