@@ -129,7 +129,7 @@ CFG
 
 run_ansible() {
     local t dir=$CACHE/ansible.$1
-    [[ -s $dir/converge.yml ]] || ansible_files "$1"
+    ansible_files "$1"   # always anew: the key and known_hosts paths belong to the running lab
     t=$(now)
     ANSIBLE_CONFIG=$dir/ansible.cfg ansible-playbook "$dir/converge.yml" >"$CACHE/ansible.$1.log" 2>&1 || { tail -20 "$CACHE/ansible.$1.log" >&2; return 1; }
     elapsed "$t"
