@@ -76,7 +76,7 @@ try {
     $first = foreach ($c in $chapters) {
         Write-Host "`n--- $($c.Name) ---" -ForegroundColor Yellow
         $r = & $c.Run $lab
-        $r | Format-Table Node, Step, Status, @{ n = 'Seconds'; e = { '{0:N1}' -f $_.Duration.TotalSeconds } } -AutoSize | Out-Host
+        $r | Format-Table Node, Status, @{ n = 'Seconds'; e = { '{0:N1}' -f $_.Duration.TotalSeconds } }, Step -AutoSize | Out-Host   # Step last: a narrow console cuts it, not the status
         $r
     }
     Write-Host "`nToken check with the generated openrc:" -ForegroundColor Yellow
