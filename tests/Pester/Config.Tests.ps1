@@ -105,6 +105,32 @@ Describe 'Set-OsConfig and Get-OsConfig' {
     }
 }
 
+Describe 'Set-OsConfig on a MariaDB option file' {
+    BeforeEach {
+        $script:dir = Join-Path ([IO.Path]::GetTempPath()) ("osl-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        New-Item -ItemType Directory $dir | Out-Null
+        $script:cnf = Join-Path $dir '50-server.cnf'
+        Copy-Item (Join-Path $Pristine '50-server.cnf') $cnf
+    }
+    AfterEach { Remove-Item -Recurse -Force $dir }
+
+    It 'knows a .cnf file, writes an empty -Value as a bare flag, and MariaDB reads what was set' {
+        $r = @(
+            Set-OsConfig -Path $cnf -Section mysqld -Key skip-name-resolve -Value ''
+            Set-OsConfig -Path $cnf -Section mysqld -Key max_connections -Value 4096
+        )
+        $r.Changed | Should -Be @($true, $true)
+        Get-Content $cnf | Should -Contain 'skip-name-resolve'
+        $read = Get-OsConfig -Path $cnf -Section mysqld
+        ($read | Where-Object Key -eq 'skip-name-resolve').Value | Should -Be ''
+        ($read | Where-Object Key -eq 'max_connections').Value | Should -Be '4096'
+        $server = & my_print_defaults "--defaults-file=$cnf" mysqld
+        $server | Should -Contain '--skip-name-resolve'
+        $server | Should -Contain '--max_connections=4096'
+        (Set-OsConfig -Path $cnf -Section mysqld -Key skip_name_resolve -Value '').Changed | Should -BeFalse   # '_' is '-'
+    }
+}
+
 Describe 'Set-OsConfigLine and Set-OsHorizonSetting' {
     BeforeEach {
         $script:dir = Join-Path ([IO.Path]::GetTempPath()) ("osl-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
