@@ -103,18 +103,10 @@ Describe 'Set-OsConfig and Get-OsConfig' {
         $r.Node | Should -Be 'localhost'
         (Get-OsConfig -Path $nova -Section DEFAULT -Key log_dir -Session $shell).Value | Should -Be "/var/log/nova-test"
     }
-}
-
-Describe 'Set-OsConfig on a MariaDB option file' {
-    BeforeEach {
-        $script:dir = Join-Path ([IO.Path]::GetTempPath()) ("osl-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
-        New-Item -ItemType Directory $dir | Out-Null
-        $script:cnf = Join-Path $dir '50-server.cnf'
-        Copy-Item (Join-Path $Pristine '50-server.cnf') $cnf
-    }
-    AfterEach { Remove-Item -Recurse -Force $dir }
 
     It 'knows a .cnf file, writes an empty -Value as a bare flag, and MariaDB reads what was set' {
+        $cnf = Join-Path $dir '50-server.cnf'
+        Copy-Item (Join-Path $Pristine '50-server.cnf') $cnf
         $r = @(
             Set-OsConfig -Path $cnf -Section mysqld -Key skip-name-resolve -Value ''
             Set-OsConfig -Path $cnf -Section mysqld -Key max_connections -Value 4096
