@@ -90,11 +90,8 @@ public static partial class ConfigEditor
         var list = edits?.ToList() ?? throw new ArgumentNullException(nameof(edits));
         foreach (var e in list) Validate(kind, e);
         var warnings = new List<string>();
-        byte[] result = kind switch
+        byte[] result = IniDialectOf(kind) is { } dialect ? ApplyIni(dialect, original, list, warnings) : kind switch
         {
-            ConfigFileKind.OsloIni => ApplyIni(IniDialect.Oslo, original, list, warnings),
-            ConfigFileKind.Rsyncd => ApplyIni(IniDialect.Rsyncd, original, list, warnings),
-            ConfigFileKind.MySqlCnf => ApplyIni(IniDialect.MySql, original, list, warnings),
             ConfigFileKind.Lines => LineFileEditor.Apply(original, list),
             ConfigFileKind.ShellVars => ShellVarsEditor.Apply(original, list, warnings),
             ConfigFileKind.PythonSettings => PythonSettingsEditor.Apply(original, list),
@@ -104,20 +101,23 @@ public static partial class ConfigEditor
         return new EditOutcome { Content = changed ? result : original ?? result, Changed = changed, Warnings = warnings.Distinct().ToList() };
     }
 
+    /// <summary>How an INI kind is read and written; null for the other kinds.</summary>
+    internal static IniDialect? IniDialectOf(ConfigFileKind kind) => kind switch
+    {
+        ConfigFileKind.OsloIni => IniDialect.Oslo,
+        ConfigFileKind.Rsyncd => IniDialect.Rsyncd,
+        ConfigFileKind.MySqlCnf => IniDialect.MySql,
+        _ => null,
+    };
+
     /// <summary>Every setting in a file (null: missing file, no settings). Throws <see cref="ConfigFormatException"/>
     /// for an unparsable file. Lines files give one entry per non-comment line (Key = line number).</summary>
     public static IReadOnlyList<ConfigEntry> Read(ConfigFileKind kind, byte[]? content)
     {
+        if (IniDialectOf(kind) is { } dialect)
+            return IniDocument.Parse(content, dialect).Entries().Select(e => new ConfigEntry(Show(e.Section), Show(e.Key), e.Values.Select(Show).ToList())).ToList();
         switch (kind)
         {
-            case ConfigFileKind.OsloIni:
-            case ConfigFileKind.Rsyncd:
-            case ConfigFileKind.MySqlCnf:
-                var doc = IniDocument.Parse(content, kind switch
-                {
-                    ConfigFileKind.OsloIni => IniDialect.Oslo, ConfigFileKind.Rsyncd => IniDialect.Rsyncd, _ => IniDialect.MySql,
-                });
-                return doc.Entries().Select(e => new ConfigEntry(Show(e.Section), Show(e.Key), e.Values.Select(Show).ToList())).ToList();
             case ConfigFileKind.Lines: return LineFileEditor.Read(content);
             case ConfigFileKind.ShellVars: return ShellVarsEditor.Read(content);
             case ConfigFileKind.PythonSettings: return PythonSettingsEditor.Read(content);
@@ -165,7 +165,7 @@ public static partial class ConfigEditor
         foreach (var v in e.Values ?? (e.Value is null ? Array.Empty<string>() : new[] { e.Value }))
             CheckText(v, "value", where, allowNewline: multiLineValue, key: e.Key);
 
-        if (kind is ConfigFileKind.OsloIni or ConfigFileKind.Rsyncd or ConfigFileKind.MySqlCnf)
+        if (IniDialectOf(kind) is not null)
         {
             if (kind == ConfigFileKind.OsloIni && e.Section.Length == 0)
                 throw new ConfigFormatException($"{where}: oslo.config files need a section (use DEFAULT); a key before the first header is unreadable.");

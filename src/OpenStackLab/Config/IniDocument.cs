@@ -23,10 +23,10 @@ internal sealed class IniDialect
 
     /// <summary>MySQL/MariaDB option files (my.cnf): '=' only, leading space ignored, bare option names (flags),
     /// '!include'/'!includedir' directives, '-' and '_' the same in names, quotes and backslash escapes in values,
-    /// '#' after a value starts a comment.</summary>
+    /// '#' after a value starts a comment (the quoting is MySqlRules', not oslo's StripQuotes).</summary>
     public static readonly IniDialect MySql = new()
     {
-        ColonSeparates = false, IndentContinues = false, StripQuotes = true, KeysIgnoreCase = false, GlobalLines = false,
+        ColonSeparates = false, IndentContinues = false, StripQuotes = false, KeysIgnoreCase = false, GlobalLines = false,
         MySqlRules = true,
     };
 

@@ -59,12 +59,20 @@ internal sealed class NodeProbe
     public const int ApplyMark = -1;
 
     /// <summary>Shell for the preamble that reports <c>$_osl_r</c>: "A" for an apply, "W k" for the k-th write.</summary>
-    public string ReportStatus(string what) => $"printf '{_mark} {what} %d\\n' \"$_osl_r\"";
+    public string ReportStatus(string what) => Print(what, status: true);
+
+    /// <summary>
+    /// The printf of one marker line, with the exit status <c>$_osl_r</c> when <paramref name="status"/>. After raw
+    /// output it starts with a newline, so the marker begins a line whatever the output ended with (the parser
+    /// drops that newline).
+    /// </summary>
+    string Print(string what, bool afterOutput = false, bool status = false) =>
+        $"printf '{(afterOutput ? "\\n" : "")}{_mark} {what}{(status ? " %d" : "")}\\n'{(status ? " \"$_osl_r\"" : "")}";
 
     public string Script()
     {
         var sb = new StringBuilder();
-        sb.Append("osl_done() { printf '").Append(_mark).Append(" done\\n'; exit 0; }\n");
+        sb.Append("osl_done() { ").Append(Print("done")).Append("; exit 0; }\n");
         sb.Append(SecretPrologue.FromStdin(SecretIds));
         sb.Append(Preamble);
         if (_paths.Count > 0)
@@ -75,7 +83,7 @@ internal sealed class NodeProbe
                   .Append(Print($"F {j} 1")).Append("; elif [ -e \"$_osl_p\" ]; then ").Append(Print($"F {j} 2"))
                   .Append("; else ").Append(Print($"F {j} 0")).Append("; fi\n");
             sb.Append("if [ $# -gt 0 ]; then ").Append(Print("S"))
-              .Append("; stat -L -c '%s %a %U %G' -- \"$@\" || exit 98; cat -- \"$@\" || exit 98; printf '\\n").Append(_mark).Append(" .\\n'; fi\n");
+              .Append("; stat -L -c '%s %a %U %G' -- \"$@\" || exit 98; cat -- \"$@\" || exit 98; ").Append(Print(".", afterOutput: true)).Append("; fi\n");
         }
         string stop = StopAtFirstFailure ? " || osl_done" : "";
         foreach (var (index, step) in _checks)
@@ -83,8 +91,8 @@ internal sealed class NodeProbe
             if (step.IsVerification)
             {
                 sb.Append(Print($"O {index}")).Append("; ").Append(Print($"O {index}")).Append(" >&2; ( ").Append(step.ApplyShell)
-                  .Append("\n) </dev/null; _osl_r=$?; printf '\\n").Append(_mark).Append(" V ").Append(index).Append(" %d\\n' \"$_osl_r\"; ")
-                  .Append("printf '\\n").Append(_mark).Append(" .\\n' >&2; [ \"$_osl_r\" -eq 0 ]").Append(stop).Append('\n');
+                  .Append("\n) </dev/null; _osl_r=$?; ").Append(Print($"V {index}", afterOutput: true, status: true)).Append("; ")
+                  .Append(Print(".", afterOutput: true)).Append(" >&2; [ \"$_osl_r\" -eq 0 ]").Append(stop).Append('\n');
             }
             else
             {
@@ -95,8 +103,6 @@ internal sealed class NodeProbe
         sb.Append("osl_done\n");
         return sb.ToString();
     }
-
-    string Print(string what) => $"printf '{_mark} {what}\\n'";
 
     /// <summary>Runs the probe. Throws <see cref="OsShellException"/> when the node cannot be reached, <see cref="InvalidDataException"/> for a broken probe.</summary>
     /// <returns>The checks, the files, the preamble's reported statuses and the stderr outside the verifications (the preamble's).</returns>

@@ -173,7 +173,7 @@ public static class PlanRenderer
 
     /// <summary>Secrets that reach the file through a crudini line: the ones the script must check are crudini-safe.</summary>
     static IEnumerable<string> CrudiniSecrets(NodePlan node) => node.Steps.OfType<ConfigStep>()
-        .Where(c => c.Kind is ConfigFileKind.OsloIni or ConfigFileKind.Rsyncd or ConfigFileKind.MySqlCnf)
+        .Where(c => ConfigEditor.IniDialectOf(c.Kind) is not null)
         .SelectMany(c => c.Edits).Where(e => e.Values is null && e.Value is not null && !CrudiniUnsafe.IsMatch(SecretText.ForDisplay(e.Value)))
         .SelectMany(e => SecretText.Ids(e.Value)).Distinct();
 
