@@ -66,6 +66,17 @@ Describe 'New-OsSession' {
         "$($err[0])" | Should -Not -Match 'not-the-password-42'
     }
 
+    It '-KexAlgorithm picks the key exchange, and an unknown name is an error record before any connection' {
+        $s = New-OsSession -ComputerName $node.network.address -Name network @common -KexAlgorithm sntrup761x25519-sha512, curve25519-sha256
+        $s.KeyExchange | Should -Be 'sntrup761x25519-sha512'
+        (New-OsSession -ComputerName $node.network.address -Name network @common).KeyExchange | Should -Be 'curve25519-sha256'   # the default
+        $before = @(Get-OsSession).Count
+        New-OsSession -ComputerName 10.250.0.99 -Name nowhere @common -KexAlgorithm no-such-kex -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'KexAlgorithmUnknown,*'
+        $err[0].Exception.Message | Should -BeLike "*'no-such-kex'*"
+        @(Get-OsSession).Count | Should -Be $before
+    }
+
     It 'refuses an unknown host key with its SHA256 fingerprint' {
         $empty = New-TemporaryFile
         New-OsSession -ComputerName $node.compute.address @common -KnownHostsPath $empty.FullName -ErrorVariable err -ErrorAction SilentlyContinue
