@@ -54,6 +54,55 @@ Describe 'Install-OsKeystone -WhatIf' {
     }
 }
 
+Describe 'Export-OsLabScript' {
+    BeforeAll {
+        $script:dir = Join-Path ([IO.Path]::GetTempPath()) ("osl-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        New-Item -ItemType Directory $dir | Out-Null
+        $script:lab = New-OsLab -Name scripts -Template Ussuri6Node -Path (Join-Path $dir 'lab.json')
+    }
+    AfterAll { Remove-Item -Recurse -Force $dir }
+
+    It 'writes one executable bash script per chapter and node, valid bash, without a secret value' {
+        $files = @($lab | Export-OsLabScript -Path (Join-Path $dir 'all') -PassThru)
+        $files | ForEach-Object { $_ | Should -BeOfType ([IO.FileInfo]) }
+        $files.Name | Should -Contain '05-keystone-controller.sh'
+        $files.Name | Should -Contain '01-node-storage3.sh'
+        $secrets = Get-Content (Join-Path $dir 'lab.secrets.json') -Raw | ConvertFrom-Json
+        foreach ($f in $files) {
+            [int]([IO.File]::GetUnixFileMode($f.FullName)) -band 0x40 | Should -Not -Be 0 -Because "$($f.Name) is executable"
+            & bash -n $f.FullName
+            $LASTEXITCODE | Should -Be 0 -Because "$($f.Name) parses as bash"
+            $text = Get-Content $f.FullName -Raw
+            foreach ($p in $secrets.PSObject.Properties) { $text.Contains($p.Value) | Should -BeFalse -Because "$($f.Name) must not hold $($p.Name)" }
+        }
+    }
+
+    It '-Chapter writes only that chapter, -WhatIf writes nothing' {
+        @($lab | Export-OsLabScript -Path (Join-Path $dir 'ks') -Chapter Keystone -PassThru).Name | Should -Be @('05-keystone-controller.sh')
+        $lab | Export-OsLabScript -Path (Join-Path $dir 'none') -WhatIf
+        Test-Path (Join-Path $dir 'none') | Should -BeFalse
+    }
+}
+
+Describe 'Invoke-OsPlan on this machine' {
+    BeforeAll {
+        $script:dir = Join-Path ([IO.Path]::GetTempPath()) ("osl-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        $script:shell = [OpenStackLab.Ssh.LocalShell]::new()
+        $script:plan = [OpenStackLab.Plan.ChapterPlan]::new('Local')
+        $null = $plan.On($shell.Node).Command('Make the directory', "test -d '$dir'", "mkdir -p '$dir'")
+    }
+    AfterAll { Remove-Item -Recurse -Force $dir -ErrorAction SilentlyContinue }
+
+    It '-WhatIf runs nothing; a run changes, the second run does not' {
+        Invoke-OsPlan -Plan $plan -Session $shell -WhatIf
+        Test-Path $dir | Should -BeFalse
+        $first = @(Invoke-OsPlan -Plan $plan -Session $shell)
+        $first.Status | Should -Be @('Changed')
+        Test-Path $dir | Should -BeTrue
+        (Invoke-OsPlan -Plan $plan -Session $shell).Status | Should -Be 'Unchanged'
+    }
+}
+
 Describe 'Install-OsMemcached on a test node' {
     BeforeAll {
         $nodes = Get-TestNodes
@@ -87,5 +136,11 @@ Describe 'Install-OsMemcached on a test node' {
         $second = @($lab | Install-OsMemcached -ErrorAction Stop)
         $second.Count | Should -Be $first.Count
         @($second | Where-Object Status -ne 'Unchanged').Count | Should -Be 0
+    }
+
+    It 'Disconnect-OsLab closes the lab''s sessions' {
+        $lab | Disconnect-OsLab
+        @($sessions | Where-Object State -eq 'Opened').Count | Should -Be 0
+        @(Get-OsSession | Where-Object Id -in $sessions.Id).Count | Should -Be 0
     }
 }
