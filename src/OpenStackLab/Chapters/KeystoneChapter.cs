@@ -73,9 +73,7 @@ allow httpd_t keystone_log_t:file create;
         }, name: "Configure keystone.conf (cache, database, fernet tokens)", hint: Hint);
 
         var account = p.ServiceAccount(Component.Keystone) ?? new ServiceAccount("keystone", "keystone");
-        steps.Command("Populate the identity database (keystone-manage db_sync)",
-            "[ \"$(mysql -N -e \"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema='keystone' AND table_name='project'\")\" = 1 ]",
-            $"su -s /bin/bash {Quote(account.User)} -c 'keystone-manage db_sync'", Hint) ;
+        steps.DbSync(p, Component.Keystone, new DbSync("keystone-manage db_sync", "keystone", "project"), Hint);
         foreach (var kind in new[] { "fernet", "credential" })
             steps.Command($"Create the {kind} keys",
                 $"[ -s /etc/keystone/{kind}-keys/0 ]",
@@ -108,8 +106,7 @@ allow httpd_t keystone_log_t:file create;
             configs.Add(uwsgi);
         }
         steps.StartServices(context, node.Name, p.ServiceUnits(Component.Keystone), configs, Hint);
-        steps.Verify("Wait for the identity API to answer",
-            $"i=0; until curl -sf -o /dev/null {Quote(url)}; do i=$((i+1)); [ $i -ge 240 ] && {{ echo 'Keystone does not answer at {url}' >&2; exit 1; }}; sleep 0.5; done", Hint);
+        steps.WaitForHttp("the identity API", url, Hint);
 
         // bootstrap is idempotent; the check keeps a re-run from touching anything: the three endpoints exist
         // and admin logs in with the lab's password (a changed secret re-runs bootstrap, which resets it).

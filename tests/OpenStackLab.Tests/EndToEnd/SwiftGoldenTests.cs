@@ -30,7 +30,9 @@ public sealed class SwiftGoldenTests
     public void TheSwiftChaptersPlanTheDocumentsNodes()
     {
         var plans = Plans();
-        Assert.Equal(new[] { "controller", "network" }, plans["SwiftProxy"].NodePlans.Select(n => n.Node));
+        // The proxy chapter's first phase on the controller and the proxy node, its second (the rings' copies) on the storage nodes.
+        Assert.Equal(new[] { "controller", "network" }, plans["SwiftProxy"].NodePlans.Where(n => n.Phase == 0).Select(n => n.Node));
+        Assert.Equal(new[] { "storage1", "storage2", "storage3" }, plans["SwiftProxy"].NodePlans.Where(n => n.Phase == 1).Select(n => n.Node));
         Assert.Equal(new[] { "storage1", "storage2", "storage3" }, plans["SwiftStorage"].NodePlans.Select(n => n.Node));
     }
 
