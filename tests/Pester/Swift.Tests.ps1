@@ -31,6 +31,39 @@ Describe 'Install-OsSwiftStorage -WhatIf' {
     }
 }
 
+Describe 'Install-OsSwiftProxy -WhatIf and Export-OsLabScript show the ring publication as a second phase' {
+    It 'prints the copies to every storage node after the proxy node''s plan, and connects nowhere' {
+        $before = @(Get-OsSession).Count
+        $transcript = Join-Path ([IO.Path]::GetTempPath()) ("osl-swiftproxy-whatif-" + [guid]::NewGuid().ToString('N').Substring(0, 8) + '.txt')
+        Start-Transcript -Path $transcript | Out-Null
+        try { $null = @($lab | Install-OsSwiftProxy -WhatIf) } finally { Stop-Transcript | Out-Null }
+        $text = Get-Content $transcript -Raw
+        Remove-Item $transcript
+        $proxyAt = $text.IndexOf("Chapter 'SwiftProxy' on network:")
+        $proxyAt | Should -BeGreaterThan -1
+        foreach ($n in 'storage1', 'storage2', 'storage3') {
+            $at = $text.IndexOf("Chapter 'SwiftProxy' on $n, phase 2 (Publish the rings to the storage nodes)")
+            $at | Should -BeGreaterThan $proxyAt
+        }
+        $text | Should -Match 'Copy object\.ring\.gz from network'
+        @(Get-OsSession).Count | Should -Be $before
+    }
+
+    It 'writes the second phase''s scripts so that they sort after the first phase''s' {
+        $dir = Join-Path ([IO.Path]::GetTempPath()) ("osl-phase-export-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        try {
+            $files = @($lab | Export-OsLabScript -Path $dir -Chapter SwiftProxy -PassThru)
+            $names = @($files.Name)
+            $names | Should -Contain '06-swiftproxy-network.sh'
+            $names | Should -Contain '06b-swiftproxy-storage1.sh'
+            $sorted = @($names | Sort-Object)
+            [array]::IndexOf($sorted, '06b-swiftproxy-storage1.sh') | Should -BeGreaterThan ([array]::IndexOf($sorted, '06-swiftproxy-network.sh'))
+            Get-Content (Join-Path $dir '06b-swiftproxy-storage1.sh') -Raw | Should -Match "ssh -o BatchMode=yes network 'cat -- /etc/swift/account.ring.gz' \| osl_file"
+        }
+        finally { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
+    }
+}
+
 Describe 'The Swift chapters through the cmdlets, on the deployed lab' {
     BeforeAll { $script:sessions = @($lab | Connect-OsLab @login) }
     AfterAll { $sessions | Remove-OsSession -ErrorAction SilentlyContinue }
