@@ -85,26 +85,9 @@ allow httpd_t keystone_log_t:file create;
         steps.Actions(p.InstallSelinuxModule("keystone-httpd", SelinuxModule));
         steps.Actions(p.OpenFirewall(new[] { $"{lab.Settings.KeystonePort}/tcp" }, Array.Empty<string>()));
         var configs = new List<string> { conf };
-        if (p.ServiceUnits(Component.Keystone).Contains(p.ServiceUnits(Component.WebServer)[0]) && p.ConfigPath(ConfigFiles.WebServerMain) is { } main)
-        {
-            steps.Config(main, ConfigFileKind.Lines, new[] { new ConfigEdit("", @"^#?\s*ServerName\s", $"ServerName {lab.ControllerName}:80") },
-                name: "Set the web server's ServerName", hint: Hint);
-            var wsgi = p.ConfigPath(ConfigFiles.KeystoneWsgi)!;
-            steps.Command("Enable Keystone's WSGI site", $"[ -L {Quote(wsgi)} ]",
-                $"ln -s /usr/share/keystone/wsgi-keystone.conf {Quote(System.IO.Path.GetDirectoryName(wsgi)! + "/")}", Hint);
-            configs.Add(main);
-        }
-        else if (p.ConfigPath(ConfigFiles.KeystoneWsgi) is { } uwsgi && uwsgi.EndsWith(".ini", StringComparison.Ordinal))
-        {
-            // Debian's uwsgi asks for 8 processes x 32 threads, each loading keystone at start (lazy-apps):
-            // minutes on a small lab machine. A lab needs few.
-            steps.Config(uwsgi, ConfigFileKind.OsloIni, new[]
-            {
-                new ConfigEdit("uwsgi", "processes", UwsgiProcesses.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                new ConfigEdit("uwsgi", "threads", UwsgiThreads.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            }, name: "Size the uwsgi workers of the identity API", hint: Hint);
-            configs.Add(uwsgi);
-        }
+        configs.AddRange(steps.ServeWsgi(context, "the identity API", ConfigFiles.KeystoneWsgi, UwsgiProcesses, UwsgiThreads, Hint,
+            onHttpd: (s, site) => s.Command("Enable Keystone's WSGI site", $"[ -L {Quote(site)} ]",
+                $"ln -s /usr/share/keystone/wsgi-keystone.conf {Quote(System.IO.Path.GetDirectoryName(site)! + "/")}", Hint)));
         steps.StartServices(context, node.Name, p.ServiceUnits(Component.Keystone), configs, Hint);
         steps.WaitForHttp("the identity API", url, Hint);
 

@@ -143,6 +143,37 @@ public static class ServiceSteps
             $"su -s /bin/bash {Ssh.ShellQuote.Quote(user)} -c {Ssh.ShellQuote.Quote(sync.Command)}") { Hint = hint, Timeout = sync.Timeout });
     }
 
+    /// <summary>
+    /// Prepares the web server of a WSGI API as the platform serves it: with httpd, the ServerName line (the guide's
+    /// httpd.conf edit) and <paramref name="onHttpd"/> (e.g. linking the site file); with uwsgi, the API's own workers
+    /// sized for a lab in its .ini (the packages ask for far more than a small machine wants). Returns the config files
+    /// whose change must restart the API.
+    /// </summary>
+    public static IReadOnlyList<string> ServeWsgi(this NodePlan steps, ChapterContext context, string what, string siteConfigId,
+        int processes, int threads, string? hint = null, Action<NodePlan, string>? onHttpd = null)
+    {
+        var p = context.Platform;
+        var site = p.ConfigPath(siteConfigId) ?? throw new InvalidOperationException($"The platform {p.Name} has no path for '{siteConfigId}'.");
+        switch (p.WsgiHost)
+        {
+            case WsgiHost.Httpd:
+                var main = p.ConfigPath(ConfigFiles.WebServerMain) ?? throw new InvalidOperationException($"The platform {p.Name} has no web server config.");
+                steps.Config(main, ConfigFileKind.Lines, new[] { new ConfigEdit("", @"^#?\s*ServerName\s", $"ServerName {context.Lab.ControllerName}:80") },
+                    name: "Set the web server's ServerName", hint: hint);
+                onHttpd?.Invoke(steps, site);
+                return new[] { main };
+            case WsgiHost.Uwsgi:
+                steps.Config(site, ConfigFileKind.OsloIni, new[]
+                {
+                    new ConfigEdit("uwsgi", "processes", processes.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    new ConfigEdit("uwsgi", "threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                }, name: $"Size the uwsgi workers of {what}", hint: hint);
+                return new[] { site };
+            default:
+                throw new InvalidOperationException($"Unknown WSGI host {p.WsgiHost}.");
+        }
+    }
+
     /// <summary>Waits (up to <paramref name="seconds"/>) until <paramref name="url"/> answers with a success status.</summary>
     public static NodePlan WaitForHttp(this NodePlan steps, string what, string url, string? hint = null, int seconds = 120)
     {

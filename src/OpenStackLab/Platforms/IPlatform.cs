@@ -16,6 +16,8 @@ public interface IPlatform
     string Description { get; }
     bool HasFirewall { get; }
     bool HasSelinux { get; }
+    /// <summary>What serves the WSGI APIs (Keystone, Placement): httpd with mod_wsgi, or the packages' uwsgi services.</summary>
+    WsgiHost WsgiHost { get; }
 
     /// <summary>A POSIX sh command exiting 0 when the node runs systemd: <c>[ -d /run/systemd/system ]</c>.</summary>
     string InitSystemDetection { get; }
@@ -56,4 +58,13 @@ public interface IPlatform
     /// </summary>
     IReadOnlyList<ShellAction> InstallSelinuxModule(string name, string? teSource = null, string? directory = null);
     IReadOnlyList<ShellAction> SetSelinuxFileContext(string type, string path);
+}
+
+/// <summary>How a platform serves the WSGI APIs.</summary>
+public enum WsgiHost
+{
+    /// <summary>httpd (mod_wsgi) with a site file per API in its conf.d; RDO.</summary>
+    Httpd,
+    /// <summary>One uwsgi service per API with its own .ini (processes, threads); Debian.</summary>
+    Uwsgi,
 }

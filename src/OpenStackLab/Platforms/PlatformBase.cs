@@ -22,6 +22,7 @@ public abstract class PlatformBase : IPlatform
     protected static string Q(string value) => ShellQuote.Quote(value);
     protected static string QJoin(IEnumerable<string> values) => string.Join(" ", values.Select(Q));
 
+    public abstract WsgiHost WsgiHost { get; }
     public abstract string Name { get; }
     public abstract string Release { get; }
     public abstract string Description { get; }
