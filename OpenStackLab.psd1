@@ -63,6 +63,7 @@
         'Set-OsConfigLine',
         'Set-OsHorizonSetting',
         'Test-OsKeystone',
+        'Test-OsLabPrerequisite',
         'Test-OsSwift'
     )
     FunctionsToExport = @()

@@ -85,6 +85,18 @@ Describe 'The Swift chapters through the cmdlets, on the deployed lab' {
             Should -BeNullOrEmpty
     }
 
+    It 'Test-OsLabPrerequisite finds nothing in the way on the built lab (its own services hold their ports)' {
+        $findings = @($lab | Test-OsLabPrerequisite)
+        $findings | ForEach-Object { $_ | Should -BeOfType ([OpenStackLab.Diagnostics.OsFinding]) }
+        @($findings | ForEach-Object { "$_" }) | Should -BeNullOrEmpty
+    }
+
+    It 'Test-OsLabPrerequisite refuses a lab edited into an invalid one before it runs anything' {
+        $bad = Import-OsLab $labFile
+        $bad.Nodes[0].Address = '10.0.0.1; touch /tmp/osl-pwned'
+        { $bad | Test-OsLabPrerequisite -ErrorAction Stop } | Should -Throw -ErrorId 'LabValidationFailed*'
+    }
+
     It 'Test-OsSwift passes every stage of an object round trip' {
         $checks = @($lab | Test-OsSwift -ObjectSize 4096)
         $checks.Count | Should -BeGreaterOrEqual 5

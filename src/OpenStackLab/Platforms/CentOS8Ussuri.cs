@@ -21,6 +21,7 @@ public sealed class CentOS8Ussuri : PlatformBase
     public const string RepoFile = "/etc/yum.repos.d/CentOS-OpenStack-ussuri.repo";
 
     public override string Name => PlatformName;
+    public override OsRelease ExpectedOs { get; } = new(new[] { "centos", "rocky", "almalinux" }, "8");
     public override WsgiHost WsgiHost => WsgiHost.Httpd;
     public override string Release => "ussuri";
     public override string Description => "CentOS 8, RDO OpenStack Ussuri (dnf, firewalld, SELinux, httpd): the document's platform";

@@ -15,6 +15,7 @@ public sealed class Debian12Zed : PlatformBase
     public const string PlatformName = "Debian12-Zed";
 
     public override string Name => PlatformName;
+    public override OsRelease ExpectedOs { get; } = new(new[] { "debian" }, "12");
     public override WsgiHost WsgiHost => WsgiHost.Uwsgi;
     public override string Release => "zed";
     public override string Description => "Debian 12 (bookworm), Debian's OpenStack Zed packages (apt, apache2/uwsgi, no firewalld or SELinux)";

@@ -16,6 +16,8 @@ public interface IPlatform
     string Description { get; }
     bool HasFirewall { get; }
     bool HasSelinux { get; }
+    /// <summary>The operating system the platform's nodes run (os-release ID and major VERSION_ID), for pre-flight checks.</summary>
+    OsRelease ExpectedOs { get; }
     /// <summary>What serves the WSGI APIs (Keystone, Placement): httpd with mod_wsgi, or the packages' uwsgi services.</summary>
     WsgiHost WsgiHost { get; }
 
@@ -67,4 +69,10 @@ public enum WsgiHost
     Httpd,
     /// <summary>One uwsgi service per API with its own .ini (processes, threads); Debian.</summary>
     Uwsgi,
+}
+
+/// <summary>An operating system as /etc/os-release names it: accepted IDs (the first is the platform's own) and the major version.</summary>
+public sealed record OsRelease(IReadOnlyList<string> Ids, string MajorVersion)
+{
+    public override string ToString() => $"{Ids[0]} {MajorVersion}";
 }

@@ -23,6 +23,7 @@ public abstract class PlatformBase : IPlatform
     protected static string QJoin(IEnumerable<string> values) => string.Join(" ", values.Select(Q));
 
     public abstract WsgiHost WsgiHost { get; }
+    public abstract OsRelease ExpectedOs { get; }
     public abstract string Name { get; }
     public abstract string Release { get; }
     public abstract string Description { get; }
