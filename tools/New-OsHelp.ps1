@@ -6,6 +6,9 @@
     <summary> is the synopsis, <remarks> the description, each <example> (<code> then <para>) an
     example; each parameter property's <summary> its description. Parameter sets, types, positions,
     pipeline input and aliases come from the loaded cmdlets themselves, so help cannot drift from code.
+    A parameter's default value is read from a fresh instance of the cmdlet class (the property's
+    initializer: -Port 22, -Ring account, container, object); a default computed at run time (a null
+    meaning "~/.ssh/known_hosts") is written in the property's <value> doc element, which then wins.
     Runs in its own process (build.ps1 starts one) because it imports the built DLL.
 #>
 param(
@@ -53,6 +56,17 @@ function Get-TypeName([type] $t) {
     $t.Name
 }
 
+function Format-Default($value) {
+    # What Get-Help shows as "Default value": the initializer's value; nothing set is "None".
+    if ($null -eq $value) { return 'None' }
+    if ($value -is [System.Management.Automation.SwitchParameter]) { return "$($value.IsPresent)" }
+    if ($value -is [string]) { if ($value) { return $value } else { return 'None' } }
+    if ($value -is [System.Collections.IDictionary]) { if ($value.Count) { return "@{ $(($value.Keys | ForEach-Object { "$_ = $($value[$_])" }) -join '; ') }" } else { return 'None' } }
+    if ($value -is [System.Collections.IEnumerable]) { $items = @($value); if ($items.Count) { return ($items -join ', ') } else { return 'None' } }
+    if ($value -is [TimeSpan]) { return "$($value.TotalSeconds) s" }
+    [string]::Format([Globalization.CultureInfo]::InvariantCulture, '{0}', $value)
+}
+
 $ns = @{
     maml = 'http://schemas.microsoft.com/maml/2004/10'
     command = 'http://schemas.microsoft.com/maml/dev/command/2004/10'
@@ -95,12 +109,17 @@ foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Obj
     Write-Paras maml description $description
 
     $paramDocs = @{}
+    $defaults = @{}
+    $instance = [Activator]::CreateInstance($type)
     foreach ($p in $cmd.Parameters.Values | Where-Object { $_.Name -notin $common }) {
         $prop = $type.GetProperty($p.Name)
         $pdoc = if ($prop) { Get-Member "P:$($prop.DeclaringType.FullName).$($p.Name)" }
         $paramDocs[$p.Name] = @(Get-Paragraphs $(if ($pdoc) { $pdoc.SelectSingleNode('summary') }))
         if (-not $paramDocs[$p.Name]) { $problems.Add("$($cmd.Name) -$($p.Name): no <summary>") }
+        $documented = (Get-Paragraphs $(if ($pdoc) { $pdoc.SelectSingleNode('value') })) -join ' '
+        $defaults[$p.Name] = if ($documented) { $documented } elseif ($prop) { Format-Default $prop.GetValue($instance) } else { 'None' }
     }
+    if ($instance -is [IDisposable]) { $instance.Dispose() }
     function Write-Parameter($p, $attr, [bool] $withDefault) {
         $pipe = @()
         if ($attr.ValueFromPipeline) { $pipe += 'ByValue' }
@@ -123,7 +142,7 @@ foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Obj
             $w.WriteString($typeName); $w.WriteEndElement()
         }
         $w.WriteStartElement('dev', 'type', $ns.dev); $w.WriteElementString('maml', 'name', $ns.maml, $p.ParameterType.FullName); $w.WriteEndElement()
-        if ($withDefault) { $w.WriteElementString('dev', 'defaultValue', $ns.dev, 'None') }
+        if ($withDefault) { $w.WriteElementString('dev', 'defaultValue', $ns.dev, $(if ($mandatory) { 'None' } else { $defaults[$p.Name] })) }
         $w.WriteEndElement()
     }
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The "converge" benchmark (scenario: shared/bench/converge/README.md): 30 config keys over 3 pristine
+# The "converge" benchmark (scenario: benchmarks/converge/scenario/README.md): 30 config keys over 3 pristine
 # config files plus 10 checks per node, first run and no-change re-run, on N test nodes, for:
 #   floor    ssh node true, all nodes in parallel
 #   ours     the plan runner (benchmarks/converge/Converge: connect, run the plan, disconnect), a fresh process
@@ -11,12 +11,12 @@
 # Prints one table of medians and ratios to the floor. Nodes come from the harness (tests/lab/start-nodes.sh).
 #
 # Usage: benchmarks/converge/run.sh [--counts "6 30"] [--reps 5] [--anchor-reps 3] [--tools "floor ours ours-warm pssh ansible"]
-# Env:   NODES_JSON (default tests/lab/.state/nodes.json), SCENARIO (default /work/shared/bench/converge)
+# Env:   NODES_JSON (default tests/lab/.state/nodes.json), SCENARIO (default benchmarks/converge/scenario)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 NODES_JSON=${NODES_JSON:-$REPO/tests/lab/.state/nodes.json}
-SCENARIO=${SCENARIO:-/work/shared/bench/converge}
+SCENARIO=${SCENARIO:-$HERE/scenario}
 CACHE=${CACHE:-/var/tmp/osl-converge}
 COUNTS="6 30" REPS=5 ANCHOR_REPS=3 TOOLS="floor ours ours-warm pssh ansible"
 while (($#)); do

@@ -41,14 +41,52 @@ Describe 'Set-OsConfig and Get-OsConfig' {
         $got.Path | Should -Be $nova
     }
 
-    It 'takes a -Settings hashtable, including a multi-valued option' {
-        Set-OsConfig -Path $nova -Settings @{
+    It 'takes a -Settings hashtable, including a multi-valued option with -MultiValue' {
+        Set-OsConfig -Path $nova -MultiValue -Settings @{
             database = @{ connection = 'mysql+pymysql://nova:qwer1234@controller/nova' }
-            filter_scheduler = @{ enabled_filters = @('ComputeFilter', 'ImagePropertiesFilter') }
+            filter_scheduler = @{ available_filters = @('nova.scheduler.filters.all_filters', 'my.filters.Extra') }
         } | Out-Null
-        (Get-OsConfig -Path $nova -Section filter_scheduler -Key enabled_filters).Values | Should -Be @('ComputeFilter', 'ImagePropertiesFilter')
+        (Get-OsConfig -Path $nova -Section filter_scheduler -Key available_filters).Values | Should -Be @('nova.scheduler.filters.all_filters', 'my.filters.Extra')
         (Get-OsConfig -Path $nova -Section database -Key connection).Value | Should -Be 'mysql+pymysql://nova:***@controller/nova'
         (Get-OsConfig -Path $nova -Section database -Key connection -ShowSecret).Value | Should -Be 'mysql+pymysql://nova:qwer1234@controller/nova'
+    }
+
+    It 'refuses several values without -MultiValue before touching the file (a ListOpt is one comma-separated line)' {
+        $hash = (Get-FileHash $nova).Hash
+        Set-OsConfig -Path $nova -Section DEFAULT -Key enabled_apis -Value osapi_compute, metadata -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'MultipleValuesNeedMultiValue*'
+        $err[0].Exception.Message | Should -Match "-MultiValue.*'osapi_compute,metadata'"
+        (Get-FileHash $nova).Hash | Should -Be $hash
+        Set-OsConfig -Path $nova -Settings @{ DEFAULT = @{ enabled_apis = @('a', 'b') } } -ErrorVariable err2 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err2[0].FullyQualifiedErrorId | Should -BeLike 'MultipleValuesNeedMultiValue*'
+        (Get-FileHash $nova).Hash | Should -Be $hash
+    }
+
+    It 'leaves a key written twice in a section once, with a warning, and a stale password is gone' {
+        $old = 'Old-P4ss $(touch /tmp/osl-pwned) "q"'
+        Add-Content -Path $nova -Value "`n[database]`nconnection = mysql+pymysql://nova:$old@controller/nova`n# the newer one`n[database]`nconnection = mysql+pymysql://nova:x@controller/nova"
+        $r = Set-OsConfig -Path $nova -Section database -Key connection -Value 'mysql+pymysql://nova:N3w@controller/nova' -WarningVariable warn 3>$null
+        $r.Changed | Should -BeTrue
+        ($warn -join "`n") | Should -Match '\[database\] connection was written \d+ times in the section; the (earlier line was|\d+ earlier lines were) removed'
+        ($warn -join "`n") | Should -Not -Match 'Old-P4ss|N3w'
+        $text = Get-Content $nova -Raw
+        $text | Should -Not -Match 'Old-P4ss'
+        ([regex]::Matches($text, '(?m)^connection\s*=')).Count | Should -Be 1
+        (Get-OsConfig -Path $nova -Section database -Key connection -ShowSecret).Values | Should -Be @('mysql+pymysql://nova:N3w@controller/nova')
+        Test-Path /tmp/osl-pwned | Should -BeFalse
+
+        $again = Set-OsConfig -Path $nova -Section database -Key connection -Value 'mysql+pymysql://nova:N3w@controller/nova' -WarningVariable warn2 3>$null
+        $again.Changed | Should -BeFalse
+        $warn2 | Should -BeNullOrEmpty
+    }
+
+    It 'sets a multi-valued option to exactly the given lines with -MultiValue, replacing the old ones' {
+        Add-Content -Path $nova -Value "`n[pci]`npassthrough_whitelist = {`"vendor_id`": `"1`"}`npassthrough_whitelist = {`"vendor_id`": `"2`"}"
+        $wl = '{"vendor_id": "8086", "product_id": "10fb"}', '{"vendor_id": "8086", "product_id": "1520"}'
+        (Set-OsConfig -Path $nova -Section pci -Key passthrough_whitelist -Value $wl -MultiValue -WarningVariable warn 3>$null).Changed | Should -BeTrue
+        $warn | Should -BeNullOrEmpty
+        (Get-OsConfig -Path $nova -Section pci -Key passthrough_whitelist).Values | Should -Be $wl
+        (Set-OsConfig -Path $nova -Section pci -Key passthrough_whitelist -Value $wl -MultiValue).Changed | Should -BeFalse
     }
 
     It '-WhatIf shows a unified diff with secrets masked and touches nothing' {

@@ -155,19 +155,76 @@ Describe 'Invoke-OsCommand' {
 }
 
 Describe 'Copy-OsItem' {
+    BeforeAll {
+        $script:s = Get-OsSession -Name controller | Select-Object -First 1
+        if (-not $s) { $script:s = New-OsSession -ComputerName $node.controller.address -Name controller @common }
+        $script:localDir = Join-Path ([IO.Path]::GetTempPath()) "osl-pester-$([guid]::NewGuid())"
+        New-Item -ItemType Directory $localDir | Out-Null
+        $script:remoteDir = "/home/$($lab.user.name)/osl-pester-$([guid]::NewGuid().ToString('N'))"
+        (Invoke-OsCommand -Session $s -Command "mkdir -m 0755 '$remoteDir'").ExitCode | Should -Be 0
+    }
+    AfterAll {
+        Invoke-OsCommand -Session $s -Command "rm -rf -- '$remoteDir' /etc/osl-pester-ro" -AsRoot | Out-Null
+        Remove-Item -Recurse -Force $localDir
+    }
+
     It 'uploads and downloads a file' {
-        $s = Get-OsSession -Name controller | Select-Object -First 1
-        $local = Join-Path ([IO.Path]::GetTempPath()) "osl-pester-$([guid]::NewGuid())"
+        $local = Join-Path $localDir 'a'
         Set-Content -Path $local -Value "héllo 'copy'" -NoNewline
-        $remote = "/tmp/$(Split-Path $local -Leaf)"
+        $remote = "$remoteDir/a"
         $up = Copy-OsItem -Session $s -Path $local -Destination $remote
         $up.Direction | Should -Be 'Upload'
+        $up.Changed | Should -BeTrue
         (Invoke-OsCommand -Session $s -Command "cat $remote").StdOut | Should -Be "héllo 'copy'"
         $down = Copy-OsItem -FromSession $s -Path $remote -Destination "$local.back"
         $down.Length | Should -Be (Get-Item $local).Length
         Get-Content "$local.back" -Raw | Should -Be "héllo 'copy'"
         Copy-OsItem -Session $s -Path $local -Destination '/root/nope' -WhatIf | Should -BeNullOrEmpty
-        Remove-Item $local, "$local.back"
+        (Invoke-OsCommand -Session $s -Command 'test -e /root/nope && echo yes || echo no' -AsRoot).StdOut.Trim() | Should -Be 'no'
+    }
+
+    It 'copies onto an existing file twice: the re-run succeeds and changes nothing; new content replaces it' {
+        $local = Join-Path $localDir 'twice'
+        Set-Content -Path $local -Value 'one' -NoNewline
+        $remote = "$remoteDir/twice `$(touch pwned) 'q'"
+        (Copy-OsItem -Session $s -Path $local -Destination $remote).Changed | Should -BeTrue
+        $again = Copy-OsItem -Session $s -Path $local -Destination $remote -ErrorVariable err
+        $err | Should -BeNullOrEmpty
+        $again.Changed | Should -BeFalse
+        Set-Content -Path $local -Value 'two' -NoNewline
+        (Copy-OsItem -Session $s -Path $local -Destination $remote).Changed | Should -BeTrue
+        $q = "'" + $remote.Replace("'", "'\''") + "'"
+        (Invoke-OsCommand -Session $s -Command "cat -- $q").StdOut | Should -Be 'two'
+        (Invoke-OsCommand -Session $s -Command "ls -A '$remoteDir' | grep -c osl || true").StdOut.Trim() | Should -Be '0'   # no temp file left
+        (Invoke-OsCommand -Session $s -Command "test -e pwned || test -e '$remoteDir/pwned' && echo yes || echo no").StdOut.Trim() | Should -Be 'no'
+        $s.State | Should -Be 'Opened'
+    }
+
+    It 'onto a root-owned read-only file: PermissionDenied naming the cause, then -AsRoot replaces it keeping owner and mode' {
+        $local = Join-Path $localDir 'ro'
+        Set-Content -Path $local -Value 'new' -NoNewline
+        Invoke-OsCommand -Session $s -AsRoot -Command "mkdir -p /etc/osl-pester-ro && printf old > /etc/osl-pester-ro/ro.conf && chown root:nogroup /etc/osl-pester-ro/ro.conf && chmod 0440 /etc/osl-pester-ro/ro.conf" | ForEach-Object ExitCode | Should -Be 0
+        $out = Copy-OsItem -Session $s -Path $local -Destination /etc/osl-pester-ro/ro.conf -ErrorVariable err -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'PermissionDenied*'
+        $err[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $err[0].Exception.Message | Should -Match 'Permission denied.*-AsRoot'
+        $err[0].Exception.Message | Should -Not -Match 'lost'
+        $s.State | Should -Be 'Opened'
+
+        (Copy-OsItem -Session $s -Path $local -Destination /etc/osl-pester-ro/ro.conf -AsRoot).Changed | Should -BeTrue
+        (Invoke-OsCommand -Session $s -AsRoot -Command "stat -c '%U:%G %a' /etc/osl-pester-ro/ro.conf; cat /etc/osl-pester-ro/ro.conf").StdOut | Should -Be "root:nogroup 440`nnew"
+    }
+
+    It 'into a missing directory: DirectoryNotFound, nothing written' {
+        $local = Join-Path $localDir 'm'
+        Set-Content -Path $local -Value 'm'
+        Copy-OsItem -Session $s -Path $local -Destination "$remoteDir/no/such/m" -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DirectoryNotFound*'
+        $err[0].Exception.Message | Should -BeLike "*$remoteDir/no/such does not exist*"
+        Copy-OsItem -FromSession $s -Path "$remoteDir/absent" -Destination (Join-Path $localDir 'absent') -ErrorVariable err2 -ErrorAction SilentlyContinue
+        $err2[0].FullyQualifiedErrorId | Should -BeLike 'RemotePathNotFound*'
+        Test-Path (Join-Path $localDir 'absent') | Should -BeFalse
     }
 }
 

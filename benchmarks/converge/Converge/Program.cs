@@ -1,4 +1,4 @@
-// Runs the fixed "converge" scenario (shared/bench/converge) with the plan runner:
+// Runs the fixed "converge" scenario (benchmarks/converge/scenario) with the plan runner:
 // per node, 3 config steps (30 keys from edits.tsv) and 10 verifications (checks.txt), as root via sudo.
 // Usage: Converge <nodes.json> <edits.tsv> <checks.txt> <node count> [--check-only] [--warm]
 //   --warm: first an untimed check-mode pass (connect, probe, disconnect), as in a PowerShell session that

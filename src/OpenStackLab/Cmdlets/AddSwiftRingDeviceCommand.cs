@@ -56,6 +56,7 @@ public sealed class AddSwiftRingDeviceCommand : SwiftRingCmdletBase
     public string Address { get; set; } = "";
 
     /// <summary>The port of the ring's server on the storage node. Defaults per ring: object 6200, container 6201, account 6202.</summary>
+    /// <value>per ring: object 6200, container 6201, account 6202</value>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public int? Port { get; set; }
 

@@ -41,11 +41,13 @@ public sealed class ExportOsLabScriptCommand : OsCmdlet
     public string Path { get; set; } = "";
 
     /// <summary>Only these chapters (Node, MariaDb, RabbitMq, Memcached, Keystone, ...); default: all.</summary>
+    /// <value>all chapters</value>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? Chapter { get; set; }
 
     /// <summary>Where the scripts read the secrets from on the node (default: the lab's secrets file name in the current directory).</summary>
+    /// <value>the lab's secrets file name, in the current directory</value>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? SecretsFile { get; set; }

@@ -26,6 +26,7 @@ namespace OpenStackLab.Cmdlets;
 public sealed class InstallOsSwiftProxyCommand : OsChapterCmdlet
 {
     /// <summary>The proxy's worker processes ([DEFAULT] workers); default: the package's.</summary>
+    /// <value>0 (the package's own)</value>
     [Parameter]
     [ValidateRange(1, 256)]
     public int Workers { get; set; }

@@ -32,6 +32,7 @@ namespace OpenStackLab.Cmdlets;
 public sealed class InstallOsSwiftStorageCommand : OsChapterCmdlet
 {
     /// <summary>Worker processes of each server ([DEFAULT] workers); default: the package's.</summary>
+    /// <value>0 (the package's own)</value>
     [Parameter]
     [ValidateRange(1, 256)]
     public int Workers { get; set; }

@@ -54,6 +54,7 @@ public sealed class InvokeOsCommandCommand : OsCmdlet
     public SwitchParameter AsRoot { get; set; }
 
     /// <summary>Stops the command after this many seconds (0 or omitted: no limit).</summary>
+    /// <value>0 (no limit)</value>
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
     public int TimeoutSec { get; set; }

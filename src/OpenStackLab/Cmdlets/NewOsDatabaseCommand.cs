@@ -37,6 +37,7 @@ public sealed class NewOsDatabaseCommand : OsChapterCmdlet
     public string User { get; set; } = "";
 
     /// <summary>The lab secret holding the user's password (default: &lt;user&gt;_db).</summary>
+    /// <value>&lt;user&gt;_db</value>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? SecretId { get; set; }

@@ -26,6 +26,7 @@ namespace OpenStackLab.Cmdlets;
 public sealed class NewOsOpenRcCommand : OsChapterCmdlet
 {
     /// <summary>Full path of the file on the controller (default: admin-openrc in the login user's home).</summary>
+    /// <value>~/admin-openrc (the login user's home)</value>
     [Parameter]
     [ValidatePattern("^/[^\\0]*$")]
     public string? Path { get; set; }

@@ -46,6 +46,7 @@ public sealed class NewOsSessionCommand : OsLoginCmdlet
 
 
     /// <summary>The session's name, usually the lab node name (default: the computer name).</summary>
+    /// <value>the computer name</value>
     /// <remarks>Binds from the pipeline by property name, so lab node objects name their sessions.</remarks>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]

@@ -19,6 +19,7 @@ public abstract class OsChapterCmdlet : OsCmdlet
     public LabDefinition Lab { get; set; } = null!;
 
     /// <summary>Only these nodes (by name); default: every node the chapter concerns.</summary>
+    /// <value>every node the chapter concerns</value>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? Node { get; set; }
@@ -33,6 +34,7 @@ public abstract class OsChapterCmdlet : OsCmdlet
     public SwitchParameter CheckOnly { get; set; }
 
     /// <summary>A secret's value by id, called only when a step runs: the lab's secrets file by default.</summary>
+    /// <value>the lab's secrets file</value>
     protected virtual string ResolveSecret(string id) => Lab.GetSecrets().Reveal(id);
 
     /// <summary>The chapter this cmdlet runs, with the cmdlet's own options.</summary>

@@ -50,17 +50,19 @@ public abstract class OsCmdlet : PSCmdlet, IDisposable
     public static ErrorCategory CategoryFor(string errorId) => errorId switch
     {
         "ConnectTimeout" or "CommandTimedOut" => ErrorCategory.OperationTimeout,
-        "ConnectionRefused" or "HostUnreachable" or "HostNotFound" or "ConnectionFailed" or "ConnectionLost" or "SftpUnavailable"
+        "ConnectionRefused" or "HostUnreachable" or "HostNotFound" or "ConnectionFailed" or "ConnectionLost"
             => ErrorCategory.ConnectionError,
         "AuthenticationFailed" or "KeyPassphraseRequired" or "KeyPassphraseInvalid" => ErrorCategory.AuthenticationError,
         "HostKeyUnknown" or "HostKeyMismatch" or "HostKeyRevoked" => ErrorCategory.SecurityError,
-        "SudoAuthenticationFailed" or "SudoPasswordRequired" or "SudoFailed" or "RemotePermissionDenied" => ErrorCategory.PermissionDenied,
-        "KeyFileNotFound" or "RemotePathNotFound" or "SessionNotFound" => ErrorCategory.ObjectNotFound,
+        "SudoAuthenticationFailed" or "SudoPasswordRequired" or "SudoFailed" or "PermissionDenied" => ErrorCategory.PermissionDenied,
+        "KeyFileNotFound" or "RemotePathNotFound" or "SessionNotFound" or "FileNotFound" or "LocalFileNotFound" or "DirectoryNotFound" => ErrorCategory.ObjectNotFound,
         "KeyFileInvalid" => ErrorCategory.InvalidData,
         "ComputerNameMissing" or "UserNameMissing" or "InvalidPort" or "InvalidTimeout" => ErrorCategory.InvalidArgument,
-        "CommandCanceled" or "ConnectCanceled" or "CopyCanceled" => ErrorCategory.OperationStopped,
+        "CommandCanceled" or "ConnectCanceled" => ErrorCategory.OperationStopped,
         "SessionClosed" => ErrorCategory.ResourceUnavailable,
-        "LocalFileError" => ErrorCategory.WriteError,
+        "ReadFailed" => ErrorCategory.ReadError,   // the file stores' ids (Files layer)
+        "WriteFailed" or "IncompleteWrite" or "ReadOnlyFileSystem" or "NoSpace" => ErrorCategory.WriteError,
+        "FileTooLarge" or "LocalPathIsDirectory" => ErrorCategory.InvalidArgument,
         _ => ErrorCategory.NotSpecified,
     };
 

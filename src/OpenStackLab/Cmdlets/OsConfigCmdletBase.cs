@@ -104,13 +104,7 @@ public abstract class OsConfigCmdletBase : OsCmdlet
     protected static ErrorRecord ToErrorRecord(Exception ex, string path) => ex switch
     {
         ConfigFormatException => ErrorRecordFor(ex, "InvalidConfig", ErrorCategory.InvalidData, path),
-        FileStoreException f => ErrorRecordFor(ex, f.ErrorId, f.ErrorId switch
-        {
-            "PermissionDenied" => ErrorCategory.PermissionDenied,
-            "FileNotFound" or "DirectoryNotFound" => ErrorCategory.ObjectNotFound,
-            "ReadFailed" => ErrorCategory.ReadError,
-            _ => ErrorCategory.WriteError,
-        }, path),
+        FileStoreException f => ErrorRecordFor(ex, f.ErrorId, CategoryFor(f.ErrorId), path),
         OsShellException s => ErrorRecordFor(s, path),
         _ => ErrorRecordFor(ex, "InvalidArgument", ErrorCategory.InvalidArgument, path),
     };

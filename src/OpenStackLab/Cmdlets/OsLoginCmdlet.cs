@@ -21,6 +21,7 @@ public abstract class OsLoginCmdlet : OsCmdlet
     public string? KeyFilePath { get; set; }
 
     /// <summary>The OpenSSH known_hosts file that host keys are checked against (default: ~/.ssh/known_hosts).</summary>
+    /// <value>~/.ssh/known_hosts</value>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? KnownHostsPath { get; set; }
@@ -44,6 +45,7 @@ public abstract class OsLoginCmdlet : OsCmdlet
     /// curve25519-sha256, then the others). Give sntrup761x25519-sha512 first to insist on a post-quantum exchange with
     /// OpenSSH 8.5-9.8 servers, at about 80 ms more CPU per connection.
     /// </summary>
+    /// <value>mlkem768x25519-sha256, curve25519-sha256, then the others</value>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? KexAlgorithm { get; set; }

@@ -7,7 +7,7 @@ namespace OpenStackLab.Cmdlets;
 
 /// <summary>Disconnects SSH sessions and forgets them.</summary>
 /// <remarks>
-/// Remove-OsSession closes each session's SSH (and SFTP) connection and removes it from the
+/// Remove-OsSession closes each session's SSH connection and removes it from the
 /// module's session list. A removed session object gives a SessionClosed error when used again.
 /// Pipe sessions in, or select them by Id or Name.
 /// </remarks>

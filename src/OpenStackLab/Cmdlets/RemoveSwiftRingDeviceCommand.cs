@@ -37,6 +37,7 @@ public sealed class RemoveSwiftRingDeviceCommand : SwiftRingCmdletBase
     public string Address { get; set; } = "";
 
     /// <summary>The device's port. Defaults per ring: object 6200, container 6201, account 6202.</summary>
+    /// <value>per ring: object 6200, container 6201, account 6202</value>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public int? Port { get; set; }
 

@@ -12,8 +12,14 @@ namespace OpenStackLab.Cmdlets;
 /// <para>Set-OsConfig changes only the lines it must: comments, blank lines, order and the file's own spacing stay as
 /// they are, and a file left unchanged is byte-identical. A new key goes after the last key of its section (the
 /// placement crudini uses); a missing section is created at the end. It follows oslo.config's rules: only [DEFAULT]
-/// is the default section, the last occurrence of a key wins, and a list of values sets a multi-valued option as
-/// repeated lines.</para>
+/// is the default section, and of a key written twice in a section the service reads only the last line.</para>
+/// <para>One value leaves the key in its section exactly once: the last occurrence is rewritten in place and earlier
+/// ones are removed, with a warning (as Ansible's ini_file does), so a stale line such as an old database password
+/// cannot stay behind. A multi-valued option (oslo.config's MultiStrOpt, read from every line of the key, such as
+/// nova's [filter_scheduler] available_filters or [pci] passthrough_whitelist) is set with -MultiValue: -Value a,b
+/// -MultiValue writes exactly those lines, where the key was. Several values without -MultiValue are an error,
+/// because most list options (ListOpt, such as enabled_apis) are one comma-separated line: -Value
+/// 'osapi_compute,metadata'.</para>
 /// <para>All edits to one file, given with -Settings or arriving one by one through the pipeline, are applied with
 /// one read and one write. No change means no write (the file's time stamp stays); a change is written through a
 /// temp file and a rename, keeps the owner, mode and SELinux label, and leaves a timestamped backup
@@ -29,6 +35,10 @@ namespace OpenStackLab.Cmdlets;
 /// <example>
 /// <code>PS> Set-OsConfig /etc/glance/glance-api.conf -Settings @{ database = @{ connection = 'mysql+pymysql://glance:secret@controller/glance' }; paste_deploy = @{ flavor = 'keystone' } } -WhatIf</code>
 /// <para>Shows the unified diff of two edits (the password masked) without writing anything.</para>
+/// </example>
+/// <example>
+/// <code>PS> Set-OsConfig /etc/nova/nova.conf pci passthrough_whitelist '{"vendor_id":"8086","product_id":"10fb"}','{"vendor_id":"8086","product_id":"1520"}' -MultiValue -Session $compute -AsRoot</code>
+/// <para>Sets a multi-valued option to exactly these two lines (earlier lines of the key are replaced).</para>
 /// </example>
 /// <example>
 /// <code>PS> Import-Csv nova-edits.csv | Set-OsConfig -Path /etc/nova/nova.conf</code>
@@ -54,15 +64,20 @@ public sealed class SetOsConfigCommand : OsConfigCmdletBase
     [Parameter(Mandatory = true, Position = 2, ParameterSetName = SingleSet, ValueFromPipelineByPropertyName = true)]
     public string Key { get; set; } = "";
 
-    /// <summary>The value, as the service should read it. Several values set a multi-valued option (one line each).</summary>
+    /// <summary>The value, as the service should read it. Several values (with -MultiValue) set a multi-valued option, one line each.</summary>
     [Parameter(Mandatory = true, Position = 3, ParameterSetName = SingleSet, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     public string[] Value { get; set; } = System.Array.Empty<string>();
 
-    /// <summary>Many settings at once: a hashtable of sections, each a hashtable of key = value (an array sets a
-    /// multi-valued option; $null removes the key).</summary>
+    /// <summary>Many settings at once: a hashtable of sections, each a hashtable of key = value (an array, with
+    /// -MultiValue, sets a multi-valued option; $null removes the key).</summary>
     [Parameter(Mandatory = true, ParameterSetName = SettingsSet)]
     public IDictionary Settings { get; set; } = new Hashtable();
+
+    /// <summary>Values are the lines of a multi-valued option (oslo.config's MultiStrOpt): the key gets exactly one line
+    /// per value. Without it, a key takes one value and is left in its section once.</summary>
+    [Parameter]
+    public SwitchParameter MultiValue { get; set; }
 
     /// <summary>Do not leave a timestamped backup beside a changed file.</summary>
     [Parameter]
@@ -85,13 +100,21 @@ public sealed class SetOsConfigCommand : OsConfigCmdletBase
             }
         }
         else edits.Add(Edit(Section, Key, Value));
+        if (edits.FirstOrDefault(e => e.Values is { Count: not 1 } && !MultiValue) is { } list)
+        {
+            WriteError(new ErrorRecord(new System.ArgumentException(
+                $"[{list.Section}] {list.Key} got {list.Values!.Count} values. A multi-valued option (one line per value, oslo.config's MultiStrOpt) " +
+                $"is set with -MultiValue; a comma-separated list option is one string ('{string.Join(",", list.Values.Take(2))}'). The edits of this call were not applied to {Path}."),
+                "MultipleValuesNeedMultiValue", ErrorCategory.InvalidArgument, Path));
+            return;
+        }
         Queue(Path, edits);
     }
 
-    static ConfigEdit Edit(string section, string key, string[]? values) => values switch
+    ConfigEdit Edit(string section, string key, string[]? values) => values switch
     {
         null => new ConfigEdit(section, key, null),
-        { Length: 1 } => new ConfigEdit(section, key, values[0]),
+        { Length: 1 } when !MultiValue => new ConfigEdit(section, key, values[0]),
         _ => ConfigEdit.List(section, key, values),
     };
 

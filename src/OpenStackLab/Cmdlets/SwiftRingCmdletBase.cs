@@ -12,7 +12,7 @@ public abstract class SwiftRingCmdletBase : PSCmdlet
     readonly CancellationTokenSource _stop = new();
     SwiftRingBuilder? _builder;
 
-    /// <summary>The node that keeps the ring builder files (the document's network node, which runs the Swift proxy): an SSH session from Connect-OsNode, or [OpenStackLab.Ssh.LocalShell]::new() for this machine.</summary>
+    /// <summary>The node that keeps the ring builder files (the document's network node, which runs the Swift proxy): an SSH session from New-OsSession or Connect-OsLab, or [OpenStackLab.Ssh.LocalShell]::new() for this machine.</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNull]
     public INodeShell Session { get; set; } = null!;

@@ -12,8 +12,10 @@ namespace OpenStackLab.Config;
 //
 //   OsloIni         Section = group ("DEFAULT" for the default group; never empty), Key = option name (case-sensitive),
 //                   Value = the value as the service should read it (written bare, or in one pair of double quotes when
-//                   oslo would otherwise strip its outer spaces or quotes). Values = a multi-valued option, one
-//                   "key = value" line per item. Value null removes every occurrence of the key.
+//                   oslo would otherwise strip its outer spaces or quotes); the key is then in the section once:
+//                   the last occurrence is rewritten, earlier ones are removed (with a warning). Values = a
+//                   multi-valued option (oslo's MultiStrOpt), exactly one "key = value" line per item, where the last
+//                   occurrence was. Value null removes every occurrence of the key.
 //                   Key "" with Value null removes the whole section (ConfigEdit.RemoveSection).
 //   Rsyncd          As OsloIni, but Section "" means the global parameters before the first [module] header, keys
 //                   match ignoring case and spaces ("read only" = "readonly"), '=' is the only separator, no quoting.
@@ -29,7 +31,10 @@ namespace OpenStackLab.Config;
 //                   builds it from .NET values); an existing assignment is replaced whole, however many lines it spans.
 //                   Section unused. Value null removes the assignment.
 //
-// For every kind, the last occurrence of a key is the one that counts and the one that is edited.
+// For every kind, the last occurrence of a key is the one that counts and the one that is edited. The INI kinds
+// leave a key set to one value exactly once (earlier duplicates removed, a warning says so; oslo.config itself
+// reads the last line of a repeated single-valued option, and every line of a MultiStrOpt); Lines, ShellVars and
+// PythonSettings edit the last occurrence only.
 
 /// <summary>The kinds of file the document edits.</summary>
 public enum ConfigFileKind
@@ -237,7 +242,8 @@ public static partial class ConfigEditor
             else if (e.Value is null) doc.RemoveKey(section, key);
             else
             {
-                doc.Set(section, key, new[] { Bytes.FromUser(e.Value) });
+                var (_, removed) = doc.Set(section, key, new[] { Bytes.FromUser(e.Value) });
+                if (removed > 0) warnings.Add(ConfigWarnings.DuplicatesRemoved(e.Section, e.Key, removed));
                 if (ConfigWarnings.ForValue(e.Section, e.Key, e.Value) is { } w) warnings.Add(w);
             }
         }

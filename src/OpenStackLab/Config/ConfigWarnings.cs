@@ -55,6 +55,10 @@ internal static class ConfigWarnings
         return $"[{section}] {key} = {SecretMask.MaskValue(key, value)}: the value looks like an unexpanded template placeholder.";
     }
 
+    public static string DuplicatesRemoved(string section, string key, int removed) =>
+        $"[{section}] {key} was written {removed + 1} times in the section; the {(removed == 1 ? "earlier line was" : $"{removed} earlier lines were")} removed, " +
+        "so the key is set once (a multi-valued option is set with a list: Set-OsConfig -Value a,b -MultiValue).";
+
     public static string SetTwice(string section, string key) =>
         $"[{section}] {key} is set more than once in the section; only the last one counts (a multi-valued option is set with a list).";
 }

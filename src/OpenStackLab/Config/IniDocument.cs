@@ -276,20 +276,24 @@ internal sealed class IniDocument
 
     // ---------------------------------------------------------------- editing
 
-    /// <summary>Sets a key to one value (values.Count == 1) or to a list of repeated lines. Returns true if the bytes change.</summary>
-    public bool Set(string section, string key, IReadOnlyList<string> values)
+    /// <summary>
+    /// Sets a key to exactly these lines: one value leaves the key once, a list one line per item. Returns whether
+    /// the bytes change and how many lines of the key that were not rewritten went away (earlier duplicates).
+    /// </summary>
+    public (bool Changed, int Removed) Set(string section, string key, IReadOnlyList<string> values)
     {
         var existing = KeyLines(section, key);
         if (existing.Count == values.Count && existing.Select(ValueAt).SequenceEqual(values, StringComparer.Ordinal))
-            return false;
+            return (false, 0);
 
         if (values.Count == 1 && existing.Count >= 1)
         {
-            // Like crudini and oslo's "last one wins": rewrite the last occurrence in place, keeping its spacing.
+            // The last occurrence (the one oslo reads) is rewritten in place, keeping its spacing; the earlier ones
+            // go, as Ansible's ini_file does (exclusive: true): a stale line (an old password) must not stay behind.
             var last = existing[^1];
-            if (ValueAt(last) == values[0]) return false;
-            ReplaceValue(last.Block.Lines, last.Index, values[0]);
-            return true;
+            if (ValueAt(last) != values[0]) ReplaceValue(last.Block.Lines, last.Index, values[0]);
+            for (int k = existing.Count - 2; k >= 0; k--) RemoveKeyLine(existing[k].Block.Lines, existing[k].Index);
+            return (true, existing.Count - 1);
         }
 
         if (existing.Count > 0)
@@ -303,11 +307,11 @@ internal sealed class IniDocument
                 if (existing[k].Block == block && existing[k].Index < insertAt) insertAt -= removed;
             }
             InsertKeyLines(block, insertAt, section, key, values, prefix);
-            return true;
+            return (true, Math.Max(0, existing.Count - values.Count));
         }
         var (target, at) = InsertionPoint(section);
         InsertKeyLines(target, at, section, key, values, null);
-        return true;
+        return (true, 0);
     }
 
     void ReplaceValue(List<IniLine> lines, int at, string value)

@@ -10,8 +10,9 @@ public static class SecretMask
 {
     public const string Mask = "***";
 
+    // "pass" alone catches rabbit_pass, db_pass; not passthrough_whitelist (PCI devices, not a secret).
     static readonly Regex SecretKey = new(
-        @"(pass(word|wd|phrase)?|secret|admin_token|^token$|private_key|api_key|credential)",
+        @"(pass(?!through)(word|wd|phrase)?|secret|admin_token|^token$|private_key|api_key|credential)",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     // scheme://user:password@host  (also several hosts: rabbit://a:p@h1,a:p@h2)

@@ -38,8 +38,17 @@ public sealed class RemoteFileStore : IFileStore
     /// The write script: reads exactly <paramref name="length"/> bytes of content from stdin (so several writes can
     /// share one stdin), then replaces the file atomically. Few processes, as a node may run many of these at once.
     /// </summary>
-    public static string WriteScript(string path, long length, bool backup)
+    public static string WriteScript(string path, long length, bool backup) => WriteScript(path, length, backup, newFileMode: "0644", keepIfSame: false);
+
+    /// <summary>
+    /// The write script with a copy's choices: <paramref name="newFileMode"/> is the octal mode a file that did not
+    /// exist gets (an existing file keeps its own); with <paramref name="keepIfSame"/>, a file that already holds
+    /// exactly this content is left untouched and the script prints "unchanged" (not even the mtime moves).
+    /// </summary>
+    public static string WriteScript(string path, long length, bool backup, string newFileMode, bool keepIfSame)
     {
+        if (newFileMode.Length is < 3 or > 4 || newFileMode.Any(c => c is < '0' or > '7'))
+            throw new ArgumentException($"'{newFileMode}' is not an octal file mode.", nameof(newFileMode));
         var n = length.ToString(CultureInfo.InvariantCulture);
         return "set -e\n" +
             $"p={ShellQuote.Quote(path)}\n" +
@@ -53,6 +62,7 @@ public sealed class RemoteFileStore : IFileStore
             (length == 0 ? "" :
                 $"dd bs=65536 iflag=fullblock,count_bytes count={n} status=none of=\"$tmp\"\n" +
                 $"[ \"$(stat -c %s -- \"$tmp\")\" -eq {n} ] || {{ echo 'the content arrived incomplete' >&2; exit {ShortWrite}; }}\n") +
+            (keepIfSame ? "if [ -f \"$t\" ] && cmp -s -- \"$tmp\" \"$t\"; then echo unchanged; exit 0; fi\n" : "") +
             "if [ -e \"$t\" ]; then\n" +
             "  cp --attributes-only --preserve=mode,ownership -- \"$t\" \"$tmp\"\n" +
             "  if [ -e /sys/fs/selinux/enforce ] && command -v chcon >/dev/null 2>&1; then chcon --reference=\"$t\" -- \"$tmp\"; fi\n" +
@@ -63,7 +73,7 @@ public sealed class RemoteFileStore : IFileStore
                   "  printf 'backup=%s\\n' \"$b\"\n"
                 : "") +
             "else\n" +
-            "  chmod 0644 -- \"$tmp\"\n" +
+            $"  chmod {newFileMode} -- \"$tmp\"\n" +
             "  if [ -e /sys/fs/selinux/enforce ] && command -v restorecon >/dev/null 2>&1; then restorecon -- \"$tmp\" || true; fi\n" +
             "fi\n" +
             "mv -f -- \"$tmp\" \"$t\"\n" +
@@ -84,8 +94,21 @@ public sealed class RemoteFileStore : IFileStore
 
     public string? WriteAtomic(string path, byte[] content, bool backup = true)
     {
+        var stdout = RunWrite(path, content, WriteScript(path, content.LongLength, backup));
+        return stdout.Split('\n').Where(l => l.StartsWith("backup=", StringComparison.Ordinal)).Select(l => l.Substring(7)).LastOrDefault();
+    }
+
+    /// <summary>
+    /// Copy-OsItem's write: the same atomic replace, no backup; a new file gets <paramref name="newFileMode"/>, and a
+    /// file that already holds <paramref name="content"/> is left alone. Returns whether the file changed.
+    /// </summary>
+    public bool Replace(string path, byte[] content, string newFileMode) =>
+        RunWrite(path, content, WriteScript(path, content.LongLength, backup: false, newFileMode, keepIfSame: true)).Trim() != "unchanged";
+
+    string RunWrite(string path, byte[] content, string script)
+    {
         CheckPath(path);
-        var result = _shell.Run(WriteScript(path, content.LongLength, backup), new CommandOptions { AsRoot = _asRoot, Input = content });
+        var result = _shell.Run(script, new CommandOptions { AsRoot = _asRoot, Input = content });
         if (result.ExitCode != 0)
         {
             string why = result.StdErr.Trim();
@@ -93,13 +116,15 @@ public sealed class RemoteFileStore : IFileStore
             {
                 NoDirectory => "DirectoryNotFound",
                 ShortWrite => "IncompleteWrite",
+                _ when why.Contains("Read-only file system", StringComparison.OrdinalIgnoreCase) => "ReadOnlyFileSystem",
+                _ when why.Contains("No space left", StringComparison.OrdinalIgnoreCase) || why.Contains("quota exceeded", StringComparison.OrdinalIgnoreCase) => "NoSpace",
                 _ when why.Contains("Permission denied", StringComparison.OrdinalIgnoreCase) || why.Contains("not permitted", StringComparison.OrdinalIgnoreCase) => "PermissionDenied",
                 _ => "WriteFailed",
             };
             throw new FileStoreException(Node, path, id, $"Cannot write {path} on {Node}: {(why.Length > 0 ? why : "exit code " + result.ExitCode)}" +
                 (id == "PermissionDenied" && !_asRoot ? " (use -AsRoot)" : ""));
         }
-        return result.StdOut.Split('\n').Where(l => l.StartsWith("backup=", StringComparison.Ordinal)).Select(l => l.Substring(7)).LastOrDefault();
+        return result.StdOut;
     }
 
     static void CheckPath(string path)

@@ -52,5 +52,7 @@ public sealed class OsCopyResult
     public string Source { get; init; } = "";
     public string Destination { get; init; } = "";
     public long Length { get; init; }
+    /// <summary>False when the target already held the same bytes and was left untouched.</summary>
+    public bool Changed { get; init; }
     public TimeSpan Duration { get; init; }
 }

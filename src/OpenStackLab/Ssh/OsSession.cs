@@ -31,7 +31,6 @@ public sealed class OsSession : INodeShell, IDisposable
     readonly string _nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant();
     readonly object _gate = new();
     readonly SemaphoreSlim _channels = new(MaxConcurrentCommands);
-    SftpClient? _sftp;
     volatile OsSessionState _state = OsSessionState.Opened;
 
     OsSession(OsSessionOptions options, SshClient client, ConnectionInfo connectionInfo, byte[] hostKey)
@@ -392,86 +391,6 @@ public sealed class OsSession : INodeShell, IDisposable
         return new OsShellException(Node, "ConnectionLost", $"The connection to {Name} was lost: {ex.Message}", ex);
     }
 
-    // ---------------------------------------------------------------- files (SFTP)
-
-    /// <summary>Uploads a local file through a temp file and a rename, so the remote file is never half written.</summary>
-    public async Task<long> UploadFileAsync(string localPath, string remotePath, CancellationToken cancellationToken = default)
-    {
-        var sftp = Sftp();
-        var temp = TempNameBeside(remotePath);
-        try
-        {
-            await using var source = File.OpenRead(localPath);
-            await sftp.UploadFileAsync(source, temp, cancellationToken).ConfigureAwait(false);
-            await sftp.RenameFileAsync(temp, remotePath, cancellationToken).ConfigureAwait(false);
-            return source.Length;
-        }
-        catch (Exception ex) when (ex is not OsShellException)
-        {
-            try { if (sftp.Exists(temp)) sftp.DeleteFile(temp); } catch (Exception) { /* best effort */ }
-            throw SftpFailure(ex, remotePath);
-        }
-    }
-
-    /// <summary>Downloads a remote file into a local temp file, then renames it into place.</summary>
-    public async Task<long> DownloadFileAsync(string remotePath, string localPath, CancellationToken cancellationToken = default)
-    {
-        var sftp = Sftp();
-        var temp = TempNameBeside(localPath);
-        try
-        {
-            long length;
-            await using (var target = File.Create(temp))
-            {
-                await sftp.DownloadFileAsync(remotePath, target, cancellationToken).ConfigureAwait(false);
-                length = target.Length;
-            }
-            File.Move(temp, localPath, overwrite: true);
-            return length;
-        }
-        catch (Exception ex) when (ex is not OsShellException)
-        {
-            try { File.Delete(temp); } catch (Exception) { /* best effort */ }
-            throw SftpFailure(ex, remotePath);
-        }
-    }
-
-    static string TempNameBeside(string path)
-    {
-        var slash = path.LastIndexOf('/');
-        var dir = slash < 0 ? "" : path[..(slash + 1)];
-        return $"{dir}.{path[(slash + 1)..]}.osl-{Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant()}";
-    }
-
-    OsShellException SftpFailure(Exception ex, string remotePath) => ex switch
-    {
-        OperationCanceledException => new OsShellException(Node, "CopyCanceled", $"The copy of '{remotePath}' on {Name} was canceled.", ex),
-        Renci.SshNet.Common.SftpPathNotFoundException => new OsShellException(Node, "RemotePathNotFound", $"'{remotePath}' (or its directory) does not exist on {Name}.", ex),
-        Renci.SshNet.Common.SftpPermissionDeniedException => new OsShellException(Node, "RemotePermissionDenied", $"{UserName} may not access '{remotePath}' on {Name}.", ex),
-        IOException or UnauthorizedAccessException => new OsShellException(Node, "LocalFileError", ex.Message, ex),
-        _ => Lost(ex),
-    };
-
-    // One SFTP connection per session, opened on first use with the same credentials, pinned to the same host key.
-    SftpClient Sftp()
-    {
-        ClientOrThrow();
-        lock (_gate)
-        {
-            if (_sftp is { IsConnected: true }) return _sftp;
-            _sftp?.Dispose();
-            var sftp = new SftpClient(_connectionInfo);
-            sftp.HostKeyReceived += (_, e) => e.CanTrust = e.HostKey.AsSpan().SequenceEqual(_hostKey);
-            try { sftp.Connect(); }
-            catch (Exception ex)
-            {
-                sftp.Dispose();
-                throw new OsShellException(Node, "SftpUnavailable", $"Could not open SFTP to {Name}: {ex.Message}", ex);
-            }
-            return _sftp = sftp;
-        }
-    }
-
     // ---------------------------------------------------------------- close
 
     /// <summary>Disconnects; later use gives a SessionClosed error.</summary>
@@ -481,7 +400,6 @@ public sealed class OsSession : INodeShell, IDisposable
         {
             if (_state == OsSessionState.Closed) return;
             _state = OsSessionState.Closed;
-            try { _sftp?.Dispose(); } catch (Exception) { /* closing anyway */ }
             try { _client.Disconnect(); } catch (Exception) { /* closing anyway */ }
             _client.Dispose();
         }

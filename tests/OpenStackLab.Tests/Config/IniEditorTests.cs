@@ -44,11 +44,64 @@ public class IniEditorTests
     }
 
     [Fact]
-    public void Last_occurrence_wins_and_is_the_one_edited_with_a_warning_about_the_duplicate()
+    public void A_single_value_leaves_the_key_once_rewriting_the_last_line_and_warning_about_the_removed_ones()
     {
-        var o = Outcome("[a]\nd = 1\nd = 2\n", new ConfigEdit("a", "d", "3"));
-        Assert.Equal("[a]\nd = 1\nd = 3\n", Encoding.UTF8.GetString(o.Content));
-        Assert.Contains(o.Warnings, w => w.Contains("more than once"));
+        var o = Outcome("[a]\nd = 1\nx = 0\nd = 2\n", new ConfigEdit("a", "d", "3"));
+        Assert.Equal("[a]\nx = 0\nd = 3\n", Encoding.UTF8.GetString(o.Content));
+        Assert.Contains(o.Warnings, w => w.Contains("[a] d was written 2 times") && w.Contains("earlier line was removed") && w.Contains("-MultiValue"));
+        Assert.DoesNotContain(o.Warnings, w => w.Contains("more than once"));   // nothing is left twice
+    }
+
+    [Fact]
+    public void A_stale_password_line_goes_even_when_the_last_line_already_has_the_value_and_no_warning_shows_a_secret()
+    {
+        const string stale = "[database]\n# the old one\nconnection = mysql+pymysql://nova:Old'P$(rm -rf /)@controller/nova\n" +
+                             "\n[api]\nauth_strategy = keystone\n\n[database]\nconnection=mysql+pymysql://nova:N3w\"x y@controller/nova\n";
+        var o = Outcome(stale, new ConfigEdit("database", "connection", "mysql+pymysql://nova:N3w\"x y@controller/nova"));
+        Assert.True(o.Changed);
+        Assert.Equal("[database]\n# the old one\n\n[api]\nauth_strategy = keystone\n\n[database]\nconnection=mysql+pymysql://nova:N3w\"x y@controller/nova\n",
+            Encoding.UTF8.GetString(o.Content));
+        Assert.Single(o.Warnings);
+        Assert.DoesNotContain(o.Warnings, w => w.Contains("Old") || w.Contains("N3w"));
+        // Once cleaned up, the same edit changes nothing and warns about nothing.
+        var again = ConfigEditor.Apply(ConfigFileKind.OsloIni, o.Content, new[] { new ConfigEdit("database", "connection", "mysql+pymysql://nova:N3w\"x y@controller/nova") });
+        Assert.False(again.Changed);
+        Assert.Empty(again.Warnings);
+    }
+
+    [Theory]
+    // continuation lines leave with their key; ':' and '=' lines are the same key; CRLF and a missing last newline kept
+    [InlineData("[a]\nd = x\n  continued $(x)\nd: 'y'\n", "[a]\nd: \" z 'q' \"\n")]
+    [InlineData("[a]\r\nd = 1\r\ne = 1\r\nd = 2", "[a]\r\ne = 1\r\nd = \" z 'q' \"")]
+    // the same section twice: the key once, in the last block; other sections and other-case keys untouched
+    [InlineData("[a]\nd = 1\nD = 1\n[b]\nd = 1\n[a]\nd = 2\n", "[a]\nD = 1\n[b]\nd = 1\n[a]\nd = \" z 'q' \"\n")]
+    // commented-out duplicates are comments, not keys
+    [InlineData("[a]\n#d = 1\nd = 2\n;d = 3\n", "[a]\n#d = 1\nd = \" z 'q' \"\n;d = 3\n")]
+    public void Hostile_files_with_a_duplicated_key_keep_every_other_byte(string before, string after)
+    {
+        var o = Outcome(before, new ConfigEdit("a", "d", " z 'q' "));
+        Assert.Equal(after, Encoding.UTF8.GetString(o.Content));
+        var read = ConfigEditor.Read(ConfigFileKind.OsloIni, o.Content);
+        Assert.Equal(new[] { " z 'q' " }, read.Single(e => e.Section == "a" && e.Key == "d").Values);
+    }
+
+    [Fact]
+    public void Rsyncd_and_cnf_keys_that_are_the_same_to_their_readers_collapse_too()
+    {
+        var rsync = ConfigEditor.Apply(ConfigFileKind.Rsyncd, Encoding.UTF8.GetBytes("[account]\nread only = yes\nreadonly = no\n"), new[] { new ConfigEdit("account", "read only", "false") });
+        Assert.Equal("[account]\nreadonly = false\n", Encoding.UTF8.GetString(rsync.Content));
+        var cnf = ConfigEditor.Apply(ConfigFileKind.MySqlCnf, Encoding.UTF8.GetBytes("[mysqld]\nmax-connections = 10\nmax_connections = 20\n"), new[] { new ConfigEdit("mysqld", "max_connections", "4096") });
+        Assert.Equal("[mysqld]\nmax_connections = 4096\n", Encoding.UTF8.GetString(cnf.Content));
+        Assert.Contains(cnf.Warnings, w => w.Contains("earlier line was removed"));
+    }
+
+    [Fact]
+    public void A_list_replaces_every_line_of_the_key_and_a_one_item_list_is_one_line_without_a_warning()
+    {
+        var o = Outcome("[pci]\npassthrough_whitelist = {\"a\": 1}\npassthrough_whitelist = {\"b\": 2}\n",
+            ConfigEdit.List("pci", "passthrough_whitelist", new[] { "{\"c\": 3}" }));
+        Assert.Equal("[pci]\npassthrough_whitelist = {\"c\": 3}\n", Encoding.UTF8.GetString(o.Content));
+        Assert.Empty(o.Warnings);
     }
 
     [Fact]
@@ -198,4 +251,17 @@ public class IniEditorTests
         Assert.StartsWith("--- a/etc/x.conf\n+++ b/etc/x.conf\n@@ -4,3 +4,5 @@\n k3 = 3\n k4 = 4\n k5 = 5\n+password = ***\n+connection = mysql+pymysql://nova:***@controller/nova\n", diff);
         Assert.DoesNotContain("hunter2", diff);
     }
+}
+
+public class SecretMaskTests
+{
+    [Theory]
+    [InlineData("password", true)]
+    [InlineData("rabbit_pass", true)]
+    [InlineData("memcache_secret_key", true)]
+    [InlineData("passthrough_whitelist", false)]   // PCI devices: shown, so a user can read what was set
+    [InlineData("pci_passthrough_whitelist", false)]
+    [InlineData("auth_strategy", false)]
+    public void Keys_that_name_a_secret_are_masked_and_passthrough_is_not(string key, bool secret) =>
+        Assert.Equal(secret, SecretMask.IsSecretKey(key));
 }

@@ -54,6 +54,19 @@ public sealed class ConfigStepTests : IDisposable
     }
 
     [Fact]
+    public void AConfigStepLeavesADuplicatedKeyOnceAndSaysSo()
+    {
+        var conf = Conf("nova.conf", "[database]\nconnection = mysql+pymysql://nova:stale@controller/nova\n[api]\n[database]\nconnection = x\n");
+        var plan = new ChapterPlan("Config");
+        plan.On("n1").Config(conf, ConfigFileKind.OsloIni, new ConfigEdit("database", "connection", "mysql+pymysql://nova:{{secret:db}}@controller/nova"));
+        var r = Assert.Single(Runner().Run(plan, new[] { new CountingShell("n1") }));
+        Assert.Equal(StepStatus.Changed, r.Status);
+        Assert.Contains("earlier line was removed", r.Message);
+        Assert.Equal("[database]\n[api]\n[database]\nconnection = mysql+pymysql://nova:" + PlanRunnerTests.Hostile + "@controller/nova\n", File.ReadAllText(conf));
+        Assert.Equal(StepStatus.Unchanged, Assert.Single(Runner().Run(plan, new[] { new CountingShell("n1") })).Status);
+    }
+
+    [Fact]
     public void ACommandBetweenEditsOfAFileSeesTheFirstEdit()
     {
         var conf = Conf("nova.conf", "[DEFAULT]\n");

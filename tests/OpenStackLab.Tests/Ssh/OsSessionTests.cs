@@ -180,29 +180,4 @@ public class OsSessionTests
         var ex = Assert.Throws<OsShellException>(() => session.Run("true"));
         Assert.Equal("SessionClosed", ex.ErrorId);
     }
-
-    [Fact]
-    public async Task Copies_files_both_ways_over_sftp()
-    {
-        using var session = _nodes.Connect("controller");
-        var local = Path.GetTempFileName();
-        var back = local + ".back";
-        var content = Encoding.UTF8.GetBytes("héllo 'world' $(x)\n");
-        await File.WriteAllBytesAsync(local, content);
-        var remote = $"/tmp/osl-copy-{Guid.NewGuid():N}";
-        try
-        {
-            Assert.Equal(content.Length, await session.UploadFileAsync(local, remote));
-            Assert.Equal(content, session.Run("cat " + ShellQuote.Quote(remote)).StdOutBytes);
-            Assert.Equal(content.Length, await session.DownloadFileAsync(remote, back));
-            Assert.Equal(content, await File.ReadAllBytesAsync(back));
-            var missing = await Assert.ThrowsAsync<OsShellException>(() => session.DownloadFileAsync("/nonexistent/x", back));
-            Assert.Equal("RemotePathNotFound", missing.ErrorId);
-        }
-        finally
-        {
-            File.Delete(local); File.Delete(back);
-            session.Run("rm -f " + ShellQuote.Quote(remote));
-        }
-    }
 }
