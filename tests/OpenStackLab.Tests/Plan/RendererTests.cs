@@ -58,6 +58,16 @@ public sealed class RendererTests : IDisposable
         return (p.ExitCode, o.Result, e.Result);
     }
 
+    /// <summary>The lab's secrets file as New-OsLab writes it: JSON, mode 0600.</summary>
+    string SecretsFile(params (string Id, string Value)[] values)
+    {
+        var secrets = new OpenStackLab.Lab.LabSecrets();
+        foreach (var (id, value) in values) secrets.Set(id, value);
+        var path = Path.Combine(_dir, "lab.secrets.json");
+        secrets.Save(path);
+        return path;
+    }
+
     static Dictionary<string, (long Inode, DateTime Mtime)> Snapshot(string dir) =>
         Directory.GetFiles(dir, "*", SearchOption.AllDirectories).ToDictionary(f => f, f => (new FileInfo(f).Length, File.GetLastWriteTimeUtc(f)));
 
@@ -90,8 +100,7 @@ public sealed class RendererTests : IDisposable
 
         var script = Path.Combine(_dir, "n1.sh");
         File.WriteAllText(script, PlanRenderer.BashScript(plan.NodePlans[0]));
-        var secrets = Path.Combine(_dir, "secrets.env");
-        File.WriteAllText(secrets, "other=1\ndb_pass=" + PlanRunnerTests.Hostile + "\nini_pass=" + IniHostile + "\n");
+        var secrets = SecretsFile(("other", "1"), ("db_pass", PlanRunnerTests.Hostile), ("ini_pass", IniHostile));
 
         Assert.Equal(0, Bash(script, secrets, "-n").Code);
         var first = Bash(script, secrets);
@@ -127,11 +136,10 @@ public sealed class RendererTests : IDisposable
             .Config(Path.Combine(_dir, "a.conf"), ConfigFileKind.OsloIni, new ConfigEdit("database", "connection", "mysql://a:{{secret:db_pass}}@h/a"));
         var script = Path.Combine(_dir, "n1.sh");
         File.WriteAllText(script, PlanRenderer.BashScript(plan.NodePlans[0]));
-        var secrets = Path.Combine(_dir, "secrets.env");
-        File.WriteAllText(secrets, "db_pass=" + PlanRunnerTests.Hostile + "\n");
+        var secrets = SecretsFile(("db_pass", PlanRunnerTests.Hostile));
         var r = Bash(script, secrets);
         Assert.NotEqual(0, r.Code);
-        Assert.Contains("secret 'db_pass' has blanks or quotes crudini would mangle", r.Err);
+        Assert.Contains("secret 'db_pass' has blanks or quotes the INI file would not keep", r.Err);
         Assert.DoesNotContain(PlanRunnerTests.Hostile, r.Err);
         Assert.False(File.Exists(marker));
     }
@@ -143,11 +151,10 @@ public sealed class RendererTests : IDisposable
         plan.On("n1").Command("Uses a secret", "false", $"echo {{{{secret:db_pass}}}} > {ShellQuote.Quote(Path.Combine(_dir, "x"))}");
         var script = Path.Combine(_dir, "n1.sh");
         File.WriteAllText(script, PlanRenderer.BashScript(plan.NodePlans[0]));
-        var secrets = Path.Combine(_dir, "secrets.env");
-        File.WriteAllText(secrets, "other=1\n");
+        var secrets = SecretsFile(("other", "1"));
         var r = Bash(script, secrets);
         Assert.NotEqual(0, r.Code);
-        Assert.Contains("secret 'db_pass' is not in", r.Err);
+        Assert.Contains("secret db_pass is not in", r.Err);
         Assert.False(File.Exists(Path.Combine(_dir, "x")));
     }
 }

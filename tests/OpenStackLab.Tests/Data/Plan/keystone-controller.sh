@@ -3,20 +3,31 @@
 # Run as root on the node. Safe to run again: every step checks before it changes anything.
 set -euo pipefail
 
-# Secrets: read at run time from the lab's secrets file (id=value lines, mode 0600); never written here.
-OSL_SECRETS_FILE=${OSL_SECRETS_FILE:-/root/.osl/secrets.env}
-osl_secret() { # ID: the value of the first ID=... line of the secrets file
-  local line
-  while IFS= read -r line || [ -n "$line" ]; do
-    if [ "${line%%=*}" = "$1" ]; then printf '%s' "${line#*=}"; return 0; fi
-  done < "$OSL_SECRETS_FILE"
-  echo "osl: secret '$1' is not in $OSL_SECRETS_FILE" >&2; return 1
+# Secrets: read at run time from the lab's secrets file (New-OsLab's JSON, mode 0600), never written here and
+# never in a command line. Copy the file to the node; OSL_SECRETS_FILE overrides where it is looked for.
+OSL_SECRETS_FILE=${OSL_SECRETS_FILE:-/root/.osl/lab.secrets.json}
+osl_secret() { # ID: the value of secret ID in the lab's secrets file (the JSON object New-OsLab writes)
+  OSL_ID=$1 OSL_FILE=$OSL_SECRETS_FILE python3 -c '
+import json, os, sys
+p, i = os.environ["OSL_FILE"], os.environ["OSL_ID"]
+def fail(m): sys.stderr.write("osl: " + m + "\n"); sys.exit(1)
+try: st = os.stat(p)
+except OSError: fail("no secrets file at " + p + ": copy the lab secrets file (New-OsLab) to the node or set OSL_SECRETS_FILE")
+if st.st_mode & 0o077: fail("the secrets file " + p + " is readable by group or others: chmod 600 " + p)
+try:
+    with open(p, encoding="utf-8") as f: d = json.load(f)
+except ValueError: fail("the secrets file " + p + " is not JSON")
+v = d.get(i) if isinstance(d, dict) else None
+if not isinstance(v, str) or v == "" or any(c in v for c in "\r\n\0"):
+    fail("secret " + i + " is not in " + p + " (or is not one line of text)")
+sys.stdout.buffer.write(v.encode("utf-8"))
+'
 }
 KEYSTONE_DB=$(osl_secret keystone_db)
 ADMIN_PASS=$(osl_secret admin_pass)
-osl_crudini_safe() { # ID VALUE: crudini cuts a value at " ;" and trims blanks and quotes at its ends: stop before touching anything
+osl_crudini_safe() { # ID VALUE: an INI reader cuts a value at " ;" and trims blanks and quotes at its ends: stop before touching anything
   case "$2" in
-    *[[:space:]]\;*|[[:space:]]*|*[[:space:]]|\"*\"|\'*\') echo "osl: secret '$1' has blanks or quotes crudini would mangle (\" ;\", or at an end): set it with Set-OsConfig or choose another value" >&2; exit 1 ;;
+    *[[:space:]]\;*|[[:space:]]*|*[[:space:]]|\"*\"|\'*\') echo "osl: secret '$1' has blanks or quotes the INI file would not keep (\" ;\", or at an end): set it with Set-OsConfig or choose another value" >&2; exit 1 ;;
   esac
 }
 osl_crudini_safe keystone_db "$KEYSTONE_DB"
@@ -32,6 +43,20 @@ osl_file() { # PATH MODE OWNER GROUP [trim]: content on stdin; replaces the file
   if [ -f "$p" ] && cmp -s "$t" "$p" && [ "$(stat -c %a:%U:%G "$p")" = "$(stat -c %a:%U:%G "$t")" ]; then rm -f "$t"; else mv -f "$t" "$p"; fi
 }
 
+osl_ini_multi() { # FILE SECTION KEY VALUE...: KEY repeated once per VALUE, in order, in SECTION
+  local f=$1 s=$2 k=$3 t
+  shift 3
+  [ -e "$f" ] || : > "$f"; t=$(mktemp "$f.XXXXXX")
+  SEC=$s KEY=$k VALS=$(printf '%s\n' "$@") awk '
+    function emit(  i) { for (i = 1; i <= n; i++) print ENVIRON["KEY"] " = " v[i]; done = 1 }
+    BEGIN { n = split(ENVIRON["VALS"], v, "\n") }
+    /^[[:space:]]*\[/ { if (in_s && !done) emit(); h = $0; gsub(/^[[:space:]]*\[|\][[:space:]]*$/, "", h); in_s = (h == ENVIRON["SEC"]) }
+    in_s { l = $0; sub(/^[[:space:]]*/, "", l); if (index(l, ENVIRON["KEY"]) == 1 && substr(l, length(ENVIRON["KEY"]) + 1) ~ /^[[:space:]]*=/) { if (!done) emit(); next } }
+    { print }
+    END { if (!done) { if (!in_s) print "[" ENVIRON["SEC"] "]"; emit() } }' "$f" > "$t"
+  if cmp -s "$t" "$f"; then rm -f "$t"; else chmod --reference="$f" "$t"; chown --reference="$f" "$t"; mv -f "$t" "$f"; fi
+}
+
 command -v crudini >/dev/null || { echo 'This script needs crudini (apt-get/dnf install crudini).' >&2; exit 1; }
 
 # [1/4] Install keystone
@@ -41,7 +66,7 @@ if ! rpm -q openstack-keystone httpd >/dev/null 2>&1; then
 fi
 
 # [2/4] Configure /etc/keystone/keystone.conf: [database] connection = mysql+pymysql://keystone:$KEYSTONE_DB@controller/keystone; [token] provider = fernet
-crudini --set /etc/keystone/keystone.conf database connection mysql+pymysql://keystone:"${KEYSTONE_DB}"@controller/keystone
+osl_ini_multi /etc/keystone/keystone.conf database connection mysql+pymysql://keystone:"${KEYSTONE_DB}"@controller/keystone
 crudini --set /etc/keystone/keystone.conf token provider fernet
 
 # [3/4] Write the admin credentials (78 bytes, mode 0600, owner root:root)
