@@ -183,7 +183,7 @@ public sealed class SwiftProxyChapter : Chapter
         steps.Actions(p.OpenFirewall(new[] { $"{SwiftLab.ProxyPort}/tcp" }, Array.Empty<string>()));
         var health = $"http://{node.Address}:{SwiftLab.ProxyPort}/healthcheck";
         steps.Verify("Wait for the proxy to answer its healthcheck",
-            $"i=0; until curl -sf -o /dev/null {Quote(health)}; do i=$((i+1)); [ $i -ge 240 ] && {{ echo 'The Swift proxy does not answer at {health}' >&2; exit 1; }}; sleep 0.5; done", Hint);
+            $"i=0; until curl -sf -o /dev/null {Quote(health)}; do i=$((i+1)); [ $i -ge 240 ] && {{ echo {Quote("The Swift proxy does not answer at " + health)} >&2; exit 1; }}; sleep 0.5; done", Hint);
     }
 }
 
@@ -223,7 +223,7 @@ public sealed class SwiftStorageChapter : Chapter
         foreach (var d in node.Devices) PlanDevice(d, steps);
         steps.Verify("Check that the ring files are here",
             "missing=''; for f in " + string.Join(" ", SwiftLab.RingFiles.Select(Quote)) + "; do [ -s \"$f\" ] || missing=\"$missing $f\"; done; "
-            + $"[ -z \"$missing\" ] || {{ echo \"Ring files missing on {node.Name}:$missing. {RingHint}\" >&2; exit 1; }}", RingHint);
+            + $"[ -z \"$missing\" ] || {{ echo {Quote($"Ring files missing on {node.Name}:")}\"$missing\"{Quote(". " + RingHint)} >&2; exit 1; }}", RingHint);
         steps.OwnBySwift("the ring files", "*.ring.gz");
 
         steps.SwiftConf(p, Hint);
@@ -292,7 +292,7 @@ public sealed class SwiftStorageChapter : Chapter
             if (dir.TrimEnd('/') != mount)
                 steps.Command($"Link {mount} to {dir}",
                     $"[ \"$(readlink {Quote(mount)})\" = {Quote(dir)} ]",
-                    $"mkdir -p {SwiftLab.DevicesRoot} && {{ [ ! -e {Quote(mount)} ] || [ -L {Quote(mount)} ] || {{ echo '{mount} exists and is not a link: move it away or use it as the device directory.' >&2; exit 1; }}; }} && ln -sfn {Quote(dir)} {Quote(mount)}", Hint);
+                    $"mkdir -p {Quote(SwiftLab.DevicesRoot)} && {{ [ ! -e {Quote(mount)} ] || [ -L {Quote(mount)} ] || {{ echo {Quote(mount + " exists and is not a link: move it away or use it as the device directory.")} >&2; exit 1; }}; }} && ln -sfn {Quote(dir)} {Quote(mount)}", Hint);
             OwnDevice(mount, steps);
             return;
         }

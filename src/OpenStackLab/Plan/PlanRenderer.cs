@@ -76,7 +76,7 @@ public static class PlanRenderer
         }
         if (text.Contains("osl_file ")) sb.Append('\n').Append(Helpers.File);
         if (text.Contains("osl_set_line ") || text.Contains("osl_del_lines ")) sb.Append('\n').Append(Helpers.Lines);
-        if (text.Contains("osl_ini_multi ")) sb.Append('\n').Append(Helpers.IniMulti);
+        if (text.Contains("osl_ini_set ")) sb.Append('\n').Append(Helpers.IniSet);
         if (text.Contains("osl_py_setting ")) sb.Append('\n').Append(Helpers.PySetting);
         if (text.Contains("crudini ")) sb.Append("\ncommand -v crudini >/dev/null || { echo 'This script needs crudini (apt-get/dnf install crudini).' >&2; exit 1; }\n");
         sb.Append(text);
@@ -144,20 +144,17 @@ public static class PlanRenderer
         {
             case ConfigFileKind.OsloIni:
             case ConfigFileKind.Rsyncd:
-                if (e.Values is { } values) return $"osl_ini_multi {p} {Q(e.Section)} {Q(e.Key)} {string.Join(" ", values.Select(W))}";
+                // Every value through the helper (the module's own placement rules; a secret never in crudini's argument list).
+                if (e.Values is { } values) return $"osl_ini_set {p} {Q(e.Section)} {Q(e.Key)} {string.Join(" ", values.Select(v => W(kind == ConfigFileKind.OsloIni ? OsloEncode(v) : v)))}";
                 if (e.Value is null) return e.Key.Length == 0 ? $"crudini --del {p} {Q(e.Section)}" : $"crudini --del {p} {Q(e.Section)} {Q(e.Key)}";
-                // crudini drops leading/trailing blanks and cuts a value at " ;" (an inline comment to it): such a
-                // literal goes through the helper. So does every secret: crudini would carry it in its argument list,
-                // the shell function hands it to awk in the environment (checked when the script loads it).
-                if (CrudiniUnsafe.IsMatch(SecretText.ForDisplay(e.Value)) || SecretText.Ids(e.Value).Count > 0)
-                    return $"osl_ini_multi {p} {Q(e.Section)} {Q(e.Key)} {W(kind == ConfigFileKind.OsloIni ? OsloEncode(e.Value) : e.Value)}";
-                return $"crudini --set {p} {Q(e.Section)} {Q(e.Key)} {W(e.Value)}";
+                return $"osl_ini_set {p} {Q(e.Section)} {Q(e.Key)} {W(kind == ConfigFileKind.OsloIni ? OsloEncode(e.Value) : e.Value)}";
             case ConfigFileKind.MySqlCnf:
-                // crudini reads and writes my.cnf as it is: bare flags (--set without a value) and !include lines.
                 if (e.Values is not null) throw new ArgumentException("Option files take one value per option.");
                 if (SecretText.Ids(e.Value).Count > 0) throw new ArgumentException(SecretInOptionFile);
                 if (e.Value is null) return e.Key.Length == 0 ? $"crudini --del {p} {Q(e.Section)}" : $"crudini --del {p} {Q(e.Section)} {Q(e.Key)}";
-                return e.Value.Length == 0 ? $"crudini --set {p} {Q(e.Section)} {Q(e.Key)}" : $"crudini --set {p} {Q(e.Section)} {Q(e.Key)} {W(e.Value)}";
+                // Plain values and bare flags as the module writes them; crudini for values MariaDB would need quoted.
+                if (PlainOption.IsMatch(e.Value)) return $"OSL_BARE=1 osl_ini_set {p} {Q(e.Section)} {Q(e.Key)} {Q(e.Value)}";
+                return $"crudini --set {p} {Q(e.Section)} {Q(e.Key)} {W(e.Value)}";
             case ConfigFileKind.Lines:
                 if (e.Value is null) return $"osl_del_lines {p} {Q(e.Key)}";
                 return $"osl_set_line {p} {Q(e.Key)} {W(e.Value)}" + (e.Section.Length > 0 ? " " + Q(e.Section) : "");
@@ -172,6 +169,8 @@ public static class PlanRenderer
     }
 
     internal const string SecretInOptionFile = "A MySQL option file value cannot hold a secret (the exported script would pass it to crudini as an argument): write the file with a file step.";
+
+    static readonly Regex PlainOption = new(@"^[A-Za-z0-9_.,:/@+%-]*$");
 
     static readonly Regex CrudiniUnsafe = new(@"^\s|\s$|\s;|^""(.*"")?$|^'(.*')?$");
 
@@ -317,18 +316,49 @@ OSL_PY
 }
 ";
 
-        public const string IniMulti =
-@"osl_ini_multi() { # FILE SECTION KEY VALUE...: KEY repeated once per VALUE, in order, in SECTION
-  local f=$1 s=$2 k=$3 t
-  shift 3
+        // The module's INI editor (IniDocument.Set) in awk, so a script writes the bytes the runner writes; the values
+        // reach awk in the environment, never in an argument list.
+        public const string IniSet =
+@"osl_ini_set() { # FILE SECTION KEY VALUE...: like the module's editor: the last KEY of SECTION takes the value(s) in place
+  # (a list: one line per value where the last one was, the other occurrences removed); a new KEY goes after the last key of the
+  # section's last occurrence, else under its header; a new SECTION at the end, after one blank line. SECTION '' is the
+  # lines before the first header. A VALUE of '' with OSL_BARE=1 is a bare flag (my.cnf).
+  local f=$1 t
   [ -e ""$f"" ] || : > ""$f""; t=$(mktemp ""$f.XXXXXX"")
-  SEC=$s KEY=$k VALS=$(printf '%s\n' ""$@"") awk '
-    function emit(  i) { for (i = 1; i <= n; i++) print ENVIRON[""KEY""] "" = "" v[i]; done = 1 }
-    BEGIN { n = split(ENVIRON[""VALS""], v, ""\n"") }
-    /^[[:space:]]*\[/ { if (in_s && !done) emit(); h = $0; gsub(/^[[:space:]]*\[|\][[:space:]]*$/, """", h); in_s = (h == ENVIRON[""SEC""]) }
-    in_s { l = $0; sub(/^[[:space:]]*/, """", l); if (index(l, ENVIRON[""KEY""]) == 1 && substr(l, length(ENVIRON[""KEY""]) + 1) ~ /^[[:space:]]*=/) { if (!done) emit(); next } }
-    { print }
-    END { if (!done) { if (!in_s) print ""["" ENVIRON[""SEC""] ""]""; emit() } }' ""$f"" > ""$t""
+  SEC=$2 KEY=$3 N=$(($# - 3)) VALS=$(shift 3; printf '%s\n' ""$@"") BARE=${OSL_BARE:-0} awk '
+    function keyof(s,  p) { sub(/^[[:space:]]+/, """", s); p = index(s, ""=""); if (p) s = substr(s, 1, p - 1); sub(/[[:space:]]+$/, """", s); return s }
+    function line(i,  pre, p) {
+      if (ENVIRON[""BARE""] == 1 && v[i] == """") return key
+      if (pre == """") return key "" = "" v[i]
+      return pre v[i]
+    }
+    { l[NR] = $0 }
+    END {
+      sec = ENVIRON[""SEC""]; key = ENVIRON[""KEY""]; n = ENVIRON[""N""] + 0; split(ENVIRON[""VALS""], v, ""\n"")
+      cur = """"; have = (sec == """"); ins = 0; m = 0; first = 0
+      for (i = 1; i <= NR; i++) {
+        s = l[i]; sub(/^[[:space:]]+/, """", s); sub(/[[:space:]]+$/, """", s)
+        if (s ~ /^\[.*\]$/) { cur = substr(s, 2, length(s) - 2); kind[i] = ""h""; if (!first) first = i; if (cur == sec) { have = 1; ins = i }; continue }
+        kind[i] = s == """" ? ""b"" : s ~ /^[#;]/ ? ""c"" : ""k""
+        if (cur != sec || kind[i] != ""k"") continue
+        ins = i
+        if (keyof(l[i]) == key) occ[++m] = i
+      }
+      if (sec == """" && ins == 0) { ins = first ? first - 1 : NR; if (first) { while (ins > 0 && kind[ins] == ""c"") ins--; while (ins > 0 && kind[ins] == ""b"") ins-- } }
+      pre = """"
+      if (m) {
+        o = l[occ[m]]; p = index(o, ""="")
+        if (p) { pre = substr(o, 1, p); rest = substr(o, p + 1); match(rest, /^[[:space:]]*/); pre = pre substr(rest, 1, RLENGTH); if (pre ~ /=$/ && n == 1 && v[1] != """") pre = pre "" "" }
+        else pre = o "" = ""
+        for (k = n == 1 ? m : 1; k <= m; k++) drop[occ[k]] = 1
+        ins = occ[m]
+      }
+      for (i = 0; i <= NR; i++) {
+        if (i > 0 && !(i in drop)) print l[i]
+        if (i == ins && (m || have)) { for (k = 1; k <= n; k++) print line(k, pre) }
+      }
+      if (!m && !have) { if (NR > 0 && kind[NR] != ""b"") print """"; print ""["" sec ""]""; for (k = 1; k <= n; k++) print line(k, pre) }
+    }' ""$f"" > ""$t""
   if cmp -s ""$t"" ""$f""; then rm -f ""$t""; else chmod --reference=""$f"" ""$t""; chown --reference=""$f"" ""$t""; mv -f ""$t"" ""$f""; fi
 }
 ";

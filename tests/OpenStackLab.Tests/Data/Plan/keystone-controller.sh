@@ -43,21 +43,48 @@ osl_file() { # PATH MODE OWNER GROUP [trim]: content on stdin; replaces the file
   if [ -f "$p" ] && cmp -s "$t" "$p" && [ "$(stat -c %a:%U:%G "$p")" = "$(stat -c %a:%U:%G "$t")" ]; then rm -f "$t"; else mv -f "$t" "$p"; fi
 }
 
-osl_ini_multi() { # FILE SECTION KEY VALUE...: KEY repeated once per VALUE, in order, in SECTION
-  local f=$1 s=$2 k=$3 t
-  shift 3
+osl_ini_set() { # FILE SECTION KEY VALUE...: like the module's editor: the last KEY of SECTION takes the value(s) in place
+  # (a list: one line per value where the last one was, the other occurrences removed); a new KEY goes after the last key of the
+  # section's last occurrence, else under its header; a new SECTION at the end, after one blank line. SECTION '' is the
+  # lines before the first header. A VALUE of '' with OSL_BARE=1 is a bare flag (my.cnf).
+  local f=$1 t
   [ -e "$f" ] || : > "$f"; t=$(mktemp "$f.XXXXXX")
-  SEC=$s KEY=$k VALS=$(printf '%s\n' "$@") awk '
-    function emit(  i) { for (i = 1; i <= n; i++) print ENVIRON["KEY"] " = " v[i]; done = 1 }
-    BEGIN { n = split(ENVIRON["VALS"], v, "\n") }
-    /^[[:space:]]*\[/ { if (in_s && !done) emit(); h = $0; gsub(/^[[:space:]]*\[|\][[:space:]]*$/, "", h); in_s = (h == ENVIRON["SEC"]) }
-    in_s { l = $0; sub(/^[[:space:]]*/, "", l); if (index(l, ENVIRON["KEY"]) == 1 && substr(l, length(ENVIRON["KEY"]) + 1) ~ /^[[:space:]]*=/) { if (!done) emit(); next } }
-    { print }
-    END { if (!done) { if (!in_s) print "[" ENVIRON["SEC"] "]"; emit() } }' "$f" > "$t"
+  SEC=$2 KEY=$3 N=$(($# - 3)) VALS=$(shift 3; printf '%s\n' "$@") BARE=${OSL_BARE:-0} awk '
+    function keyof(s,  p) { sub(/^[[:space:]]+/, "", s); p = index(s, "="); if (p) s = substr(s, 1, p - 1); sub(/[[:space:]]+$/, "", s); return s }
+    function line(i,  pre, p) {
+      if (ENVIRON["BARE"] == 1 && v[i] == "") return key
+      if (pre == "") return key " = " v[i]
+      return pre v[i]
+    }
+    { l[NR] = $0 }
+    END {
+      sec = ENVIRON["SEC"]; key = ENVIRON["KEY"]; n = ENVIRON["N"] + 0; split(ENVIRON["VALS"], v, "\n")
+      cur = ""; have = (sec == ""); ins = 0; m = 0; first = 0
+      for (i = 1; i <= NR; i++) {
+        s = l[i]; sub(/^[[:space:]]+/, "", s); sub(/[[:space:]]+$/, "", s)
+        if (s ~ /^\[.*\]$/) { cur = substr(s, 2, length(s) - 2); kind[i] = "h"; if (!first) first = i; if (cur == sec) { have = 1; ins = i }; continue }
+        kind[i] = s == "" ? "b" : s ~ /^[#;]/ ? "c" : "k"
+        if (cur != sec || kind[i] != "k") continue
+        ins = i
+        if (keyof(l[i]) == key) occ[++m] = i
+      }
+      if (sec == "" && ins == 0) { ins = first ? first - 1 : NR; if (first) { while (ins > 0 && kind[ins] == "c") ins--; while (ins > 0 && kind[ins] == "b") ins-- } }
+      pre = ""
+      if (m) {
+        o = l[occ[m]]; p = index(o, "=")
+        if (p) { pre = substr(o, 1, p); rest = substr(o, p + 1); match(rest, /^[[:space:]]*/); pre = pre substr(rest, 1, RLENGTH); if (pre ~ /=$/ && n == 1 && v[1] != "") pre = pre " " }
+        else pre = o " = "
+        for (k = n == 1 ? m : 1; k <= m; k++) drop[occ[k]] = 1
+        ins = occ[m]
+      }
+      for (i = 0; i <= NR; i++) {
+        if (i > 0 && !(i in drop)) print l[i]
+        if (i == ins && (m || have)) { for (k = 1; k <= n; k++) print line(k, pre) }
+      }
+      if (!m && !have) { if (NR > 0 && kind[NR] != "b") print ""; print "[" sec "]"; for (k = 1; k <= n; k++) print line(k, pre) }
+    }' "$f" > "$t"
   if cmp -s "$t" "$f"; then rm -f "$t"; else chmod --reference="$f" "$t"; chown --reference="$f" "$t"; mv -f "$t" "$f"; fi
 }
-
-command -v crudini >/dev/null || { echo 'This script needs crudini (apt-get/dnf install crudini).' >&2; exit 1; }
 
 # [1/4] Install keystone
 # If it fails: Check the repository setup (chapter 2).
@@ -66,8 +93,8 @@ if ! rpm -q openstack-keystone httpd >/dev/null 2>&1; then
 fi
 
 # [2/4] Configure /etc/keystone/keystone.conf: [database] connection = mysql+pymysql://keystone:$KEYSTONE_DB@controller/keystone; [token] provider = fernet
-osl_ini_multi /etc/keystone/keystone.conf database connection mysql+pymysql://keystone:"${KEYSTONE_DB}"@controller/keystone
-crudini --set /etc/keystone/keystone.conf token provider fernet
+osl_ini_set /etc/keystone/keystone.conf database connection mysql+pymysql://keystone:"${KEYSTONE_DB}"@controller/keystone
+osl_ini_set /etc/keystone/keystone.conf token provider fernet
 
 # [3/4] Write the admin credentials (78 bytes, mode 0600, owner root:root)
 osl_file /root/admin_key 600 root root <<OSL_EOF
