@@ -55,6 +55,9 @@ public sealed class ExportOsLabScriptCommand : OsCmdlet
 
     protected override void ProcessRecord()
     {
+        // The lab may have been edited in the session since it was made or imported: no script from an invalid lab.
+        try { LabValidator.Assert(Lab, LabErrors.Context); }
+        catch (LabValidationException ex) { ThrowTerminatingError(ErrorRecordFor(ex, "InvalidLab", ErrorCategory.InvalidData, Lab)); }
         var dir = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
         var chapters = ChapterCatalog.All.Select((c, i) => (Chapter: c, Number: i + 1))
             .Where(x => Chapter is null || Chapter.Contains(x.Chapter.Name, StringComparer.OrdinalIgnoreCase)).ToList();

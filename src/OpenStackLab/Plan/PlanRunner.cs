@@ -66,6 +66,7 @@ public sealed class PlanRunner
             try { value = _secretResolver(id); }
             catch (Exception ex) when (ex is not OperationCanceledException) { throw new ArgumentException($"Secret '{id}' could not be resolved: {ex.GetType().Name}.", ex); }
             SecretText.ValidateValue(id, value);
+            Config.SecretMask.Remember(value);
             values[id] = value;
         }
         return values;
