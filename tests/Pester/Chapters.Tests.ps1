@@ -20,6 +20,41 @@ BeforeAll {
     }
 }
 
+Describe 'A lab edited in the session after it was made' {
+    BeforeAll {
+        $script:dir = Join-Path ([IO.Path]::GetTempPath()) ("osl-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        New-Item -ItemType Directory $dir | Out-Null
+    }
+    AfterAll { Remove-Item -Recurse -Force $dir }
+
+    It 'is refused by <Cmdlet> with a validation error naming the field, before any plan or script exists' -ForEach @(
+        @{ Cmdlet = 'Install-OsKeystone'; Field = 'Address'; Value = 'x; rm -rf /' }
+        @{ Cmdlet = 'Initialize-OsNode'; Field = 'Address'; Value = '$(touch /tmp/osl-pwned)' }
+        @{ Cmdlet = 'Install-OsMariaDb'; Field = 'Name'; Value = "controller`nevil" }
+        @{ Cmdlet = 'Export-OsLabScript'; Field = 'Address'; Value = "10.0.0.11' ; id ; '" }
+    ) {
+        $lab = New-OsLab -Name edited -Template Ussuri6Node -Path (Join-Path $dir "$Cmdlet.json")
+        $lab.Nodes[0].$Field = $Value
+        $out = Join-Path $dir "scripts-$Cmdlet"
+        $transcript = Join-Path $dir "$Cmdlet.txt"
+        Start-Transcript -Path $transcript | Out-Null
+        try {
+            $err = $null
+            try {
+                if ($Cmdlet -eq 'Export-OsLabScript') { $lab | Export-OsLabScript -Path $out -ErrorAction Stop }
+                else { $lab | & $Cmdlet -WhatIf -ErrorAction Stop }
+            } catch { $err = $_ }
+        } finally { Stop-Transcript | Out-Null }
+        $err | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -Match '^InvalidLab'
+        $err.Exception.Message | Should -Match "is invalid"
+        $err.Exception.Message | Should -Match ([regex]::Escape("nodes[0].$($Field.ToLowerInvariant())"))
+        Get-Content $transcript -Raw | Should -Not -Match "Chapter '"      # no plan was shown
+        Test-Path $out | Should -BeFalse                                    # no script was written
+        Test-Path '/tmp/osl-pwned' | Should -BeFalse
+    }
+}
+
 Describe 'Install-OsKeystone -WhatIf' {
     BeforeAll {
         $script:dir = Join-Path ([IO.Path]::GetTempPath()) ("osl-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
@@ -37,7 +72,7 @@ Describe 'Install-OsKeystone -WhatIf' {
         $text = Get-Content $transcript -Raw
         $text | Should -Match "Chapter 'Keystone' on controller"
         $text | Should -Match 'keystone-manage fernet_setup --keystone-user keystone --keystone-group keystone'
-        $text | Should -Match 'crudini --set /etc/keystone/keystone.conf token provider fernet'
+        $text | Should -Match 'osl_ini_set /etc/keystone/keystone.conf token provider fernet'
         $text | Should -Not -Match "Chapter 'Keystone' on (network|compute|storage)"
         @(Get-OsSession).Count | Should -Be $before     # -WhatIf connects nowhere
     }

@@ -95,11 +95,12 @@ allow httpd_t keystone_log_t:file create;
         // and admin logs in with the lab's password (a changed secret re-runs bootstrap, which resets it).
         // The password goes in the environment, never in argv.
         steps.Command("Bootstrap the admin user, the identity service and its endpoints",
-            $"[ \"$(mysql -N -e \"SELECT COUNT(*) FROM keystone.endpoint e JOIN keystone.service s ON e.service_id = s.id WHERE s.type = 'identity' AND e.url = '{url}'\")\" = 3 ] && "
+            // Lab values are quoted twice over: as an SQL literal, then the whole query as one shell word.
+            $"[ \"$({DatabaseSteps.Query($"SELECT COUNT(*) FROM keystone.endpoint e JOIN keystone.service s ON e.service_id = s.id WHERE s.type = 'identity' AND e.url = {DatabaseSteps.SqlLiteral(url)}")})\" = 3 ] && "
             + $"OS_PASSWORD={SecretText.Ref(SecretIds.KeystoneAdmin)} python3 -c {Quote(PasswordLoginCheck)} {Quote(lab.KeystoneAuthUrl)} admin admin",
             // As the keystone user (su keeps the environment), so the log files it creates stay writable by the service.
             $"OS_BOOTSTRAP_PASSWORD={SecretText.Ref(SecretIds.KeystoneAdmin)}; export OS_BOOTSTRAP_PASSWORD; "
-            + $"su -s /bin/sh -c {Quote($"keystone-manage bootstrap --bootstrap-admin-url {url} --bootstrap-internal-url {url} --bootstrap-public-url {url} --bootstrap-region-id {Quote(lab.Settings.Region)}")} {Quote(account.User)}", Hint);
+            + $"su -s /bin/sh -c {Quote($"keystone-manage bootstrap --bootstrap-admin-url {Quote(url)} --bootstrap-internal-url {Quote(url)} --bootstrap-public-url {Quote(url)} --bootstrap-region-id {Quote(lab.Settings.Region)}")} {Quote(account.User)}", Hint);
 
         var rc = OpenRc.AdminPath(node);
         steps.File(rc.Path, OpenRc.AdminContent(lab), "0600", rc.Owner, rc.Owner, "Write the admin openrc");
@@ -128,7 +129,7 @@ public static class OpenRc
         // A quoted here-document keeps any password literal (quotes, $, backquotes, spaces); secrets are one line.
         + $"IFS= read -r OS_PASSWORD <<'OSL_OPENRC_EOF'\n{SecretText.Ref(secretId)}\nOSL_OPENRC_EOF\n"
         + "export OS_PASSWORD\n"
-        + $"export OS_AUTH_URL={lab.KeystoneAuthUrl}\n"
+        + $"export OS_AUTH_URL={Ssh.ShellQuote.Quote(lab.KeystoneAuthUrl)}\n"
         + $"export OS_REGION_NAME={Ssh.ShellQuote.Quote(lab.Settings.Region)}\n"
         + "export OS_IDENTITY_API_VERSION=3\n"
         + "export OS_IMAGE_API_VERSION=2\n";

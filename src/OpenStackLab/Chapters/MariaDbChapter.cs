@@ -55,6 +55,12 @@ public static class DatabaseSteps
 {
     static readonly System.Text.RegularExpressions.Regex Identifier = new("^[A-Za-z0-9_]{1,64}$");
 
+    /// <summary>A string as an SQL literal: in single quotes, with quotes and backslashes escaped (MariaDB's default sql_mode).</summary>
+    public static string SqlLiteral(string value) => "'" + value.Replace("\\", "\\\\").Replace("'", "''") + "'";
+
+    /// <summary>A query for the mysql client as one shell word: <c>mysql -N -e '...'</c>.</summary>
+    public static string Query(string sql) => "mysql -N -e " + OpenStackLab.Ssh.ShellQuote.Quote(sql);
+
     /// <summary>Checks a database or user name before anything runs: letters, digits and '_' only.</summary>
     public static string ValidateName(string value, string what)
     {

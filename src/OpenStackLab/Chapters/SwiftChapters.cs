@@ -237,7 +237,7 @@ public sealed class SwiftStorageChapter : Chapter
         foreach (var d in node.Devices) PlanDevice(d, steps);
         steps.Verify("Check that the ring files are here",
             "missing=''; for f in " + string.Join(" ", SwiftLab.RingFiles.Select(Quote)) + "; do [ -s \"$f\" ] || missing=\"$missing $f\"; done; "
-            + $"[ -z \"$missing\" ] || {{ echo \"Ring files missing on {node.Name}:$missing. {RingHint}\" >&2; exit 1; }}", RingHint);
+            + $"[ -z \"$missing\" ] || {{ echo {Quote($"Ring files missing on {node.Name}:")}\"$missing\"{Quote(". " + RingHint)} >&2; exit 1; }}", RingHint);
         steps.OwnBySwift("the ring files", "*.ring.gz");
 
         steps.SwiftConf(p, Hint);
@@ -306,7 +306,7 @@ public sealed class SwiftStorageChapter : Chapter
             if (dir.TrimEnd('/') != mount)
                 steps.Command($"Link {mount} to {dir}",
                     $"[ \"$(readlink {Quote(mount)})\" = {Quote(dir)} ]",
-                    $"mkdir -p {SwiftLab.DevicesRoot} && {{ [ ! -e {Quote(mount)} ] || [ -L {Quote(mount)} ] || {{ echo '{mount} exists and is not a link: move it away or use it as the device directory.' >&2; exit 1; }}; }} && ln -sfn {Quote(dir)} {Quote(mount)}", Hint);
+                    $"mkdir -p {Quote(SwiftLab.DevicesRoot)} && {{ [ ! -e {Quote(mount)} ] || [ -L {Quote(mount)} ] || {{ echo {Quote(mount + " exists and is not a link: move it away or use it as the device directory.")} >&2; exit 1; }}; }} && ln -sfn {Quote(dir)} {Quote(mount)}", Hint);
             OwnDevice(mount, steps);
             return;
         }

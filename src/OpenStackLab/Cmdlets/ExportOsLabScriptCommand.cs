@@ -13,7 +13,9 @@ namespace OpenStackLab.Cmdlets;
 /// <para>For each chapter (all of them in the guide's order, or those named by -Chapter) and each node it concerns,
 /// Export-OsLabScript writes &lt;Path&gt;/&lt;nn&gt;-&lt;chapter&gt;-&lt;node&gt;.sh: a bash script with set -euo pipefail, each
 /// step as an idempotent "if ! check; then apply; fi" block, and config edits as the equivalent commands. Secrets are
-/// not in the scripts: a prologue reads them from the lab's secrets file when the script runs on the node.</para>
+/// not in the scripts: a prologue reads them with python3 from the lab's secrets file (the JSON New-OsLab writes, mode 0600)
+/// when the script runs on the node, and hands them to commands on stdin or in the environment, never as arguments. Copy
+/// that file beside the scripts (or set OSL_SECRETS_FILE) and run each script as root: sudo bash 05-keystone-controller.sh.</para>
 /// <para>A chapter that works across nodes in phases (the Swift proxy chapter builds the rings, then copies them to the
 /// storage nodes) writes its later phases as &lt;nn&gt;b-..., &lt;nn&gt;c-...: run every script of a phase before the next. A copy
 /// from another node is an ssh pull from that node, as the guide's scp.</para>
@@ -46,8 +48,8 @@ public sealed class ExportOsLabScriptCommand : OsCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Chapter { get; set; }
 
-    /// <summary>Where the scripts read the secrets from on the node (default: the lab's secrets file name in the current directory).</summary>
-    /// <value>the lab's secrets file name, in the current directory</value>
+    /// <summary>Where the scripts read the secrets from on the node (default: the lab's secrets file name, beside the script; a relative path is taken from the script's directory). OSL_SECRETS_FILE overrides it when the script runs.</summary>
+    /// <value>the lab's secrets file name, beside the script</value>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? SecretsFile { get; set; }
@@ -58,6 +60,9 @@ public sealed class ExportOsLabScriptCommand : OsCmdlet
 
     protected override void ProcessRecord()
     {
+        // The lab may have been edited in the session since it was made or imported: no script from an invalid lab.
+        try { LabValidator.Assert(Lab, LabErrors.Context); }
+        catch (LabValidationException ex) { ThrowTerminatingError(ErrorRecordFor(ex, "InvalidLab", ErrorCategory.InvalidData, Lab)); }
         var dir = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
         var chapters = ChapterCatalog.All.Select((c, i) => (Chapter: c, Number: i + 1))
             .Where(x => Chapter is null || Chapter.Contains(x.Chapter.Name, StringComparer.OrdinalIgnoreCase)).ToList();

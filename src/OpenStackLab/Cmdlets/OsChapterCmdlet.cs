@@ -45,6 +45,9 @@ public abstract class OsChapterCmdlet : OsCmdlet
         Plan.ChapterPlan plan;
         try
         {
+            // A lab object can be edited in the session after New-OsLab or Import-OsLab ($lab.Nodes[0].Address = 'x; rm -rf /'):
+            // validate it again before any plan is built from it.
+            LabValidator.Assert(Lab, LabErrors.Context);
             var context = ChapterContext.For(Lab, n => LabConnections.InitSystemOf(Lab, n));
             plan = CreateChapter().Build(context);
             if (Node is { Length: > 0 })
@@ -54,7 +57,7 @@ public abstract class OsChapterCmdlet : OsCmdlet
                 plan = plan.ForNodes(plan.NodePlans.Select(p => p.Node).Where(n => Node.Contains(n, StringComparer.OrdinalIgnoreCase)));
             }
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or KeyNotFoundException)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or KeyNotFoundException or LabValidationException)
         {
             ThrowTerminatingError(ErrorRecordFor(ex, "InvalidLab", ErrorCategory.InvalidArgument, Lab));
             return;

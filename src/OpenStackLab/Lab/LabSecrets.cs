@@ -58,6 +58,7 @@ public sealed class LabSecrets
             throw new LabSecretsException($"'{name}' is not a valid secret id: use lowercase letters, digits and underscores.");
         if (value is null) throw new ArgumentNullException(nameof(value));
         if (value.Length == 0) throw new LabSecretsException($"Secret '{name}' is empty.");
+        Config.SecretMask.Remember(value); // masked by value in every diff and message from now on
         var secure = new SecureString();
         foreach (char c in value) secure.AppendChar(c);
         secure.MakeReadOnly();

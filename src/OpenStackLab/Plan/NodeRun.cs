@@ -100,6 +100,12 @@ internal sealed class NodeRun
                     error = Fail(step, null, "", Redact(ex.Message));
                 }
                 catch (OsShellException) { throw new OperationCanceledException(_cancel); }
+                // [safety, issue 10] Anything else (a bug, an unexpected state) fails this node's step with its message;
+                // on this worker thread an unhandled exception would end the whole PowerShell process.
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    error = Fail(step, null, "", $"unexpected error ({ex.GetType().Name}): {Redact(ex.Message)}", "UnexpectedError");
+                }
                 if (error is not null) { failure = error; status = StepStatus.Failed; message = error.Reason; }
             }
             _emit(new StepResult

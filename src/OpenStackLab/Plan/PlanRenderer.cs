@@ -15,8 +15,11 @@ namespace OpenStackLab.Plan;
 /// </summary>
 public static class PlanRenderer
 {
-    /// <summary>Where an exported script reads secrets unless OSL_SECRETS_FILE says otherwise.</summary>
-    public const string DefaultSecretsFile = "/root/.osl/secrets.env";
+    /// <summary>
+    /// Where an exported script reads secrets unless OSL_SECRETS_FILE says otherwise: the lab's secrets file as
+    /// New-OsLab writes it (JSON). A relative path is taken from the script's own directory.
+    /// </summary>
+    public const string DefaultSecretsFile = "/root/.osl/lab.secrets.json";
 
     /// <summary>WhatIf text for every node of a chapter.</summary>
     public static string WhatIf(ChapterPlan plan) => string.Join("\n", plan.NodePlans.Select(WhatIf));
@@ -60,8 +63,10 @@ public static class PlanRenderer
         var ids = node.Steps.SelectMany(s => s.SecretIds).Distinct().ToList();
         if (ids.Count > 0)
         {
-            sb.Append("\n# Secrets: read at run time from the lab's secrets file (id=value lines, mode 0600); never written here.\n");
-            sb.Append("OSL_SECRETS_FILE=${OSL_SECRETS_FILE:-").Append(ShellQuote.Quote(secretsFile)).Append("}\n");
+            sb.Append("\n# Secrets: read at run time from the lab's secrets file (New-OsLab's JSON, mode 0600), never written here and\n")
+              .Append("# never in a command line. Copy the file to the node; OSL_SECRETS_FILE overrides where it is looked for.\n");
+            sb.Append("OSL_SECRETS_FILE=${OSL_SECRETS_FILE:-")
+              .Append(secretsFile.StartsWith('/') ? ShellQuote.Quote(secretsFile) : "\"$(dirname -- \"$0\")\"/" + ShellQuote.Quote(secretsFile)).Append("}\n");
             sb.Append(Helpers.Secret);
             foreach (var id in ids) sb.Append(SecretText.VariableName(id)).Append("=$(osl_secret ").Append(id).Append(")\n");
             var checkedForCrudini = CrudiniSecrets(node).ToList();
@@ -73,7 +78,7 @@ public static class PlanRenderer
         }
         if (text.Contains("osl_file ")) sb.Append('\n').Append(Helpers.File);
         if (text.Contains("osl_set_line ") || text.Contains("osl_del_lines ")) sb.Append('\n').Append(Helpers.Lines);
-        if (text.Contains("osl_ini_multi ")) sb.Append('\n').Append(Helpers.IniMulti);
+        if (text.Contains("osl_ini_set ")) sb.Append('\n').Append(Helpers.IniSet);
         if (text.Contains("osl_py_setting ")) sb.Append('\n').Append(Helpers.PySetting);
         if (text.Contains("crudini ")) sb.Append("\ncommand -v crudini >/dev/null || { echo 'This script needs crudini (apt-get/dnf install crudini).' >&2; exit 1; }\n");
         sb.Append(text);
@@ -142,18 +147,17 @@ public static class PlanRenderer
         {
             case ConfigFileKind.OsloIni:
             case ConfigFileKind.Rsyncd:
-                if (e.Values is { } values) return $"osl_ini_multi {p} {Q(e.Section)} {Q(e.Key)} {string.Join(" ", values.Select(W))}";
+                // Every value through the helper (the module's own placement rules; a secret never in crudini's argument list).
+                if (e.Values is { } values) return $"osl_ini_set {p} {Q(e.Section)} {Q(e.Key)} {string.Join(" ", values.Select(v => W(kind == ConfigFileKind.OsloIni ? OsloEncode(v) : v)))}";
                 if (e.Value is null) return e.Key.Length == 0 ? $"crudini --del {p} {Q(e.Section)}" : $"crudini --del {p} {Q(e.Section)} {Q(e.Key)}";
-                // crudini drops leading/trailing blanks and cuts a value at " ;" (an inline comment to it): such a
-                // literal goes through the helper; a secret is checked when the script loads it.
-                if (CrudiniUnsafe.IsMatch(SecretText.ForDisplay(e.Value)))
-                    return $"osl_ini_multi {p} {Q(e.Section)} {Q(e.Key)} {W(kind == ConfigFileKind.OsloIni ? OsloEncode(e.Value) : e.Value)}";
-                return $"crudini --set {p} {Q(e.Section)} {Q(e.Key)} {W(e.Value)}";
+                return $"osl_ini_set {p} {Q(e.Section)} {Q(e.Key)} {W(kind == ConfigFileKind.OsloIni ? OsloEncode(e.Value) : e.Value)}";
             case ConfigFileKind.MySqlCnf:
-                // crudini reads and writes my.cnf as it is: bare flags (--set without a value) and !include lines.
                 if (e.Values is not null) throw new ArgumentException("Option files take one value per option.");
+                if (SecretText.Ids(e.Value).Count > 0) throw new ArgumentException(SecretInOptionFile);
                 if (e.Value is null) return e.Key.Length == 0 ? $"crudini --del {p} {Q(e.Section)}" : $"crudini --del {p} {Q(e.Section)} {Q(e.Key)}";
-                return e.Value.Length == 0 ? $"crudini --set {p} {Q(e.Section)} {Q(e.Key)}" : $"crudini --set {p} {Q(e.Section)} {Q(e.Key)} {W(e.Value)}";
+                // Plain values and bare flags as the module writes them; crudini for values MariaDB would need quoted.
+                if (PlainOption.IsMatch(e.Value)) return $"OSL_BARE=1 osl_ini_set {p} {Q(e.Section)} {Q(e.Key)} {Q(e.Value)}";
+                return $"crudini --set {p} {Q(e.Section)} {Q(e.Key)} {W(e.Value)}";
             case ConfigFileKind.Lines:
                 if (e.Value is null) return $"osl_del_lines {p} {Q(e.Key)}";
                 return $"osl_set_line {p} {Q(e.Key)} {W(e.Value)}" + (e.Section.Length > 0 ? " " + Q(e.Section) : "");
@@ -167,6 +171,10 @@ public static class PlanRenderer
         }
     }
 
+    internal const string SecretInOptionFile = "A MySQL option file value cannot hold a secret (the exported script would pass it to crudini as an argument): write the file with a file step.";
+
+    static readonly Regex PlainOption = new(@"^[A-Za-z0-9_.,:/@+%-]*$");
+
     static readonly Regex CrudiniUnsafe = new(@"^\s|\s$|\s;|^""(.*"")?$|^'(.*')?$");
 
     // The editor's rule (IniDocument.EncodeValue): oslo strips outer blanks and one pair of quotes, so such a
@@ -174,7 +182,7 @@ public static class PlanRenderer
     static string OsloEncode(string v) =>
         v.Length > 0 && (char.IsWhiteSpace(v[0]) || char.IsWhiteSpace(v[^1]) || (v[0] is '"' or '\'' && v.Length > 1 && v[^1] == v[0])) ? "\"" + v + "\"" : v;
 
-    /// <summary>Secrets that reach the file through a crudini line: the ones the script must check are crudini-safe.</summary>
+    /// <summary>Secrets written raw into an INI value: the script checks they read back unchanged (no blanks or quotes at the ends, no " ;").</summary>
     static IEnumerable<string> CrudiniSecrets(NodePlan node) => node.Steps.OfType<ConfigStep>()
         .Where(c => ConfigEditor.IniDialectOf(c.Kind) is not null)
         .SelectMany(c => c.Edits).Where(e => e.Values is null && e.Value is not null && !CrudiniUnsafe.IsMatch(SecretText.ForDisplay(e.Value)))
@@ -214,20 +222,32 @@ public static class PlanRenderer
     /// <summary>Shell functions the scripts define only when they use them.</summary>
     static class Helpers
     {
+        // python3 is on every OpenStack node (jq is not); the id and the path travel in the environment, the value
+        // only through the pipe of $(...), never in an argument list. Mode and shape are checked as New-OsLab's loader does.
         public const string Secret =
-@"osl_secret() { # ID: the value of the first ID=... line of the secrets file
-  local line
-  while IFS= read -r line || [ -n ""$line"" ]; do
-    if [ ""${line%%=*}"" = ""$1"" ]; then printf '%s' ""${line#*=}""; return 0; fi
-  done < ""$OSL_SECRETS_FILE""
-  echo ""osl: secret '$1' is not in $OSL_SECRETS_FILE"" >&2; return 1
+@"osl_secret() { # ID: the value of secret ID in the lab's secrets file (the JSON object New-OsLab writes)
+  OSL_ID=$1 OSL_FILE=$OSL_SECRETS_FILE python3 -c '
+import json, os, sys
+p, i = os.environ[""OSL_FILE""], os.environ[""OSL_ID""]
+def fail(m): sys.stderr.write(""osl: "" + m + ""\n""); sys.exit(1)
+try: st = os.stat(p)
+except OSError: fail(""no secrets file at "" + p + "": copy the lab secrets file (New-OsLab) to the node or set OSL_SECRETS_FILE"")
+if st.st_mode & 0o077: fail(""the secrets file "" + p + "" is readable by group or others: chmod 600 "" + p)
+try:
+    with open(p, encoding=""utf-8"") as f: d = json.load(f)
+except ValueError: fail(""the secrets file "" + p + "" is not JSON"")
+v = d.get(i) if isinstance(d, dict) else None
+if not isinstance(v, str) or v == """" or any(c in v for c in ""\r\n\0""):
+    fail(""secret "" + i + "" is not in "" + p + "" (or is not one line of text)"")
+sys.stdout.buffer.write(v.encode(""utf-8""))
+'
 }
 ";
 
         public const string CrudiniSafe =
-@"osl_crudini_safe() { # ID VALUE: crudini cuts a value at "" ;"" and trims blanks and quotes at its ends: stop before touching anything
+@"osl_crudini_safe() { # ID VALUE: an INI reader cuts a value at "" ;"" and trims blanks and quotes at its ends: stop before touching anything
   case ""$2"" in
-    *[[:space:]]\;*|[[:space:]]*|*[[:space:]]|\""*\""|\'*\') echo ""osl: secret '$1' has blanks or quotes crudini would mangle (\"" ;\"", or at an end): set it with Set-OsConfig or choose another value"" >&2; exit 1 ;;
+    *[[:space:]]\;*|[[:space:]]*|*[[:space:]]|\""*\""|\'*\') echo ""osl: secret '$1' has blanks or quotes the INI file would not keep (\"" ;\"", or at an end): set it with Set-OsConfig or choose another value"" >&2; exit 1 ;;
   esac
 }
 ";
@@ -275,9 +295,11 @@ osl_del_lines() { # FILE REGEX: removes every line matching REGEX (ERE)
 
         public const string PySetting =
 @"osl_py_setting() { # FILE NAME [VALUE]: NAME = VALUE (Python source) replacing the last assignment however many lines it spans; no VALUE removes it
-  python3 - ""$@"" <<'OSL_PY'
+  # The value goes in the environment, not in python's argument list (it may hold a secret).
+  OSL_PY_FILE=$1 OSL_PY_NAME=$2 OSL_PY_VALUE=${3-} OSL_PY_SET=$(($# > 2)) python3 - <<'OSL_PY'
 import ast, os, sys, tempfile
-path, name, value = sys.argv[1], sys.argv[2], (sys.argv[3] if len(sys.argv) > 3 else None)
+e = os.environ
+path, name, value = e['OSL_PY_FILE'], e['OSL_PY_NAME'], (e['OSL_PY_VALUE'] if e['OSL_PY_SET'] == '1' else None)
 src = open(path, encoding='utf-8').read() if os.path.exists(path) else ''
 lines = src.splitlines(keepends=True)
 spans = [(n.lineno, n.end_lineno) for n in ast.parse(src).body
@@ -302,18 +324,49 @@ OSL_PY
 }
 ";
 
-        public const string IniMulti =
-@"osl_ini_multi() { # FILE SECTION KEY VALUE...: KEY repeated once per VALUE, in order, in SECTION
-  local f=$1 s=$2 k=$3 t
-  shift 3
+        // The module's INI editor (IniDocument.Set) in awk, so a script writes the bytes the runner writes; the values
+        // reach awk in the environment, never in an argument list.
+        public const string IniSet =
+@"osl_ini_set() { # FILE SECTION KEY VALUE...: like the module's editor: the last KEY of SECTION takes the value(s) in place
+  # (a list: one line per value where the last one was, the other occurrences removed); a new KEY goes after the last key of the
+  # section's last occurrence, else under its header; a new SECTION at the end, after one blank line. SECTION '' is the
+  # lines before the first header. A VALUE of '' with OSL_BARE=1 is a bare flag (my.cnf).
+  local f=$1 t
   [ -e ""$f"" ] || : > ""$f""; t=$(mktemp ""$f.XXXXXX"")
-  SEC=$s KEY=$k VALS=$(printf '%s\n' ""$@"") awk '
-    function emit(  i) { for (i = 1; i <= n; i++) print ENVIRON[""KEY""] "" = "" v[i]; done = 1 }
-    BEGIN { n = split(ENVIRON[""VALS""], v, ""\n"") }
-    /^[[:space:]]*\[/ { if (in_s && !done) emit(); h = $0; gsub(/^[[:space:]]*\[|\][[:space:]]*$/, """", h); in_s = (h == ENVIRON[""SEC""]) }
-    in_s { l = $0; sub(/^[[:space:]]*/, """", l); if (index(l, ENVIRON[""KEY""]) == 1 && substr(l, length(ENVIRON[""KEY""]) + 1) ~ /^[[:space:]]*=/) { if (!done) emit(); next } }
-    { print }
-    END { if (!done) { if (!in_s) print ""["" ENVIRON[""SEC""] ""]""; emit() } }' ""$f"" > ""$t""
+  SEC=$2 KEY=$3 N=$(($# - 3)) VALS=$(shift 3; printf '%s\n' ""$@"") BARE=${OSL_BARE:-0} awk '
+    function keyof(s,  p) { sub(/^[[:space:]]+/, """", s); p = index(s, ""=""); if (p) s = substr(s, 1, p - 1); sub(/[[:space:]]+$/, """", s); return s }
+    function line(i,  pre, p) {
+      if (ENVIRON[""BARE""] == 1 && v[i] == """") return key
+      if (pre == """") return key "" = "" v[i]
+      return pre v[i]
+    }
+    { l[NR] = $0 }
+    END {
+      sec = ENVIRON[""SEC""]; key = ENVIRON[""KEY""]; n = ENVIRON[""N""] + 0; split(ENVIRON[""VALS""], v, ""\n"")
+      cur = """"; have = (sec == """"); ins = 0; m = 0; first = 0
+      for (i = 1; i <= NR; i++) {
+        s = l[i]; sub(/^[[:space:]]+/, """", s); sub(/[[:space:]]+$/, """", s)
+        if (s ~ /^\[.*\]$/) { cur = substr(s, 2, length(s) - 2); kind[i] = ""h""; if (!first) first = i; if (cur == sec) { have = 1; ins = i }; continue }
+        kind[i] = s == """" ? ""b"" : s ~ /^[#;]/ ? ""c"" : ""k""
+        if (cur != sec || kind[i] != ""k"") continue
+        ins = i
+        if (keyof(l[i]) == key) occ[++m] = i
+      }
+      if (sec == """" && ins == 0) { ins = first ? first - 1 : NR; if (first) { while (ins > 0 && kind[ins] == ""c"") ins--; while (ins > 0 && kind[ins] == ""b"") ins-- } }
+      pre = """"
+      if (m) {
+        o = l[occ[m]]; p = index(o, ""="")
+        if (p) { pre = substr(o, 1, p); rest = substr(o, p + 1); match(rest, /^[[:space:]]*/); pre = pre substr(rest, 1, RLENGTH); if (pre ~ /=$/ && n == 1 && v[1] != """") pre = pre "" "" }
+        else pre = o "" = ""
+        for (k = n == 1 ? m : 1; k <= m; k++) drop[occ[k]] = 1
+        ins = occ[m]
+      }
+      for (i = 0; i <= NR; i++) {
+        if (i > 0 && !(i in drop)) print l[i]
+        if (i == ins && (m || have)) { for (k = 1; k <= n; k++) print line(k, pre) }
+      }
+      if (!m && !have) { if (NR > 0 && kind[NR] != ""b"") print """"; print ""["" sec ""]""; for (k = 1; k <= n; k++) print line(k, pre) }
+    }' ""$f"" > ""$t""
   if cmp -s ""$t"" ""$f""; then rm -f ""$t""; else chmod --reference=""$f"" ""$t""; chown --reference=""$f"" ""$t""; mv -f ""$t"" ""$f""; fi
 }
 ";

@@ -70,6 +70,7 @@ public sealed class PlanRunner
             try { value = _secretResolver(id); }
             catch (Exception ex) when (ex is not OperationCanceledException) { throw new ArgumentException($"Secret '{id}' could not be resolved: {ex.GetType().Name}.", ex); }
             SecretText.ValidateValue(id, value);
+            Config.SecretMask.Remember(value);
             values[id] = value;
         }
         return values;
@@ -126,7 +127,22 @@ public sealed class PlanRunner
                     while (!cts.IsCancellationRequested && pending.TryDequeue(out var nodePlan))
                     {
                         var shell = sessions[nodePlan.Node];
-                        new NodeRun(nodePlan, shell, asRoot => _fileStoreFactory(shell, asRoot), secrets, mode, results.Add, cts.Token, CopySource).Run();
+                        try { new NodeRun(nodePlan, shell, asRoot => _fileStoreFactory(shell, asRoot), secrets, mode, results.Add, cts.Token, CopySource).Run(); }
+                        // [safety, issue 10] A failure outside any step (a file store factory, a probe builder) fails the node's
+                        // first step, never the process: an exception on this thread would end PowerShell.
+                        catch (Exception ex) when (ex is not OperationCanceledException && nodePlan.Steps.Count > 0)
+                        {
+                            var first = nodePlan.Steps[0];
+                            var message = ex.Message;
+                            foreach (var v in secrets.Values) message = message.Replace(v, "***", StringComparison.Ordinal);
+                            var reason = $"unexpected error ({ex.GetType().Name}): {message}";
+                            results.Add(new StepResult
+                            {
+                                Node = nodePlan.Node, Chapter = nodePlan.Chapter, Step = first.Describe(), Kind = "Command", Status = StepStatus.Failed,
+                                Message = reason, Index = 1, Total = nodePlan.Steps.Count,
+                                Error = new StepFailedException(nodePlan.Node, nodePlan.Chapter, first.Describe(), null, "", first.Hint, reason, "UnexpectedError"),
+                            });
+                        }
                     }
                 }
                 catch (OperationCanceledException) { }

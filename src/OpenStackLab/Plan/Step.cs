@@ -80,6 +80,8 @@ public sealed record CommandStep : Step
         ApplyShell = SecretText.ToShell(apply);
         Check = check; Apply = apply;
         SecretIds = SecretText.Ids(check).Concat(SecretText.Ids(apply)).Distinct().ToList();
+        // No secret in any process's argument list: refused here, when the plan is built, not on the node.
+        if (SecretIds.Count > 0) { SecretArguments.Check(name, check); SecretArguments.Check(name, apply); }
     }
 
     /// <summary>Exits 0 when the node is already in the desired state; null for a verification.</summary>
@@ -127,6 +129,7 @@ public sealed record ConfigStep : Step
             }
         }
         SecretIds = ids.Distinct().ToList();
+        if (kind == ConfigFileKind.MySqlCnf && SecretIds.Count > 0) throw new ArgumentException(PlanRenderer.SecretInOptionFile, nameof(edits));
     }
 
     public string Path { get; }

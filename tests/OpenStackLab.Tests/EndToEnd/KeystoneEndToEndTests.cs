@@ -32,7 +32,8 @@ internal sealed class TestLab
     /// <summary>Hostile on purpose: it travels only through stdin, the environment and a quoted openrc.</summary>
     public const string HostileAdminPrefix = "Adm'in\"$(id)`x`;\\ 한 ";
 
-    public TestLab(TestNodes nodes, string nodeName)
+    /// <param name="secretsPath">Another lab's secrets file to share (the export parity test), else this lab's own.</param>
+    public TestLab(TestNodes nodes, string nodeName, string? secretsPath = null)
     {
         Nodes = nodes;
         var node = nodes[nodeName];
@@ -40,7 +41,7 @@ internal sealed class TestLab
         var gateway = (string)json["gateway"]!;
         var subnet = gateway.Substring(0, gateway.LastIndexOf('.')) + ".0/" + (int)json["prefixLength"]!;
         var lab = System.Text.RegularExpressions.Regex.Replace(nodes.StateDir.Trim('/'), "[^A-Za-z0-9.-]+", "_");
-        SecretsPath = Path.Combine(Path.GetTempPath(), $"osl-e2e-{lab}-{nodeName}.secrets.json");
+        SecretsPath = secretsPath ?? Path.Combine(Path.GetTempPath(), $"osl-e2e-{lab}-{nodeName}.secrets.json");
         if (!File.Exists(SecretsPath))
         {
             var generated = LabSecrets.Generate();
@@ -90,7 +91,10 @@ internal sealed class TestLab
     }
 
     /// <summary>Runs the chapters in order on the connected node; stops after a chapter with a failed step.</summary>
-    public List<StepResult> Run(OsSession session, params Chapter[] chapters)
+    public List<StepResult> Run(OsSession session, params Chapter[] chapters) => Run(session, PlanMode.Apply, chapters);
+
+    /// <inheritdoc cref="Run(OsSession, Chapter[])"/>
+    public List<StepResult> Run(OsSession session, PlanMode mode, params Chapter[] chapters)
     {
         var platform = PlatformRegistry.Get(Lab.Platform);
         var init = session.Run(platform.InitSystemDetection).ExitCode == 0 ? InitSystem.Systemd : InitSystem.SysV;
@@ -99,7 +103,7 @@ internal sealed class TestLab
         var results = new List<StepResult>();
         foreach (var chapter in chapters)
         {
-            results.AddRange(runner.Run(chapter.Build(context), new INodeShell[] { session }));
+            results.AddRange(runner.Run(chapter.Build(context), new INodeShell[] { session }, mode));
             if (results.Any(r => r.Status == StepStatus.Failed)) break;
         }
         return results;

@@ -58,6 +58,16 @@ public sealed class RendererTests : IDisposable
         return (p.ExitCode, o.Result, e.Result);
     }
 
+    /// <summary>The lab's secrets file as New-OsLab writes it: JSON, mode 0600.</summary>
+    string SecretsFile(params (string Id, string Value)[] values)
+    {
+        var secrets = new OpenStackLab.Lab.LabSecrets();
+        foreach (var (id, value) in values) secrets.Set(id, value);
+        var path = Path.Combine(_dir, "lab.secrets.json");
+        secrets.Save(path);
+        return path;
+    }
+
     static Dictionary<string, (long Inode, DateTime Mtime)> Snapshot(string dir) =>
         Directory.GetFiles(dir, "*", SearchOption.AllDirectories).ToDictionary(f => f, f => (new FileInfo(f).Length, File.GetLastWriteTimeUtc(f)));
 
@@ -90,8 +100,7 @@ public sealed class RendererTests : IDisposable
 
         var script = Path.Combine(_dir, "n1.sh");
         File.WriteAllText(script, PlanRenderer.BashScript(plan.NodePlans[0]));
-        var secrets = Path.Combine(_dir, "secrets.env");
-        File.WriteAllText(secrets, "other=1\ndb_pass=" + PlanRunnerTests.Hostile + "\nini_pass=" + IniHostile + "\n");
+        var secrets = SecretsFile(("other", "1"), ("db_pass", PlanRunnerTests.Hostile), ("ini_pass", IniHostile));
 
         Assert.Equal(0, Bash(script, secrets, "-n").Code);
         var first = Bash(script, secrets);
@@ -127,11 +136,10 @@ public sealed class RendererTests : IDisposable
             .Config(Path.Combine(_dir, "a.conf"), ConfigFileKind.OsloIni, new ConfigEdit("database", "connection", "mysql://a:{{secret:db_pass}}@h/a"));
         var script = Path.Combine(_dir, "n1.sh");
         File.WriteAllText(script, PlanRenderer.BashScript(plan.NodePlans[0]));
-        var secrets = Path.Combine(_dir, "secrets.env");
-        File.WriteAllText(secrets, "db_pass=" + PlanRunnerTests.Hostile + "\n");
+        var secrets = SecretsFile(("db_pass", PlanRunnerTests.Hostile));
         var r = Bash(script, secrets);
         Assert.NotEqual(0, r.Code);
-        Assert.Contains("secret 'db_pass' has blanks or quotes crudini would mangle", r.Err);
+        Assert.Contains("secret 'db_pass' has blanks or quotes the INI file would not keep", r.Err);
         Assert.DoesNotContain(PlanRunnerTests.Hostile, r.Err);
         Assert.False(File.Exists(marker));
     }
@@ -143,11 +151,56 @@ public sealed class RendererTests : IDisposable
         plan.On("n1").Command("Uses a secret", "false", $"echo {{{{secret:db_pass}}}} > {ShellQuote.Quote(Path.Combine(_dir, "x"))}");
         var script = Path.Combine(_dir, "n1.sh");
         File.WriteAllText(script, PlanRenderer.BashScript(plan.NodePlans[0]));
-        var secrets = Path.Combine(_dir, "secrets.env");
-        File.WriteAllText(secrets, "other=1\n");
+        var secrets = SecretsFile(("other", "1"));
         var r = Bash(script, secrets);
         Assert.NotEqual(0, r.Code);
-        Assert.Contains("secret 'db_pass' is not in", r.Err);
+        Assert.Contains("secret db_pass is not in", r.Err);
         Assert.False(File.Exists(Path.Combine(_dir, "x")));
+    }
+
+    /// <summary>
+    /// The exported script's INI edits write the bytes the runner's editor writes (the export parity test's files, here
+    /// on local files): new keys after the section's last key or under its header, a value replaced in place, a list
+    /// where the last occurrence was, a new section after one blank line, the lines before the first header, bare flags.
+    /// </summary>
+    [Theory]
+    [InlineData(ConfigFileKind.OsloIni, "[DEFAULT]\n#debug = false\n\n[database]\n\n#\n# From oslo.db\n#connection = <None>\n\n[token]\n#provider = fernet\n\n", "database", "connection", "mysql+pymysql://k:pw@controller/keystone")]
+    [InlineData(ConfigFileKind.OsloIni, "[cache]\nenabled = true\n# c\n\n[cache]\nbackend = x\n\n[other]\n", "cache", "memcache_servers", "controller:11211")]
+    [InlineData(ConfigFileKind.OsloIni, "[token]\nprovider=uuid\n[token]\nprovider =  uuid\n", "token", "provider", "fernet")]
+    [InlineData(ConfigFileKind.OsloIni, "[a]\nx = 1\n", "new", "key", "v w")]
+    [InlineData(ConfigFileKind.OsloIni, "[a]\nx = 1\n\n", "new", "key", "v")]
+    [InlineData(ConfigFileKind.OsloIni, "", "database", "connection", "x")]
+    [InlineData(ConfigFileKind.OsloIni, "[a]\nkey =\n", "a", "key", " padded ")]
+    [InlineData(ConfigFileKind.Rsyncd, "# rsyncd\n\n[account]\nmax connections = 2\n", "", "uid", "swift")]
+    [InlineData(ConfigFileKind.Rsyncd, "uid = nobody\n[account]\npath = /srv\n", "", "uid", "swift")]
+    [InlineData(ConfigFileKind.MySqlCnf, "", "mysqld", "bind-address", "10.0.0.11")]
+    [InlineData(ConfigFileKind.MySqlCnf, "[mysqld]\nbind-address = 1.2.3.4\nskip-name-resolve\n", "client", "default-character-set", "utf8mb4")]
+    [InlineData(ConfigFileKind.MySqlCnf, "[mysqld]\nbind-address = 1.2.3.4\n", "mysqld", "skip-name-resolve", "")]
+    public void AnExportedIniEditWritesTheBytesTheRunnersEditorWrites(ConfigFileKind kind, string original, string section, string key, string value)
+    {
+        var file = Path.Combine(_dir, "x.conf");
+        File.WriteAllText(file, original);
+        var edits = new[] { new ConfigEdit(section, key, value), new ConfigEdit(section, key + "_list_", null) };
+        var expected = ConfigEditor.Apply(kind, System.Text.Encoding.UTF8.GetBytes(original), new[] { edits[0] }).Content;
+        var plan = new ChapterPlan("Ini");
+        plan.On("n1").Add(new ConfigStep(file, kind, new[] { edits[0] }));
+        var script = Path.Combine(_dir, "n1.sh");
+        File.WriteAllText(script, PlanRenderer.BashScript(plan.NodePlans[0]));
+        var r = Bash(script, "/nonexistent");
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(expected), File.ReadAllText(file));
+        if (kind == ConfigFileKind.OsloIni)
+        {
+            // A list (oslo's multi-valued option) too.
+            var list = ConfigEdit.List(section, key, new[] { "a", value });
+            var expectedList = ConfigEditor.Apply(kind, System.Text.Encoding.UTF8.GetBytes(original), new[] { list }).Content;
+            File.WriteAllText(file, original);
+            var listPlan = new ChapterPlan("Ini");
+            listPlan.On("n1").Add(new ConfigStep(file, kind, new[] { list }));
+            File.WriteAllText(script, PlanRenderer.BashScript(listPlan.NodePlans[0]));
+            var rl = Bash(script, "/nonexistent");
+            Assert.True(rl.Code == 0, rl.Err);
+            Assert.Equal(System.Text.Encoding.UTF8.GetString(expectedList), File.ReadAllText(file));
+        }
     }
 }
