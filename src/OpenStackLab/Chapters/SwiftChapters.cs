@@ -93,19 +93,20 @@ public sealed class SwiftProxyChapter : Chapter
     {
         var lab = context.Lab;
         var rc = OpenRc.AdminPath(node).Path;
+        var admin = KeystoneSteps.Admin(lab, node);
         var url = SwiftLab.ProxyUrl(lab);
         var account = context.Platform.ServiceAccount(Component.SwiftProxy) ?? new ServiceAccount("swift", "swift");
         steps.Verify("Check that the admin openrc exists (Install-OsKeystone first)", $"[ -r {Quote(rc)} ] || {{ echo 'No admin openrc {rc}: run Install-OsKeystone before Install-OsSwiftProxy.' >&2; exit 1; }}");
-        steps.User(rc, account.User, "service", "admin", SecretIds.SwiftUser)
-             .Service(rc, "swift", "object-store", "OpenStack Object Storage");
+        steps.User(admin, account.User, "service", "admin", SecretIds.SwiftUser)
+             .Service(admin, "swift", "object-store", "OpenStack Object Storage");
         foreach (var itf in new[] { "public", "internal" })
-            steps.Endpoint(rc, lab.Settings.Region, "object-store", itf, url + "/v1/AUTH_%(project_id)s");
-        steps.Endpoint(rc, lab.Settings.Region, "object-store", "admin", url + "/v1");
+            steps.Endpoint(admin, lab.Settings.Region, "object-store", itf, url + "/v1/AUTH_%(project_id)s");
+        steps.Endpoint(admin, lab.Settings.Region, "object-store", "admin", url + "/v1");
 
         // The verification's objects (2.9.4 steps 2-8); ~/swift is not sourced from .bash_profile (erratum #57).
-        steps.Project(rc, SwiftLab.VerifyProject, "Swift Service Project")
-             .Role(rc, SwiftLab.OperatorRole)
-             .User(rc, SwiftLab.VerifyUser, SwiftLab.VerifyProject, SwiftLab.OperatorRole, SecretIds.SwiftDemoUser);
+        steps.Project(admin, SwiftLab.VerifyProject, "Swift Service Project")
+             .Role(admin, SwiftLab.OperatorRole)
+             .User(admin, SwiftLab.VerifyUser, SwiftLab.VerifyProject, SwiftLab.OperatorRole, SecretIds.SwiftDemoUser);
         var owner = OpenRc.AdminPath(node).Owner;
         steps.File(SwiftVerification.OpenRcPath(node), OpenRc.AdminContent(lab, SwiftLab.VerifyUser, SwiftLab.VerifyProject, SecretIds.SwiftDemoUser),
             "0600", owner, owner, $"Write the openrc of {SwiftLab.VerifyUser} (~/{SwiftLab.VerifyOpenRc})");

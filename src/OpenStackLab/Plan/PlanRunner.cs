@@ -76,6 +76,7 @@ public sealed class PlanRunner
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var results = new BlockingCollection<StepResult>();
+        using var identity = new IdentityConnections();   // identity steps: one Keystone token per run, shared by the nodes
         var pending = new ConcurrentQueue<NodePlan>(plan.NodePlans);
         int workers = Math.Min(ThrottleLimit, Math.Max(1, plan.NodePlans.Count)), running = workers;
         var threads = new List<Thread>();
@@ -89,7 +90,7 @@ public sealed class PlanRunner
                     while (!cts.IsCancellationRequested && pending.TryDequeue(out var nodePlan))
                     {
                         var shell = sessions[nodePlan.Node];
-                        new NodeRun(nodePlan, shell, asRoot => _fileStoreFactory(shell, asRoot), secrets, mode, results.Add, cts.Token).Run();
+                        new NodeRun(nodePlan, shell, asRoot => _fileStoreFactory(shell, asRoot), secrets, mode, results.Add, cts.Token, identity).Run();
                     }
                 }
                 catch (OperationCanceledException) { }
