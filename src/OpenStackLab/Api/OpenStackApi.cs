@@ -292,7 +292,9 @@ public sealed class OpenStackApi : IDisposable
             {
                 try { return _http.Send(request, HttpCompletionOption.ResponseContentRead, CancellationToken); }
                 // A reset after connecting (a busy uwsgi dropping the connection): an idempotent request is sent once more.
-                catch (HttpRequestException e) when (method != HttpMethod.Post && e.InnerException is System.IO.IOException && !CancellationToken.IsCancellationRequested) { }
+                // (A POST may have created something, so only token requests, which create nothing that matters, are repeated.)
+                catch (HttpRequestException e) when ((method != HttpMethod.Post || url.EndsWith("/auth/tokens", StringComparison.Ordinal))
+                    && e.InnerException is System.IO.IOException && !CancellationToken.IsCancellationRequested) { }
             }
             using var again = Build();
             return _http.Send(again, HttpCompletionOption.ResponseContentRead, CancellationToken);

@@ -50,7 +50,7 @@ public class IdentityStepTests
 
         var first = Run(plan, PlanMode.Apply, Secret);
         Assert.All(first, r => Assert.True(r.Status == StepStatus.Changed, $"{r.Step}: {r.Status} {r.Message}"));
-        Assert.Equal(8, first.Count);   // user, role, password, service, three endpoints
+        Assert.Equal(7, first.Count);   // user, role, password, service, three endpoints
         Assert.True(keystone.CanLogIn(user, "default", password));
         Assert.Equal(3, keystone.ListEndpoints(user).Count);
 
