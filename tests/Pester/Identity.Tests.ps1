@@ -1,6 +1,7 @@
-# The identity cmdlets as users meet them, against the real Keystone on the controller test node
-# (brought up by our Keystone chapter in the xunit end-to-end tests), as the login user with ~/admin-openrc. For a local loop, OSL_IDENTITY_LOCAL_OPENRC=<rc file>
-# points them at a Keystone this machine reaches, through LocalShell.
+# The identity cmdlets as users meet them, against the real Keystone on the controller test node (brought up by our
+# Keystone chapter in the xunit end-to-end tests), over HTTP from this PowerShell: credentials from ~/admin-openrc read
+# through a session, or from the lab (-Lab). For a local loop, OSL_IDENTITY_LOCAL_OPENRC=<rc file> points them at a
+# Keystone this machine reaches, through LocalShell.
 BeforeAll {
     $modulePath = if ($env:OSL_MODULE_PATH) { $env:OSL_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/OpenStackLab' }
     Import-Module (Join-Path $modulePath 'OpenStackLab.psd1') -Force
@@ -11,13 +12,21 @@ BeforeAll {
         $script:auth = @{ OpenRcPath = $env:OSL_IDENTITY_LOCAL_OPENRC }
     }
     else {
-        $stateDir = if ($env:OSL_LAB_STATE_DIR) { $env:OSL_LAB_STATE_DIR } elseif (Test-Path /run/osl-lab.owner) { (Get-Content /run/osl-lab.owner -Raw).Trim() } else { Join-Path $repo 'tests/lab/.state' }
-        $lab = Get-Content (Join-Path $stateDir 'nodes.json') -Raw | ConvertFrom-Json
-        $controller = $lab.nodes | Where-Object name -eq 'controller'
-        $cred = [pscredential]::new($lab.user.name, (ConvertTo-SecureString $lab.user.password -AsPlainText -Force))
+        $suffix = if ($env:OSL_LAB_INSTANCE -and $env:OSL_LAB_INSTANCE -ne '0') { "-$($env:OSL_LAB_INSTANCE)" } else { '' }
+        $stateDir = if ($env:OSL_LAB_STATE_DIR) { $env:OSL_LAB_STATE_DIR }
+            elseif (Test-Path "/run/osl-lab$suffix.owner") { (Get-Content "/run/osl-lab$suffix.owner" -Raw).Trim() }
+            else { Join-Path $repo "tests/lab/.state$suffix" }
+        $nodesJson = Get-Content (Join-Path $stateDir 'nodes.json') -Raw | ConvertFrom-Json
+        $controller = $nodesJson.nodes | Where-Object name -eq 'controller'
+        $cred = [pscredential]::new($nodesJson.user.name, (ConvertTo-SecureString $nodesJson.user.password -AsPlainText -Force))
         $session = New-OsSession -ComputerName $controller.address -Port $controller.port -Name controller -Credential $cred `
-            -KeyFilePath $lab.keys.ed25519 -KnownHostsPath $lab.knownHosts
+            -KeyFilePath $nodesJson.keys.ed25519 -KnownHostsPath $nodesJson.knownHosts
         $script:auth = @{ OpenRcPath = '~/admin-openrc' }   # written by Install-OsKeystone (the xunit end-to-end tests run it first)
+        # The lab the xunit end-to-end tests deployed Keystone with (TestLab): the controller and its secrets file.
+        $secretsFile = Join-Path ([IO.Path]::GetTempPath()) ("osl-e2e-" + ($stateDir.Trim('/') -replace '[^A-Za-z0-9.-]+', '_') + "-controller.secrets.json")
+        $script:lab = [OpenStackLab.Lab.LabDefinition]@{ Name = 'e2e-controller'; Platform = 'Debian12-Zed'; SecretsPath = $secretsFile }
+        $lab.Nodes.Add([OpenStackLab.Lab.LabNode]@{ Name = 'controller'; Address = $controller.address; User = $nodesJson.user.name })
+        $lab.Nodes[0].Roles.Add('controller'); $lab.LinkNodes()
         Get-OsRole -Session $session @auth -Name admin -ErrorAction SilentlyContinue -ErrorVariable noKeystone | Out-Null
         if ($noKeystone) { throw "Keystone does not answer on the controller test node: build.ps1 Test brings it up with the xunit end-to-end tests before Pester runs. $noKeystone" }
     }
@@ -52,7 +61,7 @@ Describe 'New-OsEndpoint' {
         $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidEndpointUrl,*'
         $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
         $err[0].Exception.Message | Should -BeLike '*Corrected URL: http://controller:8774/v2.1/%(tenant_id)s*'
-        @($verbose | Where-Object { "$_" -like 'openstack *' }).Count | Should -Be 0 -Because 'no openstack command may run'
+        @($verbose | Where-Object { "$_" -match '^(GET|POST|PUT|PATCH|DELETE|HEAD) ' }).Count | Should -Be 0 -Because 'no request may be sent'
         @(Get-OsEndpoint @ks -Service $svc.Id).Count | Should -Be 0
     }
 
@@ -100,5 +109,32 @@ Describe 'Test-OsKeystone' {
         ($checks | Where-Object Name -eq 'Token').Passed | Should -BeTrue
         ($checks | Where-Object Name -eq 'Identity endpoints').Passed | Should -BeTrue
         $checks | Where-Object Name -like 'Reachable keystone *' | ForEach-Object { $_.Passed | Should -BeTrue -Because $_.Message }
+    }
+}
+
+Describe 'Credentials from the lab (-Lab)' {
+    It 'creates and finds a service account with the lab''s admin, the URL''s "controller" reached at its lab address' {
+        $name = Unique 'osllab'
+        $pw = ConvertTo-SecureString "pw 'q' `$(id) 한 $name" -AsPlainText -Force
+        $first = New-OsServiceAccount -Lab $lab -Name $name -Type (Unique 'osltype') -Url 'http://controller:9696' -Password $pw -Verbose 4>&1
+        $objects = @($first | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })
+        $verbose = @($first | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+        $objects.Count | Should -Be 6
+        $objects | ForEach-Object { $_.Changed | Should -BeTrue }
+        @($verbose | Where-Object Message -like 'POST */auth/tokens').Count | Should -Be 1 -Because 'one token per invocation'
+        $verbose.Message | Should -Not -Match ([regex]::Escape($name + '"'))
+        $again = @(New-OsServiceAccount -Lab $lab -Name $name -Type $objects[2].Type -Url 'http://controller:9696')
+        $again.Count | Should -Be 6
+        $again | ForEach-Object { $_.Changed | Should -BeFalse }
+        (Get-OsUser -Lab $lab -Name $name).Id | Should -Be $objects[0].Id
+    }
+
+    It 'gives a wrong admin password an authentication error record without the password' {
+        $cred = [pscredential]::new('admin', (ConvertTo-SecureString 'not-the-password' -AsPlainText -Force))
+        Get-OsRole -Credential $cred -AuthUrl http://controller:5000/v3 -Session $session -Name admin -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'OsCliAuthenticationFailed,*'
+        $err[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+        "$err" | Should -Not -Match 'not-the-password'
     }
 }

@@ -104,9 +104,7 @@ allow httpd_t keystone_log_t:file create;
 
         var rc = OpenRc.AdminPath(node);
         steps.File(rc.Path, OpenRc.AdminContent(lab), "0600", rc.Owner, rc.Owner, "Write the admin openrc");
-        steps.Command("Create the service project",
-            $". {Quote(rc.Path)} && openstack project show service -f value -c id >/dev/null 2>&1",
-            $". {Quote(rc.Path)} && openstack project create --domain default --description 'Service Project' service", Hint);
+        steps.Project(KeystoneSteps.Admin(lab, node), "service", "Service Project");
     }
 }
 

@@ -1,61 +1,46 @@
+using System.Linq;
+using OpenStackLab.Lab;
 using OpenStackLab.Plan;
-using static OpenStackLab.Ssh.ShellQuote;
 
 namespace OpenStackLab.Chapters;
 
 /// <summary>
-/// Identity objects as plan steps, run with an admin openrc on the controller: each checks with the
-/// openstack CLI first and creates only what is missing, so a second run changes nothing. Passwords are
-/// never in a command line: the user is created without one, then openstacksdk reads it from stdin.
+/// Identity objects as plan steps (<see cref="IdentityStep"/>): the runner checks them with GETs and creates
+/// what is missing through Keystone's REST API, with one admin token per run; the exported script shows the
+/// same as openstack CLI commands on the controller. A second run changes nothing.
 /// </summary>
 internal static class KeystoneSteps
 {
-    const string Hint = "Check that Keystone answers (Install-OsKeystone) and that the admin openrc works: . ~/admin-openrc && openstack token issue.";
+    const string Hint = "Check that Keystone answers at the lab's auth URL from this machine (Install-OsKeystone; Test-OsKeystone -Lab $lab) and that the lab's admin password is the one Keystone has.";
 
-    // Checks "can this user log in with this password" and sets a password, both reading it on stdin.
-    const string CanLogIn = "import os, sys, openstack\nos.environ['OS_PASSWORD'] = sys.stdin.read()\nopenstack.connect().authorize()\n";
-    const string SetPassword = "import sys, openstack\nc = openstack.connect()\nc.identity.update_user(c.identity.find_user(sys.argv[1], ignore_missing=False), password=sys.stdin.read())\n";
+    /// <summary>The lab's admin as identity steps use it: the password from the lab's secrets, the openrc on <paramref name="controller"/> for exported scripts.</summary>
+    public static KeystoneAdmin Admin(LabDefinition lab, LabNode controller) =>
+        new(lab.KeystoneAuthUrl, OpenRc.AdminPath(controller).Path, lab.Nodes.ToDictionary(n => n.Name, n => n.Address), SecretIds.KeystoneAdmin);
 
-    static string Admin(string rc, string command) => $". {Quote(rc)} && {command}";
+    static NodePlan Add(this NodePlan steps, string name, IdentityObject target, KeystoneAdmin admin) =>
+        steps.Add(new IdentityStep(name, target, admin) { Hint = Hint });
 
-    public static NodePlan Project(this NodePlan steps, string rc, string name, string description) =>
-        steps.Command($"Create the project {name}",
-            Admin(rc, $"openstack project show {Quote(name)} -f value -c id >/dev/null 2>&1"),
-            Admin(rc, $"openstack project create --domain default --description {Quote(description)} {Quote(name)}"), Hint);
+    public static NodePlan Project(this NodePlan steps, KeystoneAdmin admin, string name, string description) =>
+        steps.Add($"Create the project {name}", new ProjectObject(name, description), admin);
 
-    public static NodePlan Role(this NodePlan steps, string rc, string name) =>
-        steps.Command($"Create the role {name}",
-            Admin(rc, $"openstack role show {Quote(name)} -f value -c id >/dev/null 2>&1"),
-            Admin(rc, $"openstack role create {Quote(name)}"), Hint);
+    public static NodePlan Role(this NodePlan steps, KeystoneAdmin admin, string name) =>
+        steps.Add($"Create the role {name}", new RoleObject(name), admin);
 
     /// <summary>
     /// The user in the default domain with <paramref name="project"/> as its default project, <paramref name="role"/> on that
-    /// project, and its password from the secret (checked by logging in to the project, hence after the role).
+    /// project, and its password from the secret (checked by logging in).
     /// </summary>
-    public static NodePlan User(this NodePlan steps, string rc, string name, string project, string role, string secretId)
-    {
-        steps.Command($"Create the user {name}",
-            Admin(rc, $"openstack user show {Quote(name)} -f value -c id >/dev/null 2>&1"),
-            Admin(rc, $"openstack user create --domain default --project {Quote(project)} {Quote(name)}"), Hint);
-        steps.RoleAssignment(rc, role, name, project);
-        var secret = SecretText.Ref(secretId);
-        return steps.Command($"Set the password of {name}",
-            Admin(rc, $"printf '%s' \"{secret}\" | OS_USERNAME={Quote(name)} OS_PROJECT_NAME={Quote(project)} /usr/bin/python3 -c {Quote(CanLogIn)} >/dev/null 2>&1"),
-            Admin(rc, $"printf '%s' \"{secret}\" | /usr/bin/python3 -c {Quote(SetPassword)} {Quote(name)}"), Hint);
-    }
+    public static NodePlan User(this NodePlan steps, KeystoneAdmin admin, string name, string project, string role, string secretId) =>
+        steps.Add($"Create the user {name}", new UserObject(name, project), admin)
+             .RoleAssignment(admin, role, name, project)
+             .Add($"Set the password of {name}", new PasswordObject(name, project, secretId), admin);
 
-    public static NodePlan RoleAssignment(this NodePlan steps, string rc, string role, string user, string project) =>
-        steps.Command($"Give {user} the role {role} on the project {project}",
-            Admin(rc, $"[ -n \"$(openstack role assignment list --user {Quote(user)} --project {Quote(project)} --role {Quote(role)} -f value -c Role)\" ]"),
-            Admin(rc, $"openstack role add --project {Quote(project)} --user {Quote(user)} {Quote(role)}"), Hint);
+    public static NodePlan RoleAssignment(this NodePlan steps, KeystoneAdmin admin, string role, string user, string project) =>
+        steps.Add($"Give {user} the role {role} on the project {project}", new RoleAssignmentObject(role, user, project), admin);
 
-    public static NodePlan Service(this NodePlan steps, string rc, string name, string type, string description) =>
-        steps.Command($"Create the service {name} ({type})",
-            Admin(rc, $"openstack service list -f value -c Name -c Type | grep -qxF -- {Quote(name + " " + type)}"),
-            Admin(rc, $"openstack service create --name {Quote(name)} --description {Quote(description)} {Quote(type)}"), Hint);
+    public static NodePlan Service(this NodePlan steps, KeystoneAdmin admin, string name, string type, string description) =>
+        steps.Add($"Create the service {name} ({type})", new ServiceObject(name, type, description), admin);
 
-    public static NodePlan Endpoint(this NodePlan steps, string rc, string region, string serviceType, string @interface, string url) =>
-        steps.Command($"Create the {@interface} endpoint of {serviceType}: {url}",
-            Admin(rc, $"openstack endpoint list --service {Quote(serviceType)} --interface {Quote(@interface)} --region {Quote(region)} -f value -c URL | grep -qxF -- {Quote(url)}"),
-            Admin(rc, $"openstack endpoint create --region {Quote(region)} {Quote(serviceType)} {Quote(@interface)} {Quote(url)}"), Hint);
+    public static NodePlan Endpoint(this NodePlan steps, KeystoneAdmin admin, string region, string serviceType, string @interface, string url) =>
+        steps.Add($"Create the {@interface} endpoint of {serviceType}: {url}", new EndpointObject(region, serviceType, @interface, url), admin);
 }

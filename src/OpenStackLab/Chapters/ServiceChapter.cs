@@ -76,16 +76,17 @@ public abstract class ServiceChapter : Chapter
     {
         var lab = context.Lab;
         var rc = OpenRc.AdminPath(controller).Path;
+        var admin = KeystoneSteps.Admin(lab, controller);
         steps.Verify("Check that the admin openrc exists (Install-OsKeystone first)",
             $"[ -r {Quote(rc)} ] || {{ echo {Quote($"No admin openrc {rc}: run Install-OsKeystone before this chapter.")} >&2; exit 1; }}");
         if (spec.Account is { } account)
-            steps.User(rc, account.User, account.Project, account.Role, account.SecretId);
+            steps.User(admin, account.User, account.Project, account.Role, account.SecretId);
         foreach (var entry in spec.Catalog)
         {
-            steps.Service(rc, entry.Name, entry.Type, entry.Description);
+            steps.Service(admin, entry.Name, entry.Type, entry.Description);
             var host = lab.NodesWithRole(spec.Role).FirstOrDefault()?.Name ?? lab.ControllerName;
             foreach (var itf in CatalogEntry.Interfaces)
-                steps.Endpoint(rc, lab.Settings.Region, entry.Type, itf, entry.Url(host, itf));
+                steps.Endpoint(admin, lab.Settings.Region, entry.Type, itf, entry.Url(host, itf));
         }
         foreach (var db in spec.Databases) steps.Database(db.Name, db.User, db.SecretId, spec.Hint);
         PlanControllerExtras(context, controller, steps);

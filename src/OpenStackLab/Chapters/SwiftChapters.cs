@@ -112,10 +112,10 @@ public sealed class SwiftProxyChapter : ServiceChapter
     protected override void PlanControllerExtras(ChapterContext context, LabNode controller, NodePlan steps)
     {
         var lab = context.Lab;
-        var rc = OpenRc.AdminPath(controller).Path;
-        steps.Project(rc, SwiftLab.VerifyProject, "Swift Service Project")
-             .Role(rc, SwiftLab.OperatorRole)
-             .User(rc, SwiftLab.VerifyUser, SwiftLab.VerifyProject, SwiftLab.OperatorRole, SecretIds.SwiftDemoUser);
+        var admin = KeystoneSteps.Admin(lab, controller);
+        steps.Project(admin, SwiftLab.VerifyProject, "Swift Service Project")
+             .Role(admin, SwiftLab.OperatorRole)
+             .User(admin, SwiftLab.VerifyUser, SwiftLab.VerifyProject, SwiftLab.OperatorRole, SecretIds.SwiftDemoUser);
         var owner = OpenRc.AdminPath(controller).Owner;
         steps.File(SwiftVerification.OpenRcPath(controller), OpenRc.AdminContent(lab, SwiftLab.VerifyUser, SwiftLab.VerifyProject, SecretIds.SwiftDemoUser),
             "0600", owner, owner, $"Write the openrc of {SwiftLab.VerifyUser} (~/{SwiftLab.VerifyOpenRc})");

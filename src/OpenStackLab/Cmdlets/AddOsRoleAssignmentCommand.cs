@@ -50,7 +50,7 @@ public sealed class AddOsRoleAssignmentCommand : OsIdentityCmdlet
             ?? (onProject ? IdentityNames.Problem("project", Project) : IdentityNames.Problem("domain", Domain));
         if (!Valid(problem, "InvalidName", User)) return;
         var scope = onProject ? $"project '{Project}'" : $"domain '{Domain}'";
-        if (!ShouldProcess($"role '{Role}' for user '{User}' on {scope} on {Session.Node}", "Add")) return;
+        if (!ShouldProcess($"role '{Role}' for user '{User}' on {scope} on {Where}", "Add")) return;
         Invoke(User, () => WriteObject(Keystone.EnsureRoleAssignment(Role, User, onProject ? Project : null, onProject ? null : Domain,
             UserDomain, onProject ? ProjectDomain : null)));
     }

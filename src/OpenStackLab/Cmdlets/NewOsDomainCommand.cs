@@ -27,7 +27,7 @@ public sealed class NewOsDomainCommand : OsIdentityCmdlet
     protected override void ProcessRecord()
     {
         if (!Valid(IdentityNames.Problem("domain", Name), "InvalidName", Name)) return;
-        if (!ShouldProcess($"domain '{Name}' on {Session.Node}", "Create")) return;
+        if (!ShouldProcess($"domain '{Name}' on {Where}", "Create")) return;
         Invoke(Name, () => WriteObject(Keystone.EnsureDomain(Name, Description)));
     }
 }

@@ -12,7 +12,7 @@ namespace OpenStackLab.Cmdlets;
 /// %(tenant_id)s and %(project_id)s templates. The document's $(tenant_id)s and (tenant_id)s typos are refused with
 /// the corrected URL in the error.</para>
 /// <para>An endpoint with the same service, interface, region and URL is returned with Changed = $false. One with the
-/// same service, interface and region but another URL is updated in place (openstack endpoint set --url) and returned
+/// same service, interface and region but another URL is updated in place (PATCH, like openstack endpoint set --url) and returned
 /// with Changed = $true and its old URL in PreviousUrl, so re-running with a corrected URL fixes the catalog.</para>
 /// </remarks>
 /// <example><code>PS> New-OsEndpoint -Session $controller -Service image -Url http://controller:9292</code>
@@ -58,7 +58,7 @@ public sealed class NewOsEndpointCommand : OsIdentityCmdlet
         foreach (var (_, url) in wanted)
             if (!Valid(EndpointUrl.Problem(url), "InvalidEndpointUrl", url)) return;
         if (!Valid(IdentityNames.Problem("region", Region), "InvalidName", Region)) return;
-        var accepted = wanted.Where(w => ShouldProcess($"endpoint {Service} {w.Interface} {w.Url} in {Region} on {Session.Node}", "Register")).ToList();
+        var accepted = wanted.Where(w => ShouldProcess($"endpoint {Service} {w.Interface} {w.Url} in {Region} on {Where}", "Register")).ToList();
         if (accepted.Count == 0) return;
         Invoke(Service, () => WriteObject(Keystone.EnsureEndpoints(Service, accepted, Region), enumerateCollection: true));
     }

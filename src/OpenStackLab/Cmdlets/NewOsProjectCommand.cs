@@ -5,14 +5,14 @@ namespace OpenStackLab.Cmdlets;
 
 /// <summary>Creates a Keystone project unless it already exists.</summary>
 /// <remarks>
-/// Runs the openstack client on the session's node (the document's `openstack project create --domain default
+/// One request to Keystone's REST API, with one token per invocation (the document's `openstack project create --domain default
 /// --description "Service Project" service`). A project of that name already in the domain is returned as it is,
 /// with Changed = $false, so a second run changes nothing. Names with spaces, quotes or shell characters are
 /// passed as they are; names Keystone would refuse (empty, control characters, over 64 characters) are rejected first.
 /// </remarks>
 /// <example><code>PS> New-OsProject -Session $controller -Name service -Description 'Service Project'</code>
 /// <para>Creates the document's service project in the default domain, using ~/admin-openrc on the controller.</para></example>
-/// <example><code>PS> 'service', 'swiftservice' | New-OsProject -Session $controller -WhatIf</code>
+/// <example><code>PS> 'service', 'swiftservice' | New-OsProject -Lab $lab -WhatIf</code>
 /// <para>Shows which projects would be created, touching nothing.</para></example>
 [Cmdlet(VerbsCommon.New, "OsProject", SupportsShouldProcess = true)]
 [OutputType(typeof(OsProject))]
@@ -33,7 +33,7 @@ public sealed class NewOsProjectCommand : OsIdentityCmdlet
     protected override void ProcessRecord()
     {
         if (!Valid(IdentityNames.Problem("project", Name) ?? IdentityNames.Problem("domain", Domain), "InvalidName", Name)) return;
-        if (!ShouldProcess($"project '{Name}' in domain '{Domain}' on {Session.Node}", "Create")) return;
+        if (!ShouldProcess($"project '{Name}' in domain '{Domain}' on {Where}", "Create")) return;
         Invoke(Name, () => WriteObject(Keystone.EnsureProject(Name, Domain, Description)));
     }
 }

@@ -23,7 +23,7 @@ public sealed class NewOsRoleCommand : OsIdentityCmdlet
     protected override void ProcessRecord()
     {
         if (!Valid(IdentityNames.Problem("role", Name), "InvalidName", Name)) return;
-        if (!ShouldProcess($"role '{Name}' on {Session.Node}", "Create")) return;
+        if (!ShouldProcess($"role '{Name}' on {Where}", "Create")) return;
         Invoke(Name, () => WriteObject(Keystone.EnsureRole(Name)));
     }
 }

@@ -78,7 +78,7 @@ public sealed class NewOsServiceAccountCommand : OsIdentityCmdlet
         foreach (var (_, url) in endpoints)
             if (!Valid(EndpointUrl.Problem(url), "InvalidEndpointUrl", url)) return;
 
-        var node = Session.Node;
+        var node = Where;
         bool user = ShouldProcess($"user '{Name}' in domain '{Domain}' (default project '{Project}') on {node}", "Create");
         bool role = ShouldProcess($"role '{Role}' for user '{Name}' on project '{Project}' on {node}", "Add");
         bool service = ShouldProcess($"service '{Name}' of type '{Type}' on {node}", "Create");

@@ -32,7 +32,7 @@ public sealed class NewOsServiceCommand : OsIdentityCmdlet
     protected override void ProcessRecord()
     {
         if (!Valid(IdentityNames.Problem("service", Name) ?? IdentityNames.Problem("service type", Type), "InvalidName", Name)) return;
-        if (!ShouldProcess($"service '{Name}' of type '{Type}' on {Session.Node}", "Create")) return;
+        if (!ShouldProcess($"service '{Name}' of type '{Type}' on {Where}", "Create")) return;
         Invoke(Name, () => WriteObject(Keystone.EnsureService(Name, Type, Description)));
     }
 }

@@ -7,8 +7,8 @@ namespace OpenStackLab.Cmdlets;
 /// <summary>Creates a Keystone user unless it already exists.</summary>
 /// <remarks>
 /// The document's `openstack user create --domain default --project service --password ... glance`, without the
-/// password on any command line: the password travels on standard input to the openstack client, which runs
-/// in-process in python on the node. A user of that name already in the domain is returned with Changed = $false;
+/// password on any command line: the cmdlet talks to Keystone's REST API from this machine and the password travels
+/// only in the HTTPS/HTTP request body. A user of that name already in the domain is returned with Changed = $false;
 /// its password and default project are left as they are.
 /// </remarks>
 /// <example><code>PS> New-OsUser -Session $controller -Name glance -Project service -Password (Read-Host -AsSecureString)</code>
@@ -48,7 +48,7 @@ public sealed class NewOsUserCommand : OsIdentityCmdlet
         var problem = IdentityNames.Problem("user", Name) ?? IdentityNames.Problem("domain", Domain)
             ?? (Project is null ? null : IdentityNames.Problem("project", Project));
         if (!Valid(problem, "InvalidName", Name)) return;
-        if (!ShouldProcess($"user '{Name}' in domain '{Domain}' on {Session.Node}", "Create")) return;
+        if (!ShouldProcess($"user '{Name}' in domain '{Domain}' on {Where}", "Create")) return;
         Invoke(Name, () =>
         {
             var user = Keystone.EnsureUser(Name, Domain, Project, Password, Description, ProjectDomain);

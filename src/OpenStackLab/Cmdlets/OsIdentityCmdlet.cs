@@ -2,33 +2,40 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
+using System.Net;
+using OpenStackLab.Api;
 using OpenStackLab.Identity;
+using OpenStackLab.Lab;
 using OpenStackLab.Ssh;
 
 namespace OpenStackLab.Cmdlets;
 
 /// <summary>
-/// What every identity cmdlet shares: the node that runs the openstack client, its credentials,
-/// and the mapping of failures to error records. Subclasses stay thin: bind, validate, ShouldProcess,
-/// call <see cref="KeystoneIdentity"/>, write objects.
+/// What every identity cmdlet shares: where the admin credentials come from (-Lab, -Session with an rc
+/// file, or -Credential with -AuthUrl), one Keystone token per invocation, and the mapping of failures to
+/// error records. Subclasses stay thin: bind, validate, ShouldProcess, call <see cref="KeystoneIdentity"/>, write objects.
 /// </summary>
 public abstract class OsIdentityCmdlet : OsCmdlet
 {
     KeystoneIdentity? keystone;
-    INodeShell? keystoneShell;
+    object? keystoneSource;
 
-    /// <summary>The session (an SSH session to the controller, or a LocalShell) whose openstack client talks to Keystone.</summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>A session to the controller: its rc file (-OpenRcPath) gives the credentials, and its address stands for the node's name in Keystone's URLs. Objects from earlier identity cmdlets bind it.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowNull]
+    public INodeShell? Session { get; set; }
+
+    /// <summary>The lab (New-OsLab, Import-OsLab): the admin password from its secrets file, the auth URL from its controller, and its nodes' names mapped to their addresses.</summary>
+    [Parameter]
     [ValidateNotNull]
-    public INodeShell Session { get; set; } = null!;
+    public LabDefinition? Lab { get; set; }
 
-    /// <summary>Path on the node of the rc file that sets the OS_* variables (the document's ~/admin_key); sourced before the client runs. Default: ~/admin-openrc.</summary>
+    /// <summary>Path on the -Session node of the rc file that sets the OS_* variables (the document's ~/admin_key). It is sourced there and its values come back on the SSH channel, never on a command line. Default: ~/admin-openrc.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string OpenRcPath { get; set; } = OpenRcAuth.DefaultPath;
+    public string OpenRcPath { get; set; } = KeystoneCredentials.DefaultOpenRcPath;
 
-    /// <summary>Explicit admin credentials instead of an rc file. The password reaches the node only on standard input. Needs -AuthUrl.</summary>
+    /// <summary>Explicit admin credentials instead of an rc file or the lab's. Needs -AuthUrl.</summary>
     [Parameter]
     [Credential]
     public PSCredential? Credential { get; set; }
@@ -47,40 +54,68 @@ public abstract class OsIdentityCmdlet : OsCmdlet
     [ValidateNotNullOrEmpty]
     public string AuthDomain { get; set; } = "Default";
 
-    /// <summary>Run the openstack client as root through sudo, e.g. when the rc file is /root/admin-openrc.</summary>
+    /// <summary>Read the rc file as root through sudo, e.g. when it is /root/admin-openrc.</summary>
     [Parameter]
     public SwitchParameter AsRoot { get; set; }
 
     protected override void BeginProcessing()
     {
-        if (Credential is not null && MyInvocation.BoundParameters.ContainsKey(nameof(OpenRcPath)))
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give either -OpenRcPath or -Credential, not both."),
+        var sources = new[] { Lab is not null, Credential is not null, MyInvocation.BoundParameters.ContainsKey(nameof(OpenRcPath)) }.Count(x => x);
+        if (sources > 1)
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give one source of credentials: -Lab, -OpenRcPath (with -Session) or -Credential (with -AuthUrl)."),
                 "CredentialSourceConflict", ErrorCategory.InvalidArgument, null));
         if (Credential is not null && string.IsNullOrEmpty(AuthUrl))
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Credential needs -AuthUrl (e.g. http://controller:5000/v3)."),
                 "AuthUrlMissing", ErrorCategory.InvalidArgument, null));
+        if (Credential is not null)
+        {
+            var problem = EndpointUrl.Problem(AuthUrl, allowTemplates: false);
+            if (problem is not null)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-AuthUrl: " + problem), "InvalidAuthUrl", ErrorCategory.InvalidArgument, AuthUrl));
+        }
     }
 
-    /// <summary>The Keystone operations for the current <see cref="Session"/> (rebuilt when a pipeline brings another session).</summary>
+    /// <summary>A name for messages: the session's node, the lab's controller, or the auth URL's host.</summary>
+    protected string Where => Session?.Node ?? Lab?.ControllerName ?? (AuthUrl is null ? "Keystone" : new Uri(AuthUrl).Host);
+
+    /// <summary>The Keystone operations for this invocation: one token, kept while the pipeline brings the same session.</summary>
     protected KeystoneIdentity Keystone
     {
         get
         {
-            if (keystone is not null && ReferenceEquals(keystoneShell, Session)) return keystone;
-            OsAuth auth = Credential is null
-                ? new OpenRcAuth(OpenRcPath)
-                : new PasswordAuth(AuthUrl!, Credential.UserName, Credential.Password, AuthProject, AuthDomain, AuthDomain);
-            var cli = new OpenStackCli(Session, auth) { AsRoot = AsRoot, Log = WriteVerbose, CancellationToken = StopToken };
-            keystoneShell = Session;
-            return keystone = new KeystoneIdentity(cli);
+            object source = Lab is not null || Credential is not null ? this : Session ?? (object)this;
+            if (keystone is not null && ReferenceEquals(keystoneSource, source)) return keystone;
+            keystone?.Dispose();
+            OsCredentials credentials;
+            HostMap hosts;
+            if (Lab is not null)
+            {
+                credentials = KeystoneCredentials.ForLab(Lab);
+                hosts = KeystoneCredentials.Hosts(Lab);
+            }
+            else if (Credential is not null)
+            {
+                credentials = new OsCredentials(AuthUrl!, Credential.UserName, Credential.GetNetworkCredential().Password, AuthProject, AuthDomain, AuthDomain);
+                hosts = KeystoneCredentials.Hosts(Session);
+            }
+            else if (Session is not null)
+            {
+                credentials = KeystoneCredentials.FromOpenRc(Session, OpenRcPath, AsRoot, StopToken);
+                hosts = KeystoneCredentials.Hosts(Session);
+            }
+            else throw new ArgumentException("Give -Lab, -Session (with its rc file) or -Credential with -AuthUrl.");
+            keystoneSource = source;
+            return keystone = new KeystoneIdentity(credentials, hosts, Session, Where) { Log = WriteVerbose, CancellationToken = StopToken };
         }
     }
+
+    protected override void EndProcessing() { keystone?.Dispose(); keystone = null; }
 
     /// <summary>Runs <paramref name="action"/>; a failure becomes a non-terminating error record on <paramref name="target"/>.</summary>
     protected void Invoke(object? target, Action action)
     {
         try { action(); }
-        catch (Exception e) when (e is OsCliException or OsShellException or ArgumentException)
+        catch (Exception e) when (e is OsApiException or OsShellException or ArgumentException or LabSecretsException)
         {
             WriteError(ToErrorRecord(e, target));
         }
@@ -104,7 +139,7 @@ public abstract class OsIdentityCmdlet : OsCmdlet
             {
                 var found = find(name);
                 if (found is not null) WriteObject(found);
-                else WriteError(new ErrorRecord(new ItemNotFoundException($"No {kind} named '{name}' on {Session.Node}."),
+                else WriteError(new ErrorRecord(new ItemNotFoundException($"No {kind} named '{name}' in Keystone at {Keystone.Credentials.AuthUrl}."),
                     $"{Capitalised(kind)}NotFound", ErrorCategory.ObjectNotFound, name));
             });
             return;
@@ -117,20 +152,20 @@ public abstract class OsIdentityCmdlet : OsCmdlet
 
     internal static ErrorRecord ToErrorRecord(Exception e, object? target) => e switch
     {
-        OsCliException c => new ErrorRecord(c, c.ErrorId, c.Failure switch
+        OsApiException c => new ErrorRecord(c, c.ErrorId, c.Failure switch
         {
-            OsCliFailure.AuthenticationFailed => ErrorCategory.AuthenticationError,
-            OsCliFailure.Forbidden => ErrorCategory.PermissionDenied,
-            OsCliFailure.Conflict => ErrorCategory.ResourceExists,
-            OsCliFailure.NotFound => ErrorCategory.ObjectNotFound,
-            OsCliFailure.Ambiguous or OsCliFailure.BadRequest or OsCliFailure.CredentialsMissing => ErrorCategory.InvalidArgument,
-            OsCliFailure.ConnectionFailed => ErrorCategory.ConnectionError,
-            OsCliFailure.ClientMissing => ErrorCategory.NotInstalled,
-            OsCliFailure.UnreadableOutput => ErrorCategory.InvalidResult,
+            OsApiFailure.AuthenticationFailed => ErrorCategory.AuthenticationError,
+            OsApiFailure.Forbidden => ErrorCategory.PermissionDenied,
+            OsApiFailure.Conflict => ErrorCategory.ResourceExists,
+            OsApiFailure.NotFound => ErrorCategory.ObjectNotFound,
+            OsApiFailure.Ambiguous or OsApiFailure.BadRequest or OsApiFailure.CredentialsMissing => ErrorCategory.InvalidArgument,
+            OsApiFailure.ConnectionFailed => ErrorCategory.ConnectionError,
+            OsApiFailure.UnreadableOutput => ErrorCategory.InvalidResult,
             _ => ErrorCategory.NotSpecified,
         }, target),
         OsShellException s => ErrorRecordFor(s, target),
         ArgumentException a => new ErrorRecord(a, "InvalidArgument", ErrorCategory.InvalidArgument, target),
+        LabSecretsException l => new ErrorRecord(l, "LabSecretsUnavailable", ErrorCategory.ReadError, target),
         _ => new ErrorRecord(e, "OsIdentityFailed", ErrorCategory.NotSpecified, target),
     };
 }

@@ -19,7 +19,7 @@ public sealed class RemoveOsEndpointCommand : OsIdentityCmdlet
 
     protected override void ProcessRecord()
     {
-        if (!ShouldProcess($"endpoint {Id} on {Session.Node}", "Delete")) return;
+        if (!ShouldProcess($"endpoint {Id} on {Where}", "Delete")) return;
         Invoke(Id, () => Keystone.RemoveEndpoint(Id));
     }
 }

@@ -6,13 +6,13 @@ namespace OpenStackLab.Cmdlets;
 /// <summary>Checks that Keystone works: a token is issued, the identity service has its three endpoints, and every catalog endpoint answers.</summary>
 /// <remarks>
 /// <para>The document's verification (`openstack token issue`, `openstack endpoint list`) plus a reachability probe of
-/// each endpoint from the node itself (an HTTP answer of any status counts; %(tenant_id)s is filled with the token's
+/// each endpoint from this machine, through the lab's host names (an HTTP answer of any status counts; %(tenant_id)s is filled with the token's
 /// project). Writes one check object (Node, Name, Passed, Message) per check, for people and for Pester.</para>
 /// <para>Endpoints of services not installed yet fail their reachability check: that is what the check is for.</para>
 /// </remarks>
 /// <example><code>PS> Test-OsKeystone -Session $controller</code>
 /// <para>Runs the checks with ~/admin-openrc on the controller and lists them.</para></example>
-/// <example><code>PS> Test-OsKeystone -Session $controller | Where-Object Name -eq Token | Select-Object -ExpandProperty Passed | Should -BeTrue</code>
+/// <example><code>PS> Test-OsKeystone -Lab $lab | Where-Object Name -eq Token | Select-Object -ExpandProperty Passed | Should -BeTrue</code>
 /// <para>Asserts in a Pester test that a token can be issued.</para></example>
 [Cmdlet(VerbsDiagnostic.Test, "OsKeystone")]
 [OutputType(typeof(OsCheck))]
@@ -24,5 +24,5 @@ public sealed class TestOsKeystoneCommand : OsIdentityCmdlet
     public int TimeoutSec { get; set; } = 5;
 
     protected override void ProcessRecord() =>
-        Invoke(Session.Node, () => WriteObject(Keystone.Test(TimeoutSec), enumerateCollection: true));
+        Invoke(Where, () => WriteObject(Keystone.Test(TimeoutSec), enumerateCollection: true));
 }

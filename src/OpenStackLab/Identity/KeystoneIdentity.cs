@@ -1,64 +1,115 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
-using System.Security;
 using System.Net;
+using System.Net.Http;
+using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
 using Newtonsoft.Json.Linq;
-using Rec = System.Collections.Generic.IReadOnlyDictionary<string, Newtonsoft.Json.Linq.JToken>;
+using OpenStackLab.Api;
+using OpenStackLab.Ssh;
 
 namespace OpenStackLab.Identity;
 
 /// <summary>
-/// Idempotent Keystone operations over <see cref="OpenStackCli"/>: each Ensure* returns the existing
-/// object unchanged (<c>Changed = false</c>) or creates it (<c>Changed = true</c>); Find*/List* only read.
-/// Option values are passed as <c>--option=value</c> and names after <c>--</c>, so a value that begins
-/// with '-' is never taken for an option.
+/// Idempotent Keystone operations over its v3 REST API (<see cref="OpenStackApi"/>): one token on first use,
+/// then one request per lookup or change. Each Ensure* returns the existing object unchanged
+/// (<c>Changed = false</c>) or creates it (<c>Changed = true</c>); Find*/List* only read. Names go in JSON
+/// bodies and escaped query strings, never through a shell. IDs found by name are remembered for this
+/// instance's lifetime (one cmdlet invocation or one plan run), so repeated references cost nothing.
 /// </summary>
-public sealed class KeystoneIdentity
+public sealed class KeystoneIdentity : IDisposable
 {
     /// <summary>The three interfaces every service of the document registers.</summary>
     public static readonly IReadOnlyList<string> Interfaces = new[] { "public", "internal", "admin" };
     /// <summary>The document's region.</summary>
     public const string DefaultRegion = "RegionOne";
 
-    public KeystoneIdentity(OpenStackCli cli) => Cli = cli ?? throw new ArgumentNullException(nameof(cli));
+    readonly object _gate = new();
+    readonly ConcurrentDictionary<string, string> _ids = new(StringComparer.Ordinal);
+    OpenStackApi? _api;
 
-    public OpenStackCli Cli { get; }
+    /// <param name="credentials">Who to authenticate as (project-scoped; usually the lab's admin).</param>
+    /// <param name="hosts">Lab host names to addresses, for URLs that name lab nodes.</param>
+    /// <param name="session">The session objects are reported with (for pipelines); null when there is none.</param>
+    /// <param name="node">The name used in messages and on output objects; default: the session's node, else the auth URL's host.</param>
+    public KeystoneIdentity(OsCredentials credentials, HostMap? hosts = null, INodeShell? session = null, string? node = null)
+    {
+        Credentials = credentials ?? throw new ArgumentNullException(nameof(credentials));
+        Hosts = hosts ?? HostMap.Empty;
+        Session = session;
+        Node = node ?? session?.Node ?? new Uri(credentials.AuthUrl).Host;
+    }
+
+    public OsCredentials Credentials { get; }
+    public HostMap Hosts { get; }
+    public INodeShell? Session { get; }
+    public string Node { get; }
+    /// <summary>Receives "METHOD URL" per request (for -Verbose).</summary>
+    public Action<string>? Log { get; set; }
+    public CancellationToken CancellationToken { get; set; }
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The authenticated conversation, opened (one token) on first use.</summary>
+    public OpenStackApi Api
+    {
+        get
+        {
+            lock (_gate) return _api ??= OpenStackApi.Connect(Credentials, Hosts, Timeout, Log, Node, CancellationToken);
+        }
+    }
+
+    string V3 => Credentials.IdentityUrl;
+    static string Q(string value) => Uri.EscapeDataString(value);
 
     // ---- projects ----
 
     public OsProject? FindProject(string name, string? domain = null) =>
-        Show("project", Args("project", "show").Opt("domain", domain).Names(name), IdentityJson.Project);
+        FindOne("project", "projects", name, domain is null ? null : DomainId(domain), IdentityJson.Project);
 
     public IReadOnlyList<OsProject> ListProjects(string? domain = null) =>
-        List(Args("project", "list", "--long").Opt("domain", domain), IdentityJson.Project);
+        List("projects", domain is null ? "" : "?domain_id=" + Q(DomainId(domain)), IdentityJson.Project);
 
     public OsProject EnsureProject(string name, string domain = "default", string? description = null)
     {
         IdentityNames.Check("project", name); IdentityNames.Check("domain", domain);
-        return Ensure(() => FindProject(name, domain),
-            () => Args("project", "create").Opt("domain", domain).Opt("description", description).Names(name), IdentityJson.Project);
+        return Ensure(() => FindProject(name, domain), () => new JObject
+        {
+            ["project"] = new JObject { ["name"] = name, ["domain_id"] = DomainId(domain), ["description"] = description ?? "", ["enabled"] = true },
+        }, "projects", "project", IdentityJson.Project);
     }
 
     // ---- domains ----
 
-    public OsDomain? FindDomain(string name) => Show("domain", Args("domain", "show").Names(name), IdentityJson.Domain);
+    public OsDomain? FindDomain(string name) => FindOne("domain", "domains", name, null, IdentityJson.Domain);
 
-    public IReadOnlyList<OsDomain> ListDomains() => List(Args("domain", "list"), IdentityJson.Domain);
+    public IReadOnlyList<OsDomain> ListDomains() => List("domains", "", IdentityJson.Domain);
 
     public OsDomain EnsureDomain(string name, string? description = null)
     {
         IdentityNames.Check("domain", name);
-        return Ensure(() => FindDomain(name), () => Args("domain", "create").Opt("description", description).Names(name), IdentityJson.Domain);
+        return Ensure(() => FindDomain(name), () => new JObject
+        {
+            ["domain"] = new JObject { ["name"] = name, ["description"] = description ?? "", ["enabled"] = true },
+        }, "domains", "domain", IdentityJson.Domain);
     }
 
     // ---- users ----
 
     public OsUser? FindUser(string name, string? domain = null) =>
-        Show("user", Args("user", "show").Opt("domain", domain).Names(name), IdentityJson.User);
+        FindOne("user", "users", name, domain is null ? null : DomainId(domain), IdentityJson.User);
 
-    public IReadOnlyList<OsUser> ListUsers(string? domain = null, string? project = null) =>
-        List(Args("user", "list", "--long").Opt("domain", domain).Opt("project", project), IdentityJson.User);
+    /// <summary>Users, optionally of one domain, or only those with a role on <paramref name="project"/> (as `openstack user list --project` does).</summary>
+    public IReadOnlyList<OsUser> ListUsers(string? domain = null, string? project = null)
+    {
+        var users = List("users", domain is null ? "" : "?domain_id=" + Q(DomainId(domain)), IdentityJson.User);
+        if (project is null) return users;
+        var onProject = (Api.Get($"{V3}/role_assignments?scope.project.id={Q(ProjectId(project, null))}")["role_assignments"] as JArray ?? new JArray())
+            .Select(a => (string?)a["user"]?["id"]).Where(id => id is not null).ToHashSet();
+        return users.Where(u => onProject.Contains(u.Id)).ToList();
+    }
 
     /// <summary>
     /// Creates the user unless one of that name exists in <paramref name="domain"/>. An existing user is
@@ -69,33 +120,78 @@ public sealed class KeystoneIdentity
     {
         IdentityNames.Check("user", name); IdentityNames.Check("domain", domain);
         IdentityNames.CheckOptional("project", defaultProject); IdentityNames.CheckOptional("domain", projectDomain);
+        var plain = password is null ? null : new NetworkCredential("", password).Password;
+        return EnsureUser(name, domain, defaultProject, plain, description, projectDomain);
+    }
+
+    internal OsUser EnsureUser(string name, string domain, string? defaultProject, string? password, string? description, string? projectDomain)
+    {
         var existing = FindUser(name, domain);
         if (existing is not null) return existing;
-        var plain = password is null ? null : new NetworkCredential("", password).Password;
-        var args = Args("user", "create").Opt("domain", domain).Opt("project", defaultProject).Opt("project-domain", projectDomain)
-            .Opt("password", plain).Opt("description", description).Names(name);
-        return CreateOrFind(() => Cli.Json(args, plain is null ? null : new[] { plain }), () => FindUser(name, domain), IdentityJson.User);
+        var user = new JObject { ["name"] = name, ["domain_id"] = DomainId(domain), ["enabled"] = true };
+        if (defaultProject is not null) user["default_project_id"] = ProjectId(defaultProject, projectDomain ?? domain);
+        if (password is not null) user["password"] = password;
+        if (description is not null) user["description"] = description;
+        return CreateOrFind(() => Api.Post($"{V3}/users", new JObject { ["user"] = user }, password ?? "")!["user"]!, () => FindUser(name, domain), IdentityJson.User);
+    }
+
+    /// <summary>Sets a user's password (PATCH); the password travels only in the request body.</summary>
+    public void SetPassword(string user, string? domain, string password)
+    {
+        if (string.IsNullOrEmpty(password)) throw new ArgumentException("The password is empty.", nameof(password));
+        Api.Patch($"{V3}/users/{Q(UserId(user, domain))}", new JObject { ["user"] = new JObject { ["password"] = password } }, password);
+    }
+
+    /// <summary>Whether <paramref name="user"/> can log in with <paramref name="password"/> (one unscoped password auth; no role needed).</summary>
+    public bool CanLogIn(string user, string domain, string password)
+    {
+        var body = new JObject
+        {
+            ["auth"] = new JObject
+            {
+                ["identity"] = new JObject
+                {
+                    ["methods"] = new JArray("password"),
+                    ["password"] = new JObject { ["user"] = new JObject { ["id"] = UserId(user, domain), ["password"] = password } },
+                },
+            },
+        };
+        var status = Api.SendAnonymous(HttpMethod.Post, $"{V3}/auth/tokens", body, password);
+        if (status is 201 or 200) return true;
+        if (status == 401) return false;
+        throw new OsApiException(Node, OsApiException.FailureFor(status), $"Checking the password of {user} failed with HTTP {status}.", status);
     }
 
     // ---- roles ----
 
-    public OsRole? FindRole(string name) => Show("role", Args("role", "show").Names(name), IdentityJson.Role);
+    public OsRole? FindRole(string name) => FindOne("role", "roles", name, null, IdentityJson.Role);
 
-    public IReadOnlyList<OsRole> ListRoles() => List(Args("role", "list"), IdentityJson.Role);
+    public IReadOnlyList<OsRole> ListRoles() => List("roles", "", IdentityJson.Role);
 
     public OsRole EnsureRole(string name)
     {
         IdentityNames.Check("role", name);
-        return Ensure(() => FindRole(name), () => Args("role", "create").Names(name), IdentityJson.Role);
+        return Ensure(() => FindRole(name), () => new JObject { ["role"] = new JObject { ["name"] = name } }, "roles", "role", IdentityJson.Role);
     }
 
     // ---- role assignments ----
 
     /// <summary>Assignments matching the given filters, with names (<c>name@domain</c>) instead of IDs.</summary>
     public IReadOnlyList<OsRoleAssignment> ListRoleAssignments(string? user = null, string? project = null, string? domain = null,
-        string? role = null, string? userDomain = null, string? projectDomain = null) =>
-        List(Args("role", "assignment", "list", "--names").Opt("user", user).Opt("user-domain", userDomain)
-            .Opt("project", project).Opt("project-domain", projectDomain).Opt("domain", domain).Opt("role", role), IdentityJson.RoleAssignment);
+        string? role = null, string? userDomain = null, string? projectDomain = null)
+    {
+        var query = new List<string> { "include_names=true" };
+        if (user is not null) query.Add("user.id=" + Q(UserId(user, userDomain)));
+        if (project is not null) query.Add("scope.project.id=" + Q(ProjectId(project, projectDomain)));
+        if (domain is not null) query.Add("scope.domain.id=" + Q(DomainId(domain)));
+        if (role is not null) query.Add("role.id=" + Q(RoleId(role)));
+        return (Api.Get($"{V3}/role_assignments?{string.Join("&", query)}")["role_assignments"] as JArray ?? new JArray())
+            .OfType<JObject>().Select(a => Mark(IdentityJson.RoleAssignment(a), false)).ToList();
+    }
+
+    /// <summary>Whether the user has the role on the project (one HEAD once the IDs are known).</summary>
+    public bool HasRole(string role, string user, string project, string? userDomain = null, string? projectDomain = null) =>
+        Api.Exists($"{V3}/projects/{Q(ProjectId(project, projectDomain))}/users/{Q(UserId(user, userDomain))}/roles/{Q(RoleId(role))}");
 
     /// <summary>Grants <paramref name="role"/> to a user on a project, or on a domain (exactly one of the two).</summary>
     public OsRoleAssignment EnsureRoleAssignment(string role, string user, string? project = null, string? domain = null,
@@ -108,8 +204,8 @@ public sealed class KeystoneIdentity
         IdentityNames.CheckOptional("domain", userDomain); IdentityNames.CheckOptional("domain", projectDomain);
         var existing = ListRoleAssignments(user, project, domain, role, userDomain, projectDomain);
         if (existing.Count > 0) return existing[0];
-        Cli.Run(Args("role", "add").Opt("user", user).Opt("user-domain", userDomain).Opt("project", project)
-            .Opt("project-domain", projectDomain).Opt("domain", domain).Names(role));
+        var scope = project is not null ? $"projects/{Q(ProjectId(project, projectDomain))}" : $"domains/{Q(DomainId(domain!))}";
+        Api.Put($"{V3}/{scope}/users/{Q(UserId(user, userDomain))}/roles/{Q(RoleId(role))}");
         var made = ListRoleAssignments(user, project, domain, role, userDomain, projectDomain);
         var result = made.Count > 0 ? made[0] : new OsRoleAssignment { Role = role, User = user, Project = project ?? "", Domain = domain ?? "" };
         return Mark(result, changed: true);
@@ -117,9 +213,9 @@ public sealed class KeystoneIdentity
 
     // ---- services ----
 
-    public IReadOnlyList<OsService> ListServices() => List(Args("service", "list", "--long"), IdentityJson.Service);
+    public IReadOnlyList<OsService> ListServices() => List("services", "", IdentityJson.Service);
 
-    /// <summary>Services whose ID, else name, else type is <paramref name="nameTypeOrId"/> (the client's own lookup order).</summary>
+    /// <summary>Services whose ID, else name, else type is <paramref name="nameTypeOrId"/> (the openstack client's lookup order).</summary>
     public IReadOnlyList<OsService> FindServices(string nameTypeOrId)
     {
         var all = ListServices();
@@ -138,10 +234,10 @@ public sealed class KeystoneIdentity
         return hits.Count switch
         {
             1 => hits[0],
-            0 => throw new OsCliException(Cli.Shell.Node, OsCliFailure.NotFound,
-                $"No service with the name, type or ID '{nameTypeOrId}' is registered in Keystone on {Cli.Shell.Node}. Create it first (New-OsService).", 0, "service"),
-            _ => throw new OsCliException(Cli.Shell.Node, OsCliFailure.Ambiguous,
-                $"{hits.Count} services match '{nameTypeOrId}' ({string.Join(", ", hits.Select(s => $"{s.Name}/{s.Type} {s.Id}"))}); use the service ID.", 0),
+            0 => throw new OsApiException(Node, OsApiFailure.NotFound,
+                $"No service with the name, type or ID '{nameTypeOrId}' is registered in Keystone at {Credentials.AuthUrl}. Create it first (New-OsService).", 404, "service"),
+            _ => throw new OsApiException(Node, OsApiFailure.Ambiguous,
+                $"{hits.Count} services match '{nameTypeOrId}' ({string.Join(", ", hits.Select(s => $"{s.Name}/{s.Type} {s.Id}"))}); use the service ID."),
         };
     }
 
@@ -153,9 +249,13 @@ public sealed class KeystoneIdentity
         var same = existing.FirstOrDefault(s => s.Type == type);
         if (same is not null) return same;
         if (existing.Count > 0)
-            throw new OsCliException(Cli.Shell.Node, OsCliFailure.Conflict,
-                $"A service named '{name}' already exists with type '{existing[0].Type}' (ID {existing[0].Id}), not '{type}'.", 0);
-        return Mark(IdentityJson.Service(Cli.Json(Args("service", "create").Opt("name", name).Opt("description", description).Names(type)).Single()), true);
+            throw new OsApiException(Node, OsApiFailure.Conflict,
+                $"A service named '{name}' already exists with type '{existing[0].Type}' (ID {existing[0].Id}), not '{type}'.", 409);
+        var made = Api.Post($"{V3}/services", new JObject
+        {
+            ["service"] = new JObject { ["name"] = name, ["type"] = type, ["description"] = description ?? "", ["enabled"] = true },
+        })!;
+        return Mark(IdentityJson.Service((JObject)made["service"]!), true);
     }
 
     // ---- endpoints ----
@@ -163,20 +263,20 @@ public sealed class KeystoneIdentity
     /// <summary>Endpoints, optionally only those of one service (name, type or ID), interface or region.</summary>
     public IReadOnlyList<OsEndpoint> ListEndpoints(string? service = null, string? @interface = null, string? region = null)
     {
-        OsService? svc = service is null ? null : ResolveService(service);
-        var list = List(Args("endpoint", "list").Opt("service", svc?.Id).Opt("interface", @interface).Opt("region", region), r => IdentityJson.Endpoint(r));
-        if (svc is null) return list;
-        return list.Select(e => Mark(new OsEndpoint
-        {
-            Id = e.Id, ServiceId = svc.Id, ServiceName = e.ServiceName, ServiceType = e.ServiceType, Interface = e.Interface,
-            Region = e.Region, Url = e.Url, Enabled = e.Enabled,
-        }, false)).ToList();
+        var services = service is null ? ListServices() : new[] { ResolveService(service) };
+        var query = new List<string>();
+        if (service is not null) query.Add("service_id=" + Q(services[0].Id));
+        if (@interface is not null) query.Add("interface=" + Q(@interface));
+        if (region is not null) query.Add("region_id=" + Q(region));
+        var byId = services.ToDictionary(s => s.Id);
+        return (Api.Get($"{V3}/endpoints{(query.Count == 0 ? "" : "?" + string.Join("&", query))}")["endpoints"] as JArray ?? new JArray())
+            .OfType<JObject>().Select(e => Mark(IdentityJson.Endpoint(e, byId.GetValueOrDefault((string?)e["service_id"] ?? "")), false)).ToList();
     }
 
     /// <summary>
     /// Makes <paramref name="service"/> have one endpoint per given interface with the given URL in
     /// <paramref name="region"/>. Same service, interface, region and URL: unchanged. Same service,
-    /// interface and region with another URL: that endpoint's URL is updated (endpoint set --url),
+    /// interface and region with another URL: that endpoint's URL is updated in place (PATCH),
     /// reported with Changed and PreviousUrl. None: created. All URLs are validated before anything runs.
     /// </summary>
     public IReadOnlyList<OsEndpoint> EnsureEndpoints(string service, IReadOnlyList<(string Interface, string Url)> wanted, string region = DefaultRegion)
@@ -198,15 +298,15 @@ public sealed class KeystoneIdentity
             if (sameInterface.Count > 0)
             {
                 var old = sameInterface[0];
-                Cli.Run(Args("endpoint", "set").Opt("url", url).Names(old.Id));
-                results.Add(Mark(new OsEndpoint
-                {
-                    Id = old.Id, ServiceId = svc.Id, ServiceName = svc.Name, ServiceType = svc.Type, Interface = iface, Region = region,
-                    Url = url, Enabled = old.Enabled, PreviousUrl = old.Url,
-                }, true));
+                var set = Api.Patch($"{V3}/endpoints/{Q(old.Id)}", new JObject { ["endpoint"] = new JObject { ["url"] = url } })!;
+                results.Add(Mark(IdentityJson.Endpoint((JObject)set["endpoint"]!, svc, previousUrl: old.Url), true));
                 continue;
             }
-            results.Add(Mark(IdentityJson.Endpoint(Cli.Json(Args("endpoint", "create").Opt("region", region).Names(svc.Id, iface, url)).Single()), true));
+            var made = Api.Post($"{V3}/endpoints", new JObject
+            {
+                ["endpoint"] = new JObject { ["service_id"] = svc.Id, ["interface"] = iface, ["url"] = url, ["region_id"] = region, ["enabled"] = true },
+            })!;
+            results.Add(Mark(IdentityJson.Endpoint((JObject)made["endpoint"]!, svc), true));
         }
         return results;
     }
@@ -214,88 +314,129 @@ public sealed class KeystoneIdentity
     public void RemoveEndpoint(string id)
     {
         if (string.IsNullOrWhiteSpace(id) || id.Any(char.IsControl)) throw new ArgumentException("The endpoint ID is empty or not printable.");
-        Cli.Run(Args("endpoint", "delete").Names(id));
+        Api.Delete($"{V3}/endpoints/{Q(id)}");
     }
 
     // ---- checks ----
 
     /// <summary>
-    /// Token issue, the identity service's three interfaces in the catalog, and whether each
-    /// catalog endpoint answers HTTP from the node (any status counts: 401 still means it is there).
+    /// Token issue, the identity service's three interfaces in the catalog, and whether each catalog
+    /// endpoint answers HTTP from this machine (through the lab's host names; any status counts: 401
+    /// still means the service is there).
     /// </summary>
     public IReadOnlyList<OsCheck> Test(int probeTimeoutSeconds = 5)
     {
-        var node = Cli.Shell.Node;
         var checks = new List<OsCheck>();
-        OsCheck Check(string name, bool passed, string message) { var c = new OsCheck { Node = node, Name = name, Passed = passed, Message = message }; checks.Add(c); return c; }
+        void Check(string name, bool passed, string message) => checks.Add(new OsCheck { Node = Node, Name = name, Passed = passed, Message = message });
 
-        Rec token;
-        try { token = Cli.Json(Args("token", "issue")).Single(); }
-        catch (OsCliException e)
+        OpenStackApi api;
+        try { api = Api; }
+        catch (OsApiException e)
         {
             Check("Token", false, e.Message);
             Check("Identity endpoints", false, "Not checked: no token.");
             return checks;
         }
-        var projectId = token.TryGetValue("project_id", out var p) ? (string?)p ?? "" : "";
-        Check("Token", true, $"Token issued for project {projectId}, expires {(token.TryGetValue("expires", out var x) ? x.ToString() : "?")}.");
-
+        Check("Token", true, $"Token issued for project {api.ProjectName} ({api.ProjectId}), expires {api.ExpiresAt:u}.");
 
         // The token's catalog is what clients use; Keystone has already filled in %(tenant_id)s there.
-        var catalog = IdentityJson.Catalog(Cli.Json(Args("catalog", "list")));
+        var catalog = api.Catalog;
         var identity = catalog.Where(e => e.ServiceType == "identity").ToList();
         var missing = Interfaces.Where(i => identity.All(e => e.Interface != i)).ToList();
         Check("Identity endpoints", missing.Count == 0, missing.Count == 0
             ? string.Join("; ", identity.Select(e => $"{e.Interface} {e.Url}"))
             : $"Missing interface(s) in the catalog: {string.Join(", ", missing)}.");
 
-        var urls = catalog.Select(e => e.Url).Distinct().ToList();
-        var probes = urls.Count == 0 ? new List<(string Url, bool Reachable, int Status, string Message)>() : Cli.Probe(urls, probeTimeoutSeconds).ToList();
+        var probes = new Dictionary<string, (bool Reachable, string Message)>();
         foreach (var e in catalog)
         {
-            var probe = probes.First(r => r.Url == e.Url);
-            Check($"Reachable {e.ServiceName} {e.Interface}", probe.Reachable,
-                probe.Reachable ? $"{e.Url} answered HTTP {probe.Status}." : $"{e.Url}: {probe.Message}");
+            if (!probes.TryGetValue(e.Url, out var probe))
+                probes[e.Url] = probe = Probe(e.Url, probeTimeoutSeconds);
+            Check($"Reachable {e.ServiceName} {e.Interface}", probe.Reachable, probe.Message);
         }
         return checks;
     }
 
-    // ---- plumbing ----
-
-    T Mark<T>(T o, bool changed) where T : OsIdentityObject { o.Changed = changed; o.Node = Cli.Shell.Node; o.Session = Cli.Shell; return o; }
-
-    T? Show<T>(string kind, IReadOnlyList<string> args, Func<Rec, T> map) where T : OsIdentityObject
+    (bool, string) Probe(string url, int timeoutSeconds)
     {
-        try { return Mark(map(Cli.Json(args).Single()), false); }
-        // Only "no <this kind>" means absent; "no domain" while showing a user is a real error.
-        catch (OsCliException e) when (e.Failure == OsCliFailure.NotFound && (e.MissingKind is null || e.MissingKind == kind)) { return null; }
-    }
-
-    IReadOnlyList<T> List<T>(IReadOnlyList<string> args, Func<Rec, T> map) where T : OsIdentityObject =>
-        Cli.Json(args).Select(r => Mark(map(r), false)).ToList();
-
-    T Ensure<T>(Func<T?> find, Func<IReadOnlyList<string>> createArgs, Func<Rec, T> map) where T : OsIdentityObject =>
-        find() ?? CreateOrFind(() => Cli.Json(createArgs()), find, map);
-
-    // A conflict means someone created it between our look and our create: report theirs, unchanged.
-    T CreateOrFind<T>(Func<IReadOnlyList<Rec>> create, Func<T?> find, Func<Rec, T> map) where T : OsIdentityObject
-    {
-        try { return Mark(map(create().Single()), true); }
-        catch (OsCliException e) when (e.Failure == OsCliFailure.Conflict)
+        using var http = new HttpClient(new SocketsHttpHandler
         {
-            var found = find();
-            if (found is null) throw;
-            return found;
+            UseProxy = false, AllowAutoRedirect = false,
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                try { await socket.ConnectAsync(Hosts.Resolve(context.DnsEndPoint.Host), context.DnsEndPoint.Port, ct).ConfigureAwait(false); return new System.Net.Sockets.NetworkStream(socket, true); }
+                catch { socket.Dispose(); throw; }
+            },
+        }) { Timeout = TimeSpan.FromSeconds(timeoutSeconds) };
+        try
+        {
+            using var response = http.Send(new HttpRequestMessage(HttpMethod.Get, url), CancellationToken);
+            return (true, $"{url} answered HTTP {(int)response.StatusCode}.");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException)
+        {
+            var inner = e; while (inner.InnerException is not null) inner = inner.InnerException;
+            return (false, $"{url}: {(e is TaskCanceledException ? $"no answer within {timeoutSeconds} s" : inner.Message)}");
         }
     }
 
-    static ArgList Args(params string[] words) => new(words);
+    // ---- IDs by name or ID (remembered for this instance) ----
 
-    /// <summary>An argv under construction: options as --name=value (skipped when null), names after "--".</summary>
-    sealed class ArgList : List<string>
+    internal string DomainId(string nameOrId) => IdOf("domain", "domains", nameOrId, null);
+    internal string ProjectId(string nameOrId, string? domain) => IdOf("project", "projects", nameOrId, domain is null ? null : DomainId(domain));
+    internal string UserId(string nameOrId, string? domain) => IdOf("user", "users", nameOrId, domain is null ? null : DomainId(domain));
+    internal string RoleId(string nameOrId) => IdOf("role", "roles", nameOrId, null);
+
+    string IdOf(string kind, string collection, string nameOrId, string? domainId)
     {
-        public ArgList(IEnumerable<string> words) : base(words) { }
-        public ArgList Opt(string name, string? value) { if (value is not null) Add($"--{name}={value}"); return this; }
-        public ArgList Names(params string[] names) { Add("--"); AddRange(names); return this; }
+        var key = $"{kind}\0{domainId}\0{nameOrId}";
+        if (_ids.TryGetValue(key, out var id)) return id;
+        var found = FindRecord(kind, collection, nameOrId, domainId)
+            ?? throw new OsApiException(Node, OsApiFailure.NotFound, $"No {kind} with a name or ID of '{nameOrId}' exists{(domainId is null ? "" : $" in domain {domainId}")}.", 404, kind);
+        return _ids[key] = (string)found["id"]!;
     }
+
+    /// <summary>By name first (within the domain when given), then by ID, as the openstack client looks things up.</summary>
+    JObject? FindRecord(string kind, string collection, string nameOrId, string? domainId)
+    {
+        var hits = (Api.Get($"{V3}/{collection}?name={Q(nameOrId)}{(domainId is null ? "" : "&domain_id=" + Q(domainId))}")[collection] as JArray ?? new JArray())
+            .OfType<JObject>().Where(o => (string?)o["name"] == nameOrId).ToList();
+        if (hits.Count > 1)
+            throw new OsApiException(Node, OsApiFailure.Ambiguous, $"More than one {kind} is named '{nameOrId}'; give its domain or use the ID.");
+        if (hits.Count == 1) return hits[0];
+        // Only what could be an ID (hex UUIDs, "default", mapped IDs) is asked for by ID; other text never goes in a path.
+        if (!LooksLikeId.IsMatch(nameOrId)) return null;
+        var byId = Api.GetOrNull($"{V3}/{collection}/{Q(nameOrId)}")?[kind] as JObject;
+        if (byId is null || (domainId is not null && byId["domain_id"] is { } d && (string?)d != domainId)) return null;
+        return byId;
+    }
+
+    static readonly System.Text.RegularExpressions.Regex LooksLikeId = new("^[A-Za-z0-9_-]{1,64}$");
+
+    T? FindOne<T>(string kind, string collection, string nameOrId, string? domainId, Func<JObject, T> map) where T : OsIdentityObject
+    {
+        var record = FindRecord(kind, collection, nameOrId, domainId);
+        return record is null ? null : Mark(map(record), false);
+    }
+
+    IReadOnlyList<T> List<T>(string collection, string query, Func<JObject, T> map) where T : OsIdentityObject =>
+        (Api.Get($"{V3}/{collection}{query}")[collection] as JArray ?? new JArray()).OfType<JObject>().Select(o => Mark(map(o), false)).ToList();
+
+    T Ensure<T>(Func<T?> find, Func<JObject> body, string collection, string kind, Func<JObject, T> map) where T : OsIdentityObject =>
+        find() ?? CreateOrFind(() => Api.Post($"{V3}/{collection}", body())![kind]!, find, map);
+
+    // A conflict means someone created it between our look and our create: report theirs, unchanged.
+    T CreateOrFind<T>(Func<JToken> create, Func<T?> find, Func<JObject, T> map) where T : OsIdentityObject
+    {
+        try { return Mark(map((JObject)create()), true); }
+        catch (OsApiException e) when (e.Failure == OsApiFailure.Conflict && find() is { } theirs)
+        {
+            return theirs;
+        }
+    }
+
+    T Mark<T>(T o, bool changed) where T : OsIdentityObject { o.Changed = changed; o.Node = Node; o.Session = Session; return o; }
+
+    public void Dispose() { lock (_gate) { _api?.Dispose(); _api = null; } }
 }

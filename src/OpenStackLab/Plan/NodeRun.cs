@@ -32,6 +32,7 @@ internal sealed class NodeRun
     // The plan's steps with each copy replaced by the file step it amounts to, once its source is read.
     IReadOnlyList<Step> _steps;
     readonly Dictionary<int, string> _copyProblems = new();
+    readonly IdentityConnections _identity;
 
     readonly Dictionary<int, CheckOutcome> _checks = new();
     readonly Dictionary<string, FileState> _files = new(StringComparer.Ordinal);
@@ -40,8 +41,9 @@ internal sealed class NodeRun
     bool _pendingChange; // check mode: an earlier step would change the node
 
     public NodeRun(NodePlan plan, INodeShell shell, Func<bool, IFileStore> storeFor, IReadOnlyDictionary<string, string> secrets,
-        PlanMode mode, Action<StepResult> emit, CancellationToken cancel, Func<CopyStep, byte[]?>? copySource = null)
+        PlanMode mode, Action<StepResult> emit, CancellationToken cancel, IdentityConnections identity, Func<CopyStep, byte[]?>? copySource = null)
     {
+        _identity = identity;
         _plan = plan; _shell = shell; _storeFor = storeFor; _secrets = secrets; _mode = mode; _emit = emit; _cancel = cancel;
         _copySource = copySource; _steps = plan.Steps;
         var used = plan.Steps.SelectMany(s => s.SecretIds).Distinct();
@@ -100,6 +102,10 @@ internal sealed class NodeRun
                     error = Fail(step, null, "", Redact(ex.Message));
                 }
                 catch (OsShellException) { throw new OperationCanceledException(_cancel); }
+                catch (Api.OsApiException ex) when (!_cancel.IsCancellationRequested)
+                {
+                    error = Fail(step, null, "", Redact(ex.Message), ex.Failure == Api.OsApiFailure.ConnectionFailed ? "ConnectionFailed" : "StepFailed");
+                }
                 // [safety, issue 10] Anything else (a bug, an unexpected state) fails this node's step with its message;
                 // on this worker thread an unhandled exception would end the whole PowerShell process.
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -116,13 +122,14 @@ internal sealed class NodeRun
         }
     }
 
-    static string KindOf(Step step) => step switch { ConfigStep => "Config", FileStep or CopyStep => "File", _ => "Command" };
+    static string KindOf(Step step) => step switch { ConfigStep => "Config", FileStep or CopyStep => "File", IdentityStep => "Identity", _ => "Command" };
 
     (StepStatus, string, string?) Execute(int i) => Steps[i] switch
     {
         CommandStep c => Command(i, c),
         ConfigStep or FileStep => Files(i),
         CopyStep c => CopyWithoutSource(i, c),
+        IdentityStep s => Identity(s),
         _ => throw new InvalidOperationException($"Unknown step kind {Steps[i].GetType().Name}."),
     };
 
@@ -161,6 +168,28 @@ internal sealed class NodeRun
             throw Fail(step, null, "", "the command succeeded but the step's check still says it is not done (check and apply disagree)");
         return (StepStatus.Changed, "applied", null);
     }
+
+    // ---- Identity steps: Keystone's REST API from this machine, not the node's shell (one token per run). ----
+    // They take no part in the probe; an apply may change what later command checks see (they may ask
+    // Keystone), so those are dropped, while files stay cached.
+    (StepStatus, string, string?) Identity(IdentityStep step)
+    {
+        var keystone = _identity.For(step.Admin, _secrets, _cancel);
+        bool done;
+        try { done = step.Target.IsDone(keystone, _secrets); }
+        catch (Api.OsApiException e) when (e.Failure == Api.OsApiFailure.ConnectionFailed && _mode == PlanMode.Check && _pendingChange)
+        {
+            return (StepStatus.Skipped, "depends on earlier steps that would change the node (Keystone does not answer yet)", null);
+        }
+        if (done) return (StepStatus.Unchanged, "already done", null);
+        if (_mode == PlanMode.Check) { _pendingChange = true; return (StepStatus.WouldChange, "not in Keystone yet", null); }
+        step.Target.Make(keystone, _secrets);
+        ForgetChecks();
+        if (!step.Target.IsDone(keystone, _secrets))
+            throw Fail(step, null, "", "Keystone accepted the change but the step's check still says it is not done (check and apply disagree)");
+        return (StepStatus.Changed, "applied", null);
+    }
+    // ---- end of identity steps ----
 
     /// <summary>What a run of file steps does to one path, computed in memory before anything is written.</summary>
     sealed class PathWork

@@ -92,14 +92,18 @@ public static class PlanRenderer
         ConfigStep c => ConfigBash(c),
         FileStep f => FileBash(f),
         CopyStep c => CopyBash(c),
+        IdentityStep i => GuardedBash(i, i.CheckShell, i.ApplyShell),
         _ => throw new ArgumentException($"Unknown step kind {step.GetType().Name}."),
     };
 
     static string CommandBash(CommandStep c)
     {
         if (c.IsVerification) return AsUser(c, c.ApplyShell) + "\n";
-        return "if ! " + AsUser(c, c.CheckShell!) + " >/dev/null 2>&1; then\n  " + AsUser(c, c.ApplyShell).Replace("\n", "\n  ") + "\nfi\n";
+        return GuardedBash(c, c.CheckShell!, c.ApplyShell);
     }
+
+    static string GuardedBash(Step step, string check, string apply) =>
+        "if ! " + AsUser(step, check) + " >/dev/null 2>&1; then\n  " + AsUser(step, apply).Replace("\n", "\n  ") + "\nfi\n";
 
     // Login-user steps go through sudo -u with their secrets on stdin, as at run time.
     static string AsUser(Step step, string shell)

@@ -110,6 +110,7 @@ public sealed class PlanRunner
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var results = new BlockingCollection<StepResult>();
+        using var identity = new IdentityConnections();   // identity steps: one Keystone token per phase, shared by the nodes
         // Each copy source is read once per phase, by whichever node needs it first.
         var sources = new ConcurrentDictionary<(string Node, string Path), Lazy<byte[]?>>();
         byte[]? CopySource(CopyStep c) => sources.GetOrAdd((c.SourceNode.ToLowerInvariant(), c.SourcePath),
@@ -127,7 +128,7 @@ public sealed class PlanRunner
                     while (!cts.IsCancellationRequested && pending.TryDequeue(out var nodePlan))
                     {
                         var shell = sessions[nodePlan.Node];
-                        try { new NodeRun(nodePlan, shell, asRoot => _fileStoreFactory(shell, asRoot), secrets, mode, results.Add, cts.Token, CopySource).Run(); }
+                        try { new NodeRun(nodePlan, shell, asRoot => _fileStoreFactory(shell, asRoot), secrets, mode, results.Add, cts.Token, identity, CopySource).Run(); }
                         // [safety, issue 10] A failure outside any step (a file store factory, a probe builder) fails the node's
                         // first step, never the process: an exception on this thread would end PowerShell.
                         catch (Exception ex) when (ex is not OperationCanceledException && nodePlan.Steps.Count > 0)

@@ -1,0 +1,337 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace OpenStackLab.Api;
+
+/// <summary>What went wrong talking to an OpenStack API; each maps to an error id and category.</summary>
+public enum OsApiFailure
+{
+    RequestFailed, AuthenticationFailed, Forbidden, Conflict, NotFound, Ambiguous, BadRequest,
+    ConnectionFailed, CredentialsMissing, UnreadableOutput,
+}
+
+/// <summary>An OpenStack API request failed. The message says what and where; it never holds a secret.</summary>
+public sealed class OsApiException : Exception
+{
+    public OsApiException(string target, OsApiFailure failure, string message, int status = 0, string? missingKind = null, Exception? inner = null)
+        : base(message, inner) { Target = target; Failure = failure; Status = status; MissingKind = missingKind; }
+    /// <summary>The node or host the request was for.</summary>
+    public string Target { get; }
+    public OsApiFailure Failure { get; }
+    /// <summary>The HTTP status, 0 when there was no answer.</summary>
+    public int Status { get; }
+    /// <summary>For <see cref="OsApiFailure.NotFound"/>: the kind of object that does not exist (project, user, domain, ...).</summary>
+    public string? MissingKind { get; }
+    /// <summary>A stable ErrorRecord id. The names are the ones the identity cmdlets always used (OsCliAuthenticationFailed, ...), so scripts that match them keep working.</summary>
+    public string ErrorId => "OsCli" + Failure;
+
+    /// <summary>The failure an HTTP status stands for.</summary>
+    public static OsApiFailure FailureFor(int status) => status switch
+    {
+        401 => OsApiFailure.AuthenticationFailed,
+        403 => OsApiFailure.Forbidden,
+        404 => OsApiFailure.NotFound,
+        409 => OsApiFailure.Conflict,
+        400 or 413 or 422 => OsApiFailure.BadRequest,
+        _ => OsApiFailure.RequestFailed,
+    };
+}
+
+/// <summary>
+/// Where a URL's host name really is. Catalog and auth URLs name lab hosts (http://controller:5000/v3)
+/// that the PowerShell host may not resolve: a name in the map connects to its address, any other host
+/// is resolved as usual. The URL itself (and so the Host header) stays as written.
+/// </summary>
+public sealed class HostMap
+{
+    readonly Dictionary<string, string> _map;
+
+    public HostMap(IEnumerable<KeyValuePair<string, string>> names)
+    {
+        _map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, address) in names)
+            if (!string.IsNullOrWhiteSpace(name) && !string.IsNullOrWhiteSpace(address)) _map[name] = address;
+    }
+
+    public static HostMap Empty { get; } = new(Array.Empty<KeyValuePair<string, string>>());
+
+    public IReadOnlyDictionary<string, string> Names => _map;
+
+    /// <summary>The address to connect to for <paramref name="host"/>.</summary>
+    public string Resolve(string host) => _map.TryGetValue(host, out var a) ? a : host;
+}
+
+/// <summary>
+/// Password credentials scoped to a project (the OS_* variables of an openrc). The password stays in
+/// memory only: it is never in ToString, messages or logs.
+/// </summary>
+public sealed class OsCredentials
+{
+    public OsCredentials(string authUrl, string userName, string password, string projectName = "admin",
+        string userDomain = "Default", string projectDomain = "Default", bool domainsAreIds = false)
+    {
+        if (string.IsNullOrWhiteSpace(authUrl)) throw new ArgumentException("The auth URL is empty.", nameof(authUrl));
+        if (!Uri.TryCreate(authUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+            throw new ArgumentException($"The auth URL '{authUrl}' is not an http or https URL.", nameof(authUrl));
+        if (string.IsNullOrEmpty(userName)) throw new ArgumentException("The user name is empty.", nameof(userName));
+        if (string.IsNullOrEmpty(password)) throw new ArgumentException("The password is empty.", nameof(password));
+        if (string.IsNullOrEmpty(projectName)) throw new ArgumentException("The project name is empty.", nameof(projectName));
+        AuthUrl = authUrl.TrimEnd('/'); UserName = userName; Password = password; ProjectName = projectName;
+        UserDomain = userDomain; ProjectDomain = projectDomain; DomainsAreIds = domainsAreIds;
+    }
+
+    public string AuthUrl { get; }
+    public string UserName { get; }
+    internal string Password { get; }
+    public string ProjectName { get; }
+    public string UserDomain { get; }
+    public string ProjectDomain { get; }
+    /// <summary>The domains are given by ID (OS_USER_DOMAIN_ID) rather than by name.</summary>
+    public bool DomainsAreIds { get; }
+
+    /// <summary>Keystone's v3 root: the auth URL, with /v3 added when it names only the server.</summary>
+    public string IdentityUrl => AuthUrl.EndsWith("/v3", StringComparison.Ordinal) ? AuthUrl : AuthUrl + "/v3";
+
+    public override string ToString() => $"{UserName}@{ProjectName} at {AuthUrl}";
+}
+
+/// <summary>One endpoint of the token's service catalog.</summary>
+public sealed record CatalogEndpoint(string ServiceName, string ServiceType, string Interface, string Region, string Url);
+
+/// <summary>
+/// One authenticated conversation with an OpenStack cloud: one token (password auth, project scope),
+/// its catalog, and JSON requests. Built for Keystone now; the next chapters' services reuse it through
+/// <see cref="EndpointFor"/> (the catalog by service type and interface), the JSON verbs and <see cref="Poll{T}"/>.
+/// Thread-safe: HttpClient is, and the token is fixed once issued.
+/// </summary>
+public sealed class OpenStackApi : IDisposable
+{
+    readonly HttpClient _http;
+    readonly string[] _secrets;
+
+    OpenStackApi(OsCredentials credentials, HostMap hosts, HttpClient http, string target)
+    {
+        Credentials = credentials; Hosts = hosts; _http = http; Target = target;
+        _secrets = new[] { credentials.Password };
+    }
+
+    public OsCredentials Credentials { get; }
+    public HostMap Hosts { get; }
+    /// <summary>Named in messages: the node or host the cloud was reached through.</summary>
+    public string Target { get; }
+    /// <summary>Receives "METHOD URL" per request (for -Verbose); never a body.</summary>
+    public Action<string>? Log { get; set; }
+    public CancellationToken CancellationToken { get; set; }
+
+    internal string Token { get; private set; } = "";
+    public string UserId { get; private set; } = "";
+    public string ProjectId { get; private set; } = "";
+    public string ProjectName { get; private set; } = "";
+    public DateTimeOffset? ExpiresAt { get; private set; }
+    public IReadOnlyList<CatalogEndpoint> Catalog { get; private set; } = Array.Empty<CatalogEndpoint>();
+    public string IdentityUrl => Credentials.IdentityUrl;
+
+    /// <summary>Authenticates (one POST /v3/auth/tokens) and returns the open conversation.</summary>
+    public static OpenStackApi Connect(OsCredentials credentials, HostMap? hosts = null, TimeSpan? timeout = null,
+        Action<string>? log = null, string? target = null, CancellationToken cancellationToken = default)
+    {
+        if (credentials is null) throw new ArgumentNullException(nameof(credentials));
+        hosts ??= HostMap.Empty;
+        var api = new OpenStackApi(credentials, hosts, NewClient(hosts, timeout ?? TimeSpan.FromSeconds(60)),
+            target ?? new Uri(credentials.AuthUrl).Host) { Log = log, CancellationToken = cancellationToken };
+        try { api.Authenticate(); }
+        catch { api.Dispose(); throw; }
+        return api;
+    }
+
+    static HttpClient NewClient(HostMap hosts, TimeSpan timeout)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,           // lab addresses are local; a proxy from the environment would only get in the way
+            AllowAutoRedirect = false,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(hosts.Resolve(context.DnsEndPoint.Host), context.DnsEndPoint.Port, ct).ConfigureAwait(false);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch { socket.Dispose(); throw; }
+            },
+        };
+        return new HttpClient(handler) { Timeout = timeout };
+    }
+
+    void Authenticate()
+    {
+        var c = Credentials;
+        JObject Domain(string d) => new() { [c.DomainsAreIds ? "id" : "name"] = d };
+        var body = new JObject
+        {
+            ["auth"] = new JObject
+            {
+                ["identity"] = new JObject
+                {
+                    ["methods"] = new JArray("password"),
+                    ["password"] = new JObject { ["user"] = new JObject { ["name"] = c.UserName, ["domain"] = Domain(c.UserDomain), ["password"] = c.Password } },
+                },
+                ["scope"] = new JObject { ["project"] = new JObject { ["name"] = c.ProjectName, ["domain"] = Domain(c.ProjectDomain) } },
+            },
+        };
+        using var response = Send(HttpMethod.Post, IdentityUrl + "/auth/tokens", body, authenticated: false);
+        var json = ReadJson(response, IdentityUrl + "/auth/tokens", _secrets);
+        if (!response.IsSuccessStatusCode)
+        {
+            var failure = OsApiException.FailureFor((int)response.StatusCode);
+            var hint = failure == OsApiFailure.AuthenticationFailed ? " Check the user name, password, project and domains of the credentials." : "";
+            throw new OsApiException(Target, failure, $"Keystone at {c.AuthUrl} refused the credentials of {c.UserName} for project {c.ProjectName} " +
+                $"(HTTP {(int)response.StatusCode}): {ErrorText(json)}{hint}", (int)response.StatusCode);
+        }
+        Token = response.Headers.TryGetValues("X-Subject-Token", out var t) ? t.First() : throw new OsApiException(Target, OsApiFailure.UnreadableOutput, "Keystone issued no X-Subject-Token.");
+        var token = json?["token"] as JObject ?? throw new OsApiException(Target, OsApiFailure.UnreadableOutput, "Keystone's token answer has no token object.");
+        UserId = (string?)token["user"]?["id"] ?? "";
+        ProjectId = (string?)token["project"]?["id"] ?? "";
+        ProjectName = (string?)token["project"]?["name"] ?? "";
+        ExpiresAt = token["expires_at"] is { Type: not JTokenType.Null } x ? DateTimeOffset.Parse((string)x!, System.Globalization.CultureInfo.InvariantCulture) : null;
+        Catalog = (token["catalog"] as JArray ?? new JArray()).OfType<JObject>().SelectMany(s =>
+            (s["endpoints"] as JArray ?? new JArray()).OfType<JObject>().Select(e => new CatalogEndpoint(
+                (string?)s["name"] ?? "", (string?)s["type"] ?? "", (string?)e["interface"] ?? "",
+                (string?)e["region_id"] ?? (string?)e["region"] ?? "", (string?)e["url"] ?? ""))).ToList();
+    }
+
+    /// <summary>The catalog URL of a service type for an interface (and region, when given).</summary>
+    public string EndpointFor(string serviceType, string @interface = "public", string? region = null)
+    {
+        var hit = Catalog.FirstOrDefault(e => e.ServiceType == serviceType && e.Interface == @interface && (region is null || e.Region == region));
+        return hit?.Url.TrimEnd('/') ?? throw new OsApiException(Target, OsApiFailure.NotFound,
+            $"The catalog of {Credentials.AuthUrl} has no {@interface} endpoint of type '{serviceType}'{(region is null ? "" : " in " + region)}.", 0, "endpoint");
+    }
+
+    /// <summary>GET a JSON document; null when the answer is 404.</summary>
+    public JObject? GetOrNull(string url) => Request(HttpMethod.Get, url, null, allowNotFound: true);
+    public JObject Get(string url) => Request(HttpMethod.Get, url, null)!;
+    public JObject? Post(string url, JObject body, params string[] secrets) => Request(HttpMethod.Post, url, body, secrets: secrets);
+    public JObject? Put(string url, JObject? body = null) => Request(HttpMethod.Put, url, body);
+    public JObject? Patch(string url, JObject body, params string[] secrets) => Request(HttpMethod.Patch, url, body, secrets: secrets);
+    public void Delete(string url) => Request(HttpMethod.Delete, url, null);
+
+    /// <summary>HEAD: true for 2xx, false for 404; anything else is an error.</summary>
+    public bool Exists(string url) => Request(HttpMethod.Head, url, null, allowNotFound: true) is not null;
+
+    /// <summary>
+    /// Sends without this conversation's token (e.g. another user's password auth) and returns the status;
+    /// a transport failure throws. For checks such as "can this user log in".
+    /// </summary>
+    public int SendAnonymous(HttpMethod method, string url, JObject body, params string[] secrets)
+    {
+        using var response = Send(method, url, body, authenticated: false, secrets);
+        return (int)response.StatusCode;
+    }
+
+    /// <summary>Asks <paramref name="probe"/> every <paramref name="interval"/> until it returns a value or <paramref name="timeout"/> passes (then ConnectionFailed).</summary>
+    public T Poll<T>(Func<T?> probe, TimeSpan timeout, TimeSpan interval, string what) where T : class
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            CancellationToken.ThrowIfCancellationRequested();
+            if (probe() is { } done) return done;
+            if (DateTime.UtcNow >= until) throw new OsApiException(Target, OsApiFailure.ConnectionFailed, $"Gave up after {timeout.TotalSeconds:0} s waiting for {what}.");
+            CancellationToken.WaitHandle.WaitOne(interval);
+        }
+    }
+
+    JObject? Request(HttpMethod method, string url, JObject? body, bool allowNotFound = false, string[]? secrets = null)
+    {
+        var all = secrets is { Length: > 0 } ? _secrets.Concat(secrets).ToArray() : _secrets;
+        using var response = Send(method, url, body, authenticated: true, all);
+        var status = (int)response.StatusCode;
+        if (status == 404 && allowNotFound) return null;
+        var json = ReadJson(response, url, all);
+        if (response.IsSuccessStatusCode) return json ?? new JObject();
+        var failure = OsApiException.FailureFor(status);
+        var hint = failure switch
+        {
+            OsApiFailure.Forbidden => $" The credentials of {Credentials.UserName} lack the role for this (admin on {Credentials.ProjectName}).",
+            OsApiFailure.AuthenticationFailed => " The token was refused: check the credentials.",
+            _ => "",
+        };
+        throw new OsApiException(Target, failure, $"{method} {url} failed with HTTP {status}: {Redact(ErrorText(json), all)}{hint}", status);
+    }
+
+    HttpResponseMessage Send(HttpMethod method, string url, JObject? body, bool authenticated, string[]? secrets = null)
+    {
+        Log?.Invoke($"{method} {url}");
+        HttpRequestMessage Build()
+        {
+            var request = new HttpRequestMessage(method, url);
+            request.Headers.Accept.ParseAdd("application/json");
+            // Keystone under uwsgi strips Content-Length (Debian's rem-header), so a response ends with its
+            // connection: ask for that plainly instead of tripping over a pooled connection the server dropped.
+            request.Headers.ConnectionClose = true;
+            if (authenticated) request.Headers.TryAddWithoutValidation("X-Auth-Token", Token);
+            if (body is not null) request.Content = new StringContent(body.ToString(Formatting.None), Encoding.UTF8, "application/json");
+            return request;
+        }
+        try
+        {
+            using (var request = Build())
+            {
+                try { return _http.Send(request, HttpCompletionOption.ResponseContentRead, CancellationToken); }
+                // A reset after connecting (a busy uwsgi dropping the connection): an idempotent request is sent once more.
+                // (A POST may have created something, so only token requests, which create nothing that matters, are repeated.)
+                catch (HttpRequestException e) when ((method != HttpMethod.Post || url.EndsWith("/auth/tokens", StringComparison.Ordinal))
+                    && e.InnerException is System.IO.IOException && !CancellationToken.IsCancellationRequested) { }
+            }
+            using var again = Build();
+            return _http.Send(again, HttpCompletionOption.ResponseContentRead, CancellationToken);
+        }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested) { throw; }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or OperationCanceledException or SocketException or System.IO.IOException)
+        {
+            var host = new Uri(url).Host;
+            var via = Hosts.Resolve(host) is var a && a != host ? $" (connected to {a})" : "";
+            var why = e is TaskCanceledException or OperationCanceledException ? $"no answer within {_http.Timeout.TotalSeconds:0} s" : Redact(Innermost(e).Message, secrets ?? _secrets);
+            throw new OsApiException(Target, OsApiFailure.ConnectionFailed,
+                $"Cannot reach {url}{via}: {why}. Is the service running, and is {host} this lab's name for a reachable node?", 0, inner: null);
+        }
+    }
+
+    static Exception Innermost(Exception e) { while (e.InnerException is not null) e = e.InnerException; return e; }
+
+    JObject? ReadJson(HttpResponseMessage response, string url, string[] secrets)
+    {
+        var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        try { return JToken.Parse(text) as JObject; }
+        catch (JsonReaderException)
+        {
+            if (!response.IsSuccessStatusCode) return new JObject { ["error"] = new JObject { ["message"] = Redact(Shorten(text), secrets) } };
+            throw new OsApiException(Target, OsApiFailure.UnreadableOutput, $"{url} answered something that is not JSON: {Redact(Shorten(text), secrets)}");
+        }
+    }
+
+    static string ErrorText(JObject? json) =>
+        (string?)json?["error"]?["message"] ?? (string?)json?["message"] ?? json?.ToString(Formatting.None) ?? "(no message)";
+
+    static string Shorten(string s) => s.Length <= 300 ? s : s[..300] + "...";
+
+    /// <summary>Replaces every secret in <paramref name="text"/> with ***.</summary>
+    internal static string Redact(string text, IEnumerable<string> secrets) =>
+        secrets.Where(s => !string.IsNullOrEmpty(s)).OrderByDescending(s => s.Length).Aggregate(text, (t, s) => t.Replace(s, "***", StringComparison.Ordinal));
+
+    public void Dispose() => _http.Dispose();
+}
