@@ -48,10 +48,11 @@ if ((id -u) -ne '0') {
 
 Write-Host "`n=== 2. The same chapters for real, on six Debian 12 test nodes ===" -ForegroundColor Cyan
 bash (Join-Path $root 'tests/lab/install-packages.sh') | Out-Host
-bash (Join-Path $root 'tests/lab/start-nodes.sh') | Out-Host
+if ($LASTEXITCODE -ne 0) { throw 'install-packages.sh failed (see above).' }
+$nodesFile = bash (Join-Path $root 'tests/lab/start-nodes.sh')   # prints where nodes.json is
+if ($LASTEXITCODE -ne 0) { throw 'start-nodes.sh failed (see above): no test nodes.' }
 try {
-    $instance = if ($env:OSL_LAB_INSTANCE -and $env:OSL_LAB_INSTANCE -ne '0') { "-$env:OSL_LAB_INSTANCE" } else { '' }
-    $nodes = Get-Content (Join-Path $root "tests/lab/.state$instance/nodes.json") -Raw | ConvertFrom-Json
+    $nodes = Get-Content $nodesFile -Raw | ConvertFrom-Json
     $lab = New-OsLab -Name demo -Template Ussuri6Node -Platform Debian12-Zed -Path (Join-Path $work 'demo.json')
     $subnet = ($nodes.gateway -replace '\.\d+$', '.0') + "/$($nodes.prefixLength)"
     foreach ($n in $lab.Nodes) {

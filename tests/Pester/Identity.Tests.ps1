@@ -11,8 +11,8 @@ BeforeAll {
         $script:auth = @{ OpenRcPath = $env:OSL_IDENTITY_LOCAL_OPENRC }
     }
     else {
-        $stateDir = if ($env:OSL_LAB_STATE_DIR) { $env:OSL_LAB_STATE_DIR } elseif (Test-Path /run/osl-lab.owner) { (Get-Content /run/osl-lab.owner -Raw).Trim() } else { Join-Path $repo 'tests/lab/.state' }
-        $lab = Get-Content (Join-Path $stateDir 'nodes.json') -Raw | ConvertFrom-Json
+        . (Join-Path $PSScriptRoot 'TestNodes.ps1')
+        $lab = Get-TestNodes
         $controller = $lab.nodes | Where-Object name -eq 'controller'
         $cred = [pscredential]::new($lab.user.name, (ConvertTo-SecureString $lab.user.password -AsPlainText -Force))
         $session = New-OsSession -ComputerName $controller.address -Port $controller.port -Name controller -Credential $cred `
