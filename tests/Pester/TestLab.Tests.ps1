@@ -12,7 +12,7 @@ BeforeAll {
     if ((Get-LabNetns).Count -gt 0) { throw "Instance $instance already runs test nodes: set OSL_TESTLAB_INSTANCE to a free instance." }
 }
 
-Describe 'New-OsTestLab refuses bad input before anything starts' {
+Describe 'New-OsTestLab refuses bad input before anything starts' -Tag TestLab, TestLabInput {
     It 'an unknown node name, naming it' {
         { New-OsTestLab -Node controller, 'bad;$(id)' -Instance $instance -ErrorAction Stop } |
             Should -Throw -ErrorId 'TestLabInvalid,OpenStackLab.Cmdlets.NewOsTestLabCommand' -ExpectedMessage "*Unknown test node name(s): 'bad;`$(id)'*"
@@ -47,7 +47,7 @@ Describe 'New-OsTestLab refuses bad input before anything starts' {
     }
 }
 
-Describe 'A two-node test lab' {
+Describe 'A two-node test lab' -Tag TestLab {
     BeforeAll {
         $script:lab = New-OsTestLab -Name pester -Node controller, network -Instance $instance -ErrorAction Stop
         $script:nodes = Get-Content ([OpenStackLab.TestLab.TestLabState]::NodesFile($instance)) -Raw | ConvertFrom-Json
