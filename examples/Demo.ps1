@@ -97,7 +97,8 @@ try {
 
     Write-Section 'Checks'
     $controller = Get-OsSession | Where-Object { $_.ComputerName -eq $lab.Controller.Address -and $_.State -eq 'Opened' } | Select-Object -First 1
-    $checks = @(Test-OsKeystone -Session $controller -ErrorAction Continue) + @($lab | Test-OsSwift -ErrorAction Continue)
+    # Endpoints get 30 s to answer: this machine may be busy (2 cores, other builds).
+    $checks = @(Test-OsKeystone -Session $controller -TimeoutSec 30 -ErrorAction Continue) + @($lab | Test-OsSwift -ErrorAction Continue)
     $checks | Format-Table Node, Name, Passed, Message -AutoSize -Wrap | Out-Host
 
     Write-Section '3. Every chapter again: nothing should change'
