@@ -105,6 +105,7 @@ try {
     $second = @(Invoke-Chapters second)
 
     Write-Section 'Both runs'
+    $order = @{}; foreach ($c in $chapters) { $order[$c.Name] = $order.Count }
     $rows = $first + $second | Group-Object Run, Chapter, Node | ForEach-Object {
         $g = $_.Group
         [pscustomobject]@{
@@ -112,9 +113,9 @@ try {
             Changed = @($g | Where-Object Status -eq Changed).Count
             Unchanged = @($g | Where-Object Status -eq Unchanged).Count
             Failed = @($g | Where-Object Status -in 'Failed', 'Skipped').Count
-            Seconds = [math]::Round(($g | ForEach-Object { $_.Duration.TotalSeconds } | Measure-Object -Sum).Sum, 1)
+            Seconds = '{0:N1}' -f ($g | ForEach-Object { $_.Duration.TotalSeconds } | Measure-Object -Sum).Sum
         }
-    }
+    } | Sort-Object { $_.Run -eq 'second' }, { $order[$_.Chapter] }, Node   # the guide's order, first run first
     $rows | Format-Table Run, Chapter, Node, Changed, Unchanged, Failed, Seconds -AutoSize | Out-Host
 
     $problems = @()
