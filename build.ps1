@@ -153,8 +153,10 @@ if ('$tags') { `$c.Filter.Tag = @($tags) }
 function Invoke-Test {
     Invoke-Build
     $x = @{ Passed = 0; Failed = 0 }; $p = @{ Passed = 0; Failed = 0 }
+    # Stop only nodes this run started: when the start fails (e.g. another clone's lab holds the instance),
+    # stopping would take that lab down too.
+    Start-TestNodes
     try {
-        Start-TestNodes
         $x = Invoke-XunitTests
         $p = Invoke-PesterTests
     }
