@@ -73,9 +73,24 @@ function Invoke-Build {
     Copy-Item (Join-Path $Root 'OpenStackLab.psd1') $ModuleOut -Force
     Copy-Item (Join-Path $Root 'src/OpenStackLab/OpenStackLab.Format.ps1xml') $ModuleOut -Force
     Copy-Item (Join-Path $Root 'schemas') $ModuleOut -Recurse -Force
+    Copy-TestLabHarness
     Invoke-Help
     Copy-Item (Join-Path $Root 'en-US') $ModuleOut -Recurse -Force
     Write-Host "Module: $ModuleOut"
+}
+
+function Copy-TestLabHarness {
+    # New-OsTestLab runs the test-node harness from the module folder (testlab/). Its file `source` names this
+    # clone's harness (physical path, as lib.sh computes it), so the module and the clone share one lab state dir.
+    $dest = Join-Path $ModuleOut 'testlab'
+    Remove-Item $dest -Recurse -Force -ErrorAction SilentlyContinue
+    New-Item -ItemType Directory $dest | Out-Null
+    foreach ($f in 'lib.sh', 'start-nodes.sh', 'stop-nodes.sh', 'node-init.sh', 'install-packages.sh') {
+        Copy-Item (Join-Path $LabScripts $f) $dest
+        if (-not $IsWindows) { [IO.File]::SetUnixFileMode((Join-Path $dest $f), [IO.UnixFileMode]0x1ED) }   # 0755: node-init.sh is run directly
+    }
+    $source = if ($IsWindows) { $LabScripts } else { (bash -c 'cd "$1" && pwd -P' _ $LabScripts) }
+    Set-Content -Path (Join-Path $dest 'source') -Value $source -NoNewline
 }
 
 function Update-ManifestExports {
@@ -138,8 +153,10 @@ if ('$tags') { `$c.Filter.Tag = @($tags) }
 function Invoke-Test {
     Invoke-Build
     $x = @{ Passed = 0; Failed = 0 }; $p = @{ Passed = 0; Failed = 0 }
+    # Stop only nodes this run started: when the start fails (e.g. another clone's lab holds the instance),
+    # stopping would take that lab down too.
+    Start-TestNodes
     try {
-        Start-TestNodes
         $x = Invoke-XunitTests
         $p = Invoke-PesterTests
     }

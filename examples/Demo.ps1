@@ -1,15 +1,18 @@
 <#
 .SYNOPSIS
-    The main job: the guide's six-node Ussuri lab, planned in full, then built for real on test nodes.
+    The main job: the guide's six-node Ussuri lab, planned in full, then built for real on test nodes, twice.
 .DESCRIPTION
-    1. Renders the complete CentOS8-Ussuri plan of the embedded Ussuri6Node lab for every chapter
-       (the bash a person would type, per node), without connecting anywhere.
-    2. Starts six test nodes on this machine (network namespaces with their own sshd; needs root),
-       describes them as a Debian12-Zed lab (Swift devices as directories), connects, and runs the
-       chapters for real (base, Keystone, Swift), printing each step's result, a token check and an
-       object round trip through Swift.
-    3. Runs every chapter a second time: nothing changes.
-    Called by `build.ps1 Demo` with OSL_MODULE_PATH (the built module) and OSL_REPO_ROOT.
+    1. The plan: the embedded Ussuri6Node lab (CentOS8-Ussuri, the guide's own platform) exported as bash, one
+       script per chapter and node, without connecting anywhere; shown as a table (chapter, node, steps) with the
+       folder the scripts went to and one short excerpt.
+    2. The build: New-OsTestLab starts six test nodes on this machine (network namespaces with their own sshd;
+       needs root) and returns a Debian12-Zed lab pointed at them; every chapter runs for real (base, Keystone,
+       Swift) with a progress bar per chapter, then Test-OsKeystone and Test-OsSwift check the result.
+    3. Every chapter again. A closing table gives both runs per chapter and node (changed, unchanged, failed,
+       seconds) and the checks. The job fails (exit 1) when a step fails, a check fails, or the second run changes
+       anything. The test nodes are removed at the end.
+    Called by `build.ps1 Demo` with OSL_MODULE_PATH (the built module) and OSL_REPO_ROOT; OSL_LAB_INSTANCE picks the
+    instance (default 0).
 #>
 $ErrorActionPreference = 'Stop'
 $root = if ($env:OSL_REPO_ROOT) { $env:OSL_REPO_ROOT } else { Split-Path $PSScriptRoot }
@@ -19,82 +22,113 @@ $work = Join-Path $root 'out/demo'
 Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue
 New-Item -ItemType Directory $work | Out-Null
 
-# The chapter cmdlets, in the guide's order.
+# The chapter cmdlets, in the guide's order. Workers as small as the 2-core test machine wants; the rings go to the
+# storage nodes with the proxy chapter.
 $chapters = @(
-    @{ Name = 'Node'; Run = { param($l) $l | Initialize-OsNode } },
-    @{ Name = 'MariaDb'; Run = { param($l) $l | Install-OsMariaDb } },
-    @{ Name = 'RabbitMq'; Run = { param($l) $l | Install-OsRabbitMq } },
-    @{ Name = 'Memcached'; Run = { param($l) $l | Install-OsMemcached } },
-    @{ Name = 'Keystone'; Run = { param($l) $l | Install-OsKeystone } },
-    # Workers as small as the 2-core test machine wants; the rings go to the storage nodes with the proxy chapter.
-    @{ Name = 'SwiftProxy'; Run = { param($l) $l | Install-OsSwiftProxy -Workers 2 } },
-    @{ Name = 'SwiftStorage'; Run = { param($l) $l | Install-OsSwiftStorage -Workers 1 } }
+    @{ Name = 'Node'; Run = { param($l) $l | Initialize-OsNode -ErrorAction Continue } },
+    @{ Name = 'MariaDb'; Run = { param($l) $l | Install-OsMariaDb -ErrorAction Continue } },
+    @{ Name = 'RabbitMq'; Run = { param($l) $l | Install-OsRabbitMq -ErrorAction Continue } },
+    @{ Name = 'Memcached'; Run = { param($l) $l | Install-OsMemcached -ErrorAction Continue } },
+    @{ Name = 'Keystone'; Run = { param($l) $l | Install-OsKeystone -ErrorAction Continue } },
+    @{ Name = 'SwiftProxy'; Run = { param($l) $l | Install-OsSwiftProxy -Workers 2 -ErrorAction Continue } },
+    @{ Name = 'SwiftStorage'; Run = { param($l) $l | Install-OsSwiftStorage -Workers 1 -ErrorAction Continue } }
 )
 
-Write-Host "`n=== 1. The plan of the guide's lab (CentOS8-Ussuri, six nodes), rendered without connecting ===" -ForegroundColor Cyan
+function Write-Section([string] $text) { Write-Host "`n=== $text ===" -ForegroundColor Cyan }
+
+# --- 1. the plan ------------------------------------------------------------------------------------------------
+Write-Section "1. The plan of the guide's lab (CentOS8-Ussuri, six nodes), rendered without connecting"
 $guide = New-OsLab -Name ussuri -Template Ussuri6Node -Path (Join-Path $work 'ussuri.json')
-$guide | Get-OsLabNode | Format-Table Name, Address, Roles -AutoSize | Out-Host
-$scripts = $guide | Export-OsLabScript -Path (Join-Path $work 'ussuri-scripts') -PassThru
-Write-Host "$($scripts.Count) scripts written to $work/ussuri-scripts (one per chapter and node):"
-foreach ($s in $scripts) {
-    Write-Host "`n--- $($s.Name) ---" -ForegroundColor Yellow
-    Get-Content $s.FullName | Where-Object { $_ -notmatch '^\s*$' } | Out-Host
+$scriptsDir = Join-Path $work 'ussuri-scripts'
+$scripts = @($guide | Export-OsLabScript -Path $scriptsDir -PassThru)
+# Each exported script says its chapter and node in its header and numbers its steps "# [i/N] ...".
+$plan = foreach ($s in $scripts) {
+    $text = Get-Content $s.FullName
+    $header = $text | Select-String "^# OpenStackLab: chapter '(.+)' for node '(.+)'\." | Select-Object -First 1
+    [pscustomobject]@{
+        Chapter = $header.Matches[0].Groups[1].Value
+        Node    = $header.Matches[0].Groups[2].Value
+        Steps   = @($text | Select-String '^# \[\d+/\d+\] ').Count
+        Script  = $s.Name
+    }
 }
+$plan | Format-Table Chapter, Node, Steps, Script -AutoSize | Out-Host
+Write-Host "$($scripts.Count) scripts, $(($plan | Measure-Object Steps -Sum).Sum) steps, written to $scriptsDir"
+# One short excerpt: the Keystone chapter's config step, as a person would type it.
+$keystone = $scripts | Where-Object Name -like '*-keystone-controller.sh' | Select-Object -First 1
+$lines = Get-Content $keystone.FullName
+$from = ($lines | Select-String '^# \[\d+/\d+\] Configure keystone\.conf' | Select-Object -First 1).LineNumber
+if (-not $from) { $from = ($lines | Select-String '^# \[1/' | Select-Object -First 1).LineNumber }
+$excerpt = @($lines[($from - 1)..($lines.Count - 1)] | Select-Object -First 12)
+$end = 1; while ($end -lt $excerpt.Count -and $excerpt[$end] -notmatch '^# \[') { $end++ }
+Write-Host "`nExcerpt of $($keystone.Name):" -ForegroundColor Yellow
+$excerpt[0..($end - 1)] | Where-Object { $_ -notmatch '^\s*$' } | Out-Host
 
 if ((id -u) -ne '0') {
-    Write-Warning 'Part 2 starts test nodes (network namespaces) and needs root: run the demo as root.'
-    return
+    Write-Error 'Part 2 starts test nodes (network namespaces) and needs root: run the demo as root.' -ErrorAction Continue
+    exit 1
 }
 
-Write-Host "`n=== 2. The same chapters for real, on six Debian 12 test nodes ===" -ForegroundColor Cyan
-bash (Join-Path $root 'tests/lab/install-packages.sh') | Out-Host
-bash (Join-Path $root 'tests/lab/start-nodes.sh') | Out-Host
+# --- 2. the build -----------------------------------------------------------------------------------------------
+Write-Section '2. The same chapters for real, on six Debian 12 test nodes'
+Write-Host 'New-OsTestLab: installing the packages the chapters need (once) and starting the nodes...'
+$lab = New-OsTestLab -Name demo
+$lab.Nodes | Format-Table Name, Address, User, @{ n = 'Roles'; e = { $_.Roles -join ',' } } -AutoSize | Out-Host
+Write-Host "Lab file: $($lab.SourcePath) (secrets beside it, mode 0600)"
+$exit = 0
 try {
-    $instance = if ($env:OSL_LAB_INSTANCE -and $env:OSL_LAB_INSTANCE -ne '0') { "-$env:OSL_LAB_INSTANCE" } else { '' }
-    $nodes = Get-Content (Join-Path $root "tests/lab/.state$instance/nodes.json") -Raw | ConvertFrom-Json
-    $lab = New-OsLab -Name demo -Template Ussuri6Node -Platform Debian12-Zed -Path (Join-Path $work 'demo.json')
-    $subnet = ($nodes.gateway -replace '\.\d+$', '.0') + "/$($nodes.prefixLength)"
-    foreach ($n in $lab.Nodes) {
-        $test = $nodes.nodes | Where-Object name -eq $n.Name
-        $n.Address = $test.address
-        $n.User = $nodes.user.name
+    # Runs every chapter once; one line per chapter (logs show no progress bar), and stops after a failed step.
+    function Invoke-Chapters([string] $run) {
+        $i = 0
+        foreach ($c in $chapters) {
+            $i++
+            Write-Progress -Id 100 -Activity "Run $run" -Status "$($c.Name) ($i of $($chapters.Count))" -PercentComplete (100 * ($i - 1) / $chapters.Count)
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $r = @(& $c.Run $lab)
+            $failed = @($r | Where-Object Status -eq Failed).Count
+            Write-Host ('{0,-6} {1,-12} {2,3} steps on {3,-35} {4,3} changed {5,2} failed {6,6:N1} s' -f $run, $c.Name, $r.Count,
+                (($r.Node | Sort-Object -Unique) -join ','), @($r | Where-Object Status -eq Changed).Count, $failed, $watch.Elapsed.TotalSeconds)
+            foreach ($x in $r) { $x | Add-Member -NotePropertyName Run -NotePropertyValue $run -PassThru }
+            if ($failed -gt 0) { break }
+        }
+        Write-Progress -Id 100 -Activity "Run $run" -Completed
     }
-    $lab.Settings.NtpAllowedSubnet = $subnet
-    $lab.Settings.ManagementSubnet = $subnet
-    $lab.Settings.NtpSetsClock = $false     # test nodes share the host's kernel clock
-    $lab.Settings.SwiftPartPower = 8        # 256 partitions: quick rebalances
-    foreach ($d in $lab.Nodes | ForEach-Object Devices) {   # no spare disk on test nodes: directory-backed Swift devices
-        $d.Path = $null
-        $d.Directory = "/srv/node/$($d.Name)"
-    }
-    $lab | Export-OsLab -Path (Join-Path $work 'demo.json')
+    $first = @(Invoke-Chapters first)
 
-    $cred = [pscredential]::new($nodes.user.name, [securestring]::new())
-    $sessions = $lab | Connect-OsLab -Credential $cred -KeyFilePath $nodes.keys.ed25519 -KnownHostsPath $nodes.knownHosts
-    Write-Host "Connected: $(($sessions | ForEach-Object Name) -join ', ')"
+    Write-Section 'Checks'
+    $controller = Get-OsSession | Where-Object { $_.ComputerName -eq $lab.Controller.Address -and $_.State -eq 'Opened' } | Select-Object -First 1
+    # Endpoints get 30 s to answer: this machine may be busy (2 cores, other builds).
+    $checks = @(Test-OsKeystone -Session $controller -TimeoutSec 30 -ErrorAction Continue) + @($lab | Test-OsSwift -ErrorAction Continue)
+    $checks | Format-Table Node, Name, Passed, Message -AutoSize -Wrap | Out-Host
 
-    $first = foreach ($c in $chapters) {
-        Write-Host "`n--- $($c.Name) ---" -ForegroundColor Yellow
-        $r = & $c.Run $lab
-        $r | Format-Table Node, Status, @{ n = 'Seconds'; e = { '{0:N1}' -f $_.Duration.TotalSeconds } }, Step -AutoSize | Out-Host   # Step last: a narrow console cuts it, not the status
-        $r
-    }
-    Write-Host "`nToken check with the generated openrc:" -ForegroundColor Yellow
-    Invoke-OsCommand -Session ($sessions | Where-Object Name -eq controller) -Command '. ~/admin-openrc && openstack token issue -f value -c expires && openstack catalog list -f value -c Name -c Type' | ForEach-Object StdOut | Out-Host
-    Write-Host "`nSwift, an object through the proxy and back:" -ForegroundColor Yellow
-    $swift = @($lab | Test-OsSwift)
-    $swift | Format-Table Name, Passed, Message -AutoSize | Out-Host
+    Write-Section '3. Every chapter again: nothing should change'
+    $second = @(Invoke-Chapters second)
 
-    Write-Host "`n=== 3. Every chapter again: nothing should change ===" -ForegroundColor Cyan
-    $second = foreach ($c in $chapters) { & $c.Run $lab }
-    $summary = @(
-        [pscustomobject]@{ Run = 'first'; Steps = @($first).Count; Changed = @($first | Where-Object Status -eq Changed).Count; Failed = @($first | Where-Object Status -eq Failed).Count }
-        [pscustomobject]@{ Run = 'second'; Steps = @($second).Count; Changed = @($second | Where-Object Status -eq Changed).Count; Failed = @($second | Where-Object Status -eq Failed).Count }
-    )
-    $summary | Format-Table -AutoSize | Out-Host
-    if (($summary | Measure-Object Failed -Sum).Sum -gt 0 -or @($swift | Where-Object { -not $_.Passed }).Count -gt 0) { exit 1 }
+    Write-Section 'Both runs'
+    $order = @{}; foreach ($c in $chapters) { $order[$c.Name] = $order.Count }
+    $rows = $first + $second | Group-Object Run, Chapter, Node | ForEach-Object {
+        $g = $_.Group
+        [pscustomobject]@{
+            Run = $g[0].Run; Chapter = $g[0].Chapter; Node = $g[0].Node
+            Changed = @($g | Where-Object Status -eq Changed).Count
+            Unchanged = @($g | Where-Object Status -eq Unchanged).Count
+            Failed = @($g | Where-Object Status -in 'Failed', 'Skipped').Count
+            Seconds = '{0:N1}' -f ($g | ForEach-Object { $_.Duration.TotalSeconds } | Measure-Object -Sum).Sum
+        }
+    } | Sort-Object { $_.Run -eq 'second' }, { $order[$_.Chapter] }, Node   # the guide's order, first run first
+    $rows | Format-Table Run, Chapter, Node, Changed, Unchanged, Failed, Seconds -AutoSize | Out-Host
+
+    $problems = @()
+    if (@($first + $second | Where-Object Status -in 'Failed', 'Skipped').Count) { $problems += 'a step failed' }
+    if (@($second).Count -lt @($first).Count) { $problems += 'the second run stopped early' }
+    $changedAgain = @($second | Where-Object Status -eq Changed)
+    if ($changedAgain.Count) { $problems += "the second run changed $($changedAgain.Count) step(s): " + (($changedAgain | ForEach-Object { "$($_.Node)/$($_.Chapter): $($_.Step)" }) -join '; ') }
+    if ($checks.Count -eq 0 -or @($checks | Where-Object { -not $_.Passed }).Count) { $problems += 'a check failed' }
+    if ($problems) { Write-Host "FAILED: $($problems -join '; ')" -ForegroundColor Red; $exit = 1 }
+    else { Write-Host "PASSED: $(@($first).Count) steps built the lab, $(@($checks).Count) checks passed, the second run changed nothing." -ForegroundColor Green }
 }
+catch { Write-Host "FAILED: $_" -ForegroundColor Red; $exit = 1 }
 finally {
-    Get-OsSession | Remove-OsSession -ErrorAction SilentlyContinue
-    bash (Join-Path $root 'tests/lab/stop-nodes.sh') | Out-Host
+    $lab | Remove-OsTestLab -ErrorAction Continue
 }
+exit $exit

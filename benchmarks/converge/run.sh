@@ -11,11 +11,14 @@
 # Prints one table of medians and ratios to the floor. Nodes come from the harness (tests/lab/start-nodes.sh).
 #
 # Usage: benchmarks/converge/run.sh [--counts "6 30"] [--reps 5] [--anchor-reps 3] [--tools "floor ours ours-warm pssh ansible"]
-# Env:   NODES_JSON (default tests/lab/.state/nodes.json), SCENARIO (default benchmarks/converge/scenario)
+# Env:   NODES_JSON (default: the running test lab's, found as tests/lab/lib.sh finds it), SCENARIO (default benchmarks/converge/scenario)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-NODES_JSON=${NODES_JSON:-$REPO/tests/lab/.state/nodes.json}
+if [[ -z ${NODES_JSON:-} ]]; then
+    # shellcheck source=../../tests/lab/lib.sh
+    NODES_JSON=$(source "$REPO/tests/lab/lib.sh" && echo "$(running_state_dir)/nodes.json")
+fi
 SCENARIO=${SCENARIO:-$HERE/scenario}
 CACHE=${CACHE:-/var/tmp/osl-converge}
 COUNTS="6 30" REPS=5 ANCHOR_REPS=3 TOOLS="floor ours ours-warm pssh ansible"

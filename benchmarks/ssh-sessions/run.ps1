@@ -17,12 +17,12 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 $repo = (Resolve-Path "$PSScriptRoot/../..").Path
-$suffix = if ($env:OSL_LAB_INSTANCE -and $env:OSL_LAB_INSTANCE -ne '0') { "-$env:OSL_LAB_INSTANCE" } else { '' }
-$stateDirs = @($env:OSL_LAB_STATE_DIR, (Get-Content "/run/osl-lab$suffix.owner" -ErrorAction Ignore), "$repo/tests/lab/.state$suffix") | Where-Object { $_ }
-$nodesFile = $stateDirs | ForEach-Object { Join-Path $_ 'nodes.json' } | Where-Object { Test-Path $_ } | Select-Object -First 1
-if (-not $nodesFile) { throw 'No nodes.json: start the nodes with tests/lab/start-nodes.sh' }
-$lab = Get-Content $nodesFile -Raw | ConvertFrom-Json
 $psd1 = Join-Path $ModulePath 'OpenStackLab.psd1'
+Import-Module $psd1
+# The running test lab's nodes.json, found as the harness finds it (OSL_LAB_STATE_DIR, else OSL_LAB_INSTANCE's owner file).
+$nodesFile = [OpenStackLab.TestLab.TestLabState]::NodesFile()
+if (-not $nodesFile) { throw 'No test nodes: start them with tests/lab/start-nodes.sh or New-OsTestLab' }
+$lab = Get-Content $nodesFile -Raw | ConvertFrom-Json
 
 function Median([double[]] $values) { $s = $values | Sort-Object; $s[[int][math]::Floor($s.Count / 2)] }
 function Seconds([scriptblock] $block) { (Measure-Command $block).TotalSeconds }

@@ -6,18 +6,7 @@
 BeforeAll {
     Import-Module (Join-Path $env:OSL_MODULE_PATH 'OpenStackLab.psd1') -Force
 
-    # The running lab's nodes.json: OSL_LAB_STATE_DIR, else the owner file of this instance, else this checkout's.
-    function Get-TestNodes {
-        $suffix = if ($env:OSL_LAB_INSTANCE -and $env:OSL_LAB_INSTANCE -ne '0') { "-$($env:OSL_LAB_INSTANCE)" } else { '' }
-        $dirs = @($env:OSL_LAB_STATE_DIR)
-        if (Test-Path "/run/osl-lab$suffix.owner") { $dirs += (Get-Content "/run/osl-lab$suffix.owner" -Raw).Trim() }
-        $dirs += Join-Path $PSScriptRoot "../lab/.state$suffix"
-        foreach ($d in $dirs | Where-Object { $_ }) {
-            $f = Join-Path $d 'nodes.json'
-            if (Test-Path $f) { return Get-Content $f -Raw | ConvertFrom-Json }
-        }
-        throw 'No test nodes: start them with tests/lab/start-nodes.sh (as root).'
-    }
+    . (Join-Path $PSScriptRoot 'TestNodes.ps1')   # Get-TestNodes
 }
 
 Describe 'A lab edited in the session after it was made' {

@@ -4,14 +4,8 @@
 
 BeforeAll {
     Import-Module (Join-Path $env:OSL_MODULE_PATH 'OpenStackLab.psd1') -Force
-    $repo = (Resolve-Path "$PSScriptRoot/../..").Path
-    $stateDirs = @($env:OSL_LAB_STATE_DIR, (Get-Content /run/osl-lab.owner -ErrorAction Ignore), "$repo/tests/lab/.state") | Where-Object { $_ }
-    $nodesFile = $stateDirs | ForEach-Object { Join-Path $_ 'nodes.json' } | Where-Object { Test-Path $_ } | Select-Object -First 1
-    if (-not $nodesFile) {
-        & bash "$repo/tests/lab/start-nodes.sh" | Out-Null
-        $nodesFile = "$repo/tests/lab/.state/nodes.json"
-    }
-    $lab = Get-Content $nodesFile -Raw | ConvertFrom-Json
+    . (Join-Path $PSScriptRoot 'TestNodes.ps1')
+    $lab = Get-TestNodes -Start
     $controller = $lab.nodes | Where-Object name -eq 'controller'
     $cred = [pscredential]::new($lab.user.name, [securestring]::new())
     $script:session = New-OsSession -ComputerName $controller.address -Port $controller.port -Name controller -Credential $cred `

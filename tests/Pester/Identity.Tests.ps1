@@ -12,11 +12,9 @@ BeforeAll {
         $script:auth = @{ OpenRcPath = $env:OSL_IDENTITY_LOCAL_OPENRC }
     }
     else {
-        $suffix = if ($env:OSL_LAB_INSTANCE -and $env:OSL_LAB_INSTANCE -ne '0') { "-$($env:OSL_LAB_INSTANCE)" } else { '' }
-        $stateDir = if ($env:OSL_LAB_STATE_DIR) { $env:OSL_LAB_STATE_DIR }
-            elseif (Test-Path "/run/osl-lab$suffix.owner") { (Get-Content "/run/osl-lab$suffix.owner" -Raw).Trim() }
-            else { Join-Path $repo "tests/lab/.state$suffix" }
-        $nodesJson = Get-Content (Join-Path $stateDir 'nodes.json') -Raw | ConvertFrom-Json
+        . (Join-Path $PSScriptRoot 'TestNodes.ps1')
+        $nodesJson = Get-TestNodes
+        $stateDir = Split-Path ([OpenStackLab.TestLab.TestLabState]::NodesFile())
         $controller = $nodesJson.nodes | Where-Object name -eq 'controller'
         $cred = [pscredential]::new($nodesJson.user.name, (ConvertTo-SecureString $nodesJson.user.password -AsPlainText -Force))
         $session = New-OsSession -ComputerName $controller.address -Port $controller.port -Name controller -Credential $cred `

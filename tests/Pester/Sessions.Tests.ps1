@@ -5,16 +5,9 @@
 BeforeAll {
     Import-Module (Join-Path $env:OSL_MODULE_PATH 'OpenStackLab.psd1') -Force
 
-    # The running lab's nodes.json: OSL_LAB_STATE_DIR, else the lab's owner file, else this checkout's (started if missing).
-    $repo = (Resolve-Path "$PSScriptRoot/../..").Path
-    $suffix = if ($env:OSL_LAB_INSTANCE -and $env:OSL_LAB_INSTANCE -ne '0') { "-$env:OSL_LAB_INSTANCE" } else { '' }
-    $stateDirs = @($env:OSL_LAB_STATE_DIR, (Get-Content "/run/osl-lab$suffix.owner" -ErrorAction Ignore), "$repo/tests/lab/.state$suffix") | Where-Object { $_ }
-    $nodesFile = $stateDirs | ForEach-Object { Join-Path $_ 'nodes.json' } | Where-Object { Test-Path $_ } | Select-Object -First 1
-    if (-not $nodesFile) {
-        & bash "$repo/tests/lab/start-nodes.sh" | Out-Null
-        $nodesFile = "$repo/tests/lab/.state$suffix/nodes.json"
-    }
-    $script:lab = Get-Content $nodesFile -Raw | ConvertFrom-Json
+    # The running lab's nodes.json (this clone's six nodes started if none run).
+    . (Join-Path $PSScriptRoot 'TestNodes.ps1')
+    $script:lab = Get-TestNodes -Start
     $script:node = @{}
     foreach ($n in $lab.nodes) { $node[$n.name] = $n }
 

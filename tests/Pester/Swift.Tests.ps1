@@ -4,13 +4,10 @@
 
 BeforeAll {
     Import-Module (Join-Path $env:OSL_MODULE_PATH 'OpenStackLab.psd1') -Force
-    $suffix = if ($env:OSL_LAB_INSTANCE -and $env:OSL_LAB_INSTANCE -ne '0') { "-$($env:OSL_LAB_INSTANCE)" } else { '' }
-    $stateDir = if ($env:OSL_LAB_STATE_DIR) { $env:OSL_LAB_STATE_DIR }
-        elseif (Test-Path "/run/osl-lab$suffix.owner") { (Get-Content "/run/osl-lab$suffix.owner" -Raw).Trim() }
-        else { Join-Path $PSScriptRoot "../lab/.state$suffix" }
-    $labFile = Join-Path $stateDir 'swift-e2e.lab.json'
+    . (Join-Path $PSScriptRoot 'TestNodes.ps1')
+    $nodes = Get-TestNodes
+    $labFile = Join-Path $nodes.stateDir 'swift-e2e.lab.json'
     if (-not (Test-Path $labFile)) { throw "No $labFile : build.ps1 Test deploys Swift with the xunit end-to-end tests before Pester runs." }
-    $nodes = Get-Content (Join-Path $stateDir 'nodes.json') -Raw | ConvertFrom-Json
     $script:lab = Import-OsLab $labFile
     $script:cred = [pscredential]::new($nodes.user.name, [securestring]::new())
     $script:login = @{ Credential = $cred; KeyFilePath = $nodes.keys.ed25519; KnownHostsPath = $nodes.knownHosts }

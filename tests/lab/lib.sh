@@ -1,14 +1,24 @@
 # Shared settings and helpers of the test-node harness (sourced, not run).
 # shellcheck shell=bash disable=SC2034  # settings used by the scripts that source this
 
-LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 # Instance 0 is the lab of the contract (10.250.0.0/24, oslbr0, netns osl-*).
 # Instances 1-9 are independent labs (10.250.N.0/24, oslbrN, oslN-*) so the
 # harness can test itself while others use instance 0.
 INSTANCE=${OSL_LAB_INSTANCE:-0}
 [[ $INSTANCE =~ ^[0-9]$ ]] || { echo "ERROR: OSL_LAB_INSTANCE must be 0-9" >&2; exit 1; }
 if ((INSTANCE == 0)); then NS_PREFIX=osl- SUFFIX=; else NS_PREFIX=osl$INSTANCE- SUFFIX=-$INSTANCE; fi
-STATE_DIR=${OSL_LAB_STATE_DIR:-$LAB_DIR/.state$SUFFIX}
+# The state dir (keys, nodes.json, every node's overlay upper dirs) must lie
+# outside what nodes overlay or get private (/root, /home, /tmp, ...: a clone
+# can be anywhere), so by default it is one per clone and instance under
+# STATE_ROOT: lab<instance>-<hash of the harness's path>. The harness copy in
+# the built module (testlab/) names the clone's harness it came from in its
+# file `source`, so the module and its clone share one lab.
+STATE_ROOT=/var/opt/openstacklab
+LAB_SOURCE=$LAB_DIR
+[[ ! -s $LAB_DIR/source ]] || LAB_SOURCE=$(<"$LAB_DIR/source")
+LAB_ID=$(printf '%s' "$LAB_SOURCE" | sha256sum | cut -c1-12)
+STATE_DIR=${OSL_LAB_STATE_DIR:-$STATE_ROOT/lab$INSTANCE-$LAB_ID}
 SUBNET=10.250.$INSTANCE
 BRIDGE=oslbr$INSTANCE
 GATEWAY=$SUBNET.1
@@ -22,6 +32,15 @@ DEFAULT_NODES=(controller network compute storage1 storage2 storage3)
 # start/stop between worktrees.
 LOCK_FILE=/run/osl-lab$SUFFIX.lck  # (.lock was kept open by nodes of an early version)
 OWNER_FILE=/run/osl-lab$SUFFIX.owner
+
+# The state dir of the lab of this instance that runs now (whoever started
+# it): OSL_LAB_STATE_DIR, else the owner file, else this clone's. Everything
+# that reads nodes.json finds it this way (the module: TestLabState.cs).
+running_state_dir() {
+    if [[ -n ${OSL_LAB_STATE_DIR:-} ]]; then echo "$OSL_LAB_STATE_DIR"
+    elif [[ -s $OWNER_FILE ]]; then cat "$OWNER_FILE"
+    else echo "$STATE_DIR"; fi
+}
 
 # Directories each node sees as an overlay of the host's (host packages and
 # users stay visible; the node's writes land in its own upper dir).

@@ -184,6 +184,36 @@ test_stop() {
     check "a second stop succeeds" "$LAB_DIR/stop-nodes.sh" 2>/dev/null
 }
 
+# A clone anywhere: the harness copied under /tmp (which every node replaces
+# with its own) starts a node with its default state dir (under STATE_ROOT,
+# found again through the path start-nodes.sh prints), and stops it; a state
+# dir under /tmp is refused before anything starts.
+test_clone_anywhere() {
+    local clone=$TMP/clone/tests/lab out json st
+    mkdir -p "$clone" && cp "$LAB_DIR"/{lib.sh,start-nodes.sh,stop-nodes.sh,node-init.sh} "$clone/"
+    if OSL_LAB_STATE_DIR=$TMP/state "$clone/start-nodes.sh" --nodes controller >"$TMP/clone.out" 2>&1; then
+        not_ok "a state dir under /tmp is refused"
+    else
+        check "a state dir under /tmp is refused, naming /tmp" grep -q "is under /tmp, which every node replaces" "$TMP/clone.out"
+        check "nothing started for it" [ -z "$(running_nodes)" ]
+    fi
+    if ! json=$(env -u OSL_LAB_STATE_DIR "$clone/start-nodes.sh" --nodes controller 2>"$TMP/clone.err"); then
+        not_ok "a clone under /tmp starts a node" "$(tail -3 "$TMP/clone.err")"
+        return
+    fi
+    ok "a clone under /tmp starts a node"
+    st=$(dirname "$json")
+    check "its state dir is under $STATE_ROOT" [ "${st#"$STATE_ROOT"/lab"$INSTANCE"-}" != "$st" ]
+    check_eq "nodes.json names that state dir" "$st" "$(jq -r .stateDir "$json")"
+    check_eq "the owner file names it too" "$st" "$(cat "$OWNER_FILE")"
+    out=$(ssh -F /dev/null -o ConnectTimeout=5 -o IdentitiesOnly=yes -o IdentityAgent=none -o StrictHostKeyChecking=yes \
+        -o GlobalKnownHostsFile=/dev/null -o UserKnownHostsFile="$st/known_hosts" -n -o BatchMode=yes -i "$st/keys/id_ed25519" \
+        -l "$LOGIN_USER" "$C" 'sudo -n hostname' 2>"$TMP/ssh.err")
+    check_eq "its node logs in with its keys" controller "$out"
+    check "its stop-nodes.sh succeeds" env -u OSL_LAB_STATE_DIR "$clone/stop-nodes.sh" 2>/dev/null
+    check "its state dir removed" [ ! -e "$st" ]
+}
+
 test_bad_input
 if test_start; then  # the rest needs running nodes
     test_login
@@ -193,6 +223,6 @@ if test_start; then  # the rest needs running nodes
     test_services
     test_idempotent
 fi
-[[ -n $KEEP ]] || test_stop
+[[ -n $KEEP ]] || { test_stop; test_clone_anywhere; }
 echo "# $PASSED passed, $FAILED failed"
 ((FAILED == 0))

@@ -1,7 +1,9 @@
 #!/bin/bash
 # Start the test nodes: one network namespace per node on bridge oslbr0, each
 # with its own PID/mount/UTS namespaces, private /etc, /run and /var state,
-# and its own sshd. Writes .state/nodes.json and .state/known_hosts.
+# and its own sshd. Writes nodes.json and known_hosts into the state dir
+# (lib.sh: /var/opt/openstacklab/lab<instance>-<id>) and prints the path of
+# nodes.json on stdout (the only stdout line; logs go to stderr).
 # Usage: start-nodes.sh [--nodes a,b,...] [--count N]     (as root)
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -55,8 +57,9 @@ check_state_dir() {
     local d
     for d in "${OVERLAY_DIRS[@]}" "${PRIVATE_DIRS[@]}" /run /dev/shm; do
         [[ $STATE_DIR/ != "$d"/* ]] ||
-            die "state dir $STATE_DIR is under $d, which every node replaces with its own; set OSL_LAB_STATE_DIR elsewhere (e.g. under /opt or /work)"
+            die "state dir $STATE_DIR is under $d, which every node replaces with its own; unset OSL_LAB_STATE_DIR (default: under $STATE_ROOT) or set it elsewhere"
     done
+    mkdir -p "$(dirname "$STATE_DIR")"
     [[ $(stat -f -c %T "$(dirname "$STATE_DIR")") != overlayfs ]] ||
         die "state dir $STATE_DIR is on overlayfs (overlay upper dirs cannot be); set OSL_LAB_STATE_DIR to a dir on a disk or tmpfs"
 }
@@ -313,9 +316,9 @@ write_nodes_json() {
     (
         umask 077
         OSL_PW1=$USER_PASSWORD OSL_PW2=$PWUSER_PASSWORD OSL_PP=$PASSPHRASE \
-            jq -n --arg s "$STATE_DIR" --arg br "$BRIDGE" --arg gw "$GATEWAY" --argjson pl "$PREFIX_LENGTH" \
+            jq -n --arg s "$STATE_DIR" --argjson in "$INSTANCE" --arg br "$BRIDGE" --arg gw "$GATEWAY" --argjson pl "$PREFIX_LENGTH" \
             --arg u "$LOGIN_USER" --arg pu "$PASSWORD_USER" --argjson nodes "$nodes" '
-            {stateDir: $s, bridge: $br, gateway: $gw, prefixLength: $pl,
+            {stateDir: $s, instance: $in, bridge: $br, gateway: $gw, prefixLength: $pl,
              user: {name: $u, password: env.OSL_PW1},
              passwordUser: {name: $pu, password: env.OSL_PW2},
              keys: {ed25519: "\($s)/keys/id_ed25519", rsa: "\($s)/keys/id_rsa",
@@ -355,6 +358,7 @@ main() {
     fi
     write_nodes_json
     log "wrote $STATE_DIR/nodes.json"
+    echo "$STATE_DIR/nodes.json"
 }
 
 main "$@"

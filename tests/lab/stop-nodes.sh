@@ -29,7 +29,7 @@ unmount_leftovers() {
 remove_state_dir() {
     local dir=$1
     [[ -e $dir ]] || return 0
-    if [[ $dir == /*/* && ( -e $dir/nodes.json || -d $dir/nodes || -d $dir/keys || $dir == "$LAB_DIR/.state" ) ]]; then
+    if [[ $dir == /*/* && ( -e $dir/nodes.json || -d $dir/nodes || -d $dir/keys || $dir == "$STATE_ROOT"/lab[0-9]-* ) ]]; then
         rm -rf -- "$dir"
     else
         log "not removing $dir: it does not look like a lab state dir"

@@ -35,16 +35,10 @@ public sealed class ConnectOsLabCommand : OsLoginCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     public LabDefinition Lab { get; set; } = null!;
 
-
-
-
-
-
     /// <summary>Only these nodes (by name).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? Node { get; set; }
-
 
     protected override void ProcessRecord()
     {
@@ -55,26 +49,18 @@ public sealed class ConnectOsLabCommand : OsLoginCmdlet
         {
             if (LabConnections.Get(Lab, node.Name) is { } open) { WriteObject(open); continue; }
             var options = LoginOptions(node.Address, node.Port, node.Name, node.User);
-            pending.Add((node, ConnectAsync(options, platform)));
+            pending.Add((node, LabConnections.ConnectAsync(options, platform, StopToken)));
         }
         foreach (var (node, task) in pending)
         {
             try
             {
                 var (session, init) = task.GetAwaiter().GetResult();
-                OsSessionRegistry.Add(session);
-                LabConnections.Add(Lab, session, init);
+                LabConnections.Register(Lab, session, init);
                 WriteVerbose($"{node.Name}: connected ({init}).");
                 WriteObject(session);
             }
             catch (OsShellException ex) { WriteOsError(ex, node.Name); }
         }
-    }
-
-    async Task<(OsSession, InitSystem)> ConnectAsync(OsSessionOptions options, IPlatform platform)
-    {
-        var session = await OsSession.ConnectAsync(options, StopToken).ConfigureAwait(false);
-        var probe = await session.RunAsync(platform.InitSystemDetection, null, StopToken).ConfigureAwait(false);
-        return (session, probe.ExitCode == 0 ? InitSystem.Systemd : InitSystem.SysV);
     }
 }

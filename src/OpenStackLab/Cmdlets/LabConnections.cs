@@ -2,6 +2,8 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using OpenStackLab.Lab;
 using OpenStackLab.Platforms;
 using OpenStackLab.Ssh;
@@ -19,6 +21,21 @@ internal static class LabConnections
     static (string, string) Key(LabDefinition lab, string node) => (lab.Name.ToLowerInvariant(), node.ToLowerInvariant());
 
     public static void Add(LabDefinition lab, OsSession session, InitSystem init) => Connections[Key(lab, session.Name)] = (session, init);
+
+    /// <summary>Opens a session and asks the node once whether it runs systemd (Connect-OsLab, New-OsTestLab).</summary>
+    public static async Task<(OsSession Session, InitSystem Init)> ConnectAsync(OsSessionOptions options, IPlatform platform, CancellationToken cancellationToken)
+    {
+        var session = await OsSession.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
+        var probe = await session.RunAsync(platform.InitSystemDetection, null, cancellationToken).ConfigureAwait(false);
+        return (session, probe.ExitCode == 0 ? InitSystem.Systemd : InitSystem.SysV);
+    }
+
+    /// <summary>Records an opened session as the lab's and in the module's session list.</summary>
+    public static void Register(LabDefinition lab, OsSession session, InitSystem init)
+    {
+        OsSessionRegistry.Add(session);
+        Add(lab, session, init);
+    }
 
     /// <summary>The open session of a node, or null when it is missing, closed or broken.</summary>
     public static OsSession? Get(LabDefinition lab, string node) =>

@@ -9,6 +9,7 @@ using OpenStackLab.Lab;
 using OpenStackLab.Plan;
 using OpenStackLab.Platforms;
 using OpenStackLab.Ssh;
+using OpenStackLab.TestLab;
 using OpenStackLab.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -37,9 +38,6 @@ internal sealed class TestLab
     {
         Nodes = nodes;
         var node = nodes[nodeName];
-        var json = JObject.Parse(File.ReadAllText(Path.Combine(nodes.StateDir, "nodes.json")));
-        var gateway = (string)json["gateway"]!;
-        var subnet = gateway.Substring(0, gateway.LastIndexOf('.')) + ".0/" + (int)json["prefixLength"]!;
         var lab = System.Text.RegularExpressions.Regex.Replace(nodes.StateDir.Trim('/'), "[^A-Za-z0-9.-]+", "_");
         SecretsPath = secretsPath ?? Path.Combine(Path.GetTempPath(), $"osl-e2e-{lab}-{nodeName}.secrets.json");
         if (!File.Exists(SecretsPath))
@@ -53,9 +51,9 @@ internal sealed class TestLab
             Name = "e2e-" + nodeName,
             Platform = Debian12Zed.PlatformName,
             SecretsPath = SecretsPath,
-            Settings = new LabSettings { NtpSetsClock = false, NtpAllowedSubnet = subnet, ManagementSubnet = subnet, ManagementGateway = gateway },
-            Nodes = { new LabNode { Name = node.Name, Address = node.Address, Port = node.Port, User = nodes.UserName, Roles = { LabRoles.Controller } } },
+            Nodes = { TestLabFactory.Node(nodes.Lab, node.Name, LabRoles.Controller) },
         };
+        TestLabFactory.ApplySettings(Lab.Settings, nodes.Lab);
         Lab.LinkNodes();
     }
 

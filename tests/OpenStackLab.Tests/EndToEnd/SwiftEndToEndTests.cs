@@ -10,6 +10,7 @@ using OpenStackLab.Plan;
 using OpenStackLab.Platforms;
 using OpenStackLab.Ssh;
 using OpenStackLab.Swift;
+using OpenStackLab.TestLab;
 using OpenStackLab.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -38,28 +39,15 @@ internal sealed class SwiftTestLab : IDisposable
     public SwiftTestLab(TestNodes nodes)
     {
         Nodes = nodes;
-        var json = JObject.Parse(File.ReadAllText(Path.Combine(nodes.StateDir, "nodes.json")));
-        var gateway = (string)json["gateway"]!;
-        var subnet = gateway.Substring(0, gateway.LastIndexOf('.')) + ".0/" + (int)json["prefixLength"]!;
         // The Keystone end-to-end lab's secrets: one Keystone on the controller serves every test class.
         var secretsPath = new TestLab(nodes, "controller").SecretsPath;
-        LabNode Node(string name, params string[] roles)
-        {
-            var n = nodes[name];
-            var node = new LabNode { Name = n.Name, Address = n.Address, Port = n.Port, User = nodes.UserName };
-            node.Roles.AddRange(roles);
-            return node;
-        }
+        LabNode Node(string name, params string[] roles) => TestLabFactory.Node(nodes.Lab, name, roles);
         Lab = new LabDefinition
         {
             Name = "swift-e2e", Platform = Debian12Zed.PlatformName, SecretsPath = secretsPath,
-            Settings = new LabSettings
-            {
-                NtpSetsClock = false, NtpAllowedSubnet = subnet, ManagementSubnet = subnet, ManagementGateway = gateway,
-                SwiftPartPower = 8,  // 256 partitions: quick rebalances on a loaded machine
-            },
             Nodes = { Node("controller", LabRoles.Controller), Node("network", LabRoles.Network, LabRoles.SwiftProxy) },
         };
+        TestLabFactory.ApplySettings(Lab.Settings, nodes.Lab);
         for (int i = 0; i < StorageNames.Length; i++)
         {
             var node = Node(StorageNames[i], LabRoles.Storage, LabRoles.SwiftStorage);

@@ -1,11 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Net.Sockets;
-using Newtonsoft.Json.Linq;
 using OpenStackLab.Ssh;
+using OpenStackLab.TestLab;
 using Xunit;
 
 namespace OpenStackLab.Tests.Infrastructure;
@@ -17,8 +16,8 @@ public enum TestLogin { Ed25519Key, RsaKey, EncryptedKey, Password }
 public sealed record TestNode(string Name, string Address, int Port);
 
 /// <summary>
-/// The real test nodes (tests/lab), started once per test run: reads nodes.json and starts the nodes
-/// with tests/lab/start-nodes.sh when it is missing or the nodes do not answer. Never stops them
+/// The real test nodes (tests/lab), started once per test run: the running lab of OSL_LAB_INSTANCE (found by
+/// TestLabState), or this clone's nodes started with tests/lab/start-nodes.sh when none runs or they do not answer. Never stops them
 /// (the build script does). Use it with <c>[Collection(TestNodesCollection.Name)]</c> and take
 /// <see cref="TestNodes"/> in the test class constructor.
 /// </summary>
@@ -27,35 +26,28 @@ public sealed class TestNodes
     public TestNodes()
     {
         RepoRoot = FindRepoRoot();
-        var file = NodesFileIfUp() ?? Start();
-        var json = JObject.Parse(File.ReadAllText(file));
-        StateDir = (string)json["stateDir"]!;
-        UserName = (string)json["user"]!["name"]!;
-        UserPassword = (string)json["user"]!["password"]!;
-        PasswordUserName = (string)json["passwordUser"]!["name"]!;
-        PasswordUserPassword = (string)json["passwordUser"]!["password"]!;
-        Ed25519Key = (string)json["keys"]!["ed25519"]!;
-        RsaKey = (string)json["keys"]!["rsa"]!;
-        EncryptedKey = (string)json["keys"]!["ed25519Encrypted"]!;
-        Passphrase = (string)json["keys"]!["passphrase"]!;
-        KnownHosts = (string)json["knownHosts"]!;
-        Nodes = json["nodes"]!.Select(n => new TestNode((string)n["name"]!, (string)n["address"]!, (int)n["port"]!)).ToList();
+        var instance = TestLabState.InstanceFromEnvironment();
+        var file = NodesFileIfUp(instance) ?? Start(instance);
+        Lab = TestLabNodes.Load(file);
+        Nodes = Lab.Nodes.Select(n => new TestNode(n.Name, n.Address, n.Port)).ToList();
     }
 
     public string RepoRoot { get; }
-    public string StateDir { get; }
+    /// <summary>The running lab as nodes.json describes it (the module's reader, shared with New-OsTestLab).</summary>
+    public TestLabNodes Lab { get; }
+    public string StateDir => Lab.StateDir;
     /// <summary>The login user with passwordless sudo.</summary>
-    public string UserName { get; }
-    public string UserPassword { get; }
+    public string UserName => Lab.UserName;
+    public string UserPassword => Lab.UserPassword;
     /// <summary>The login user whose sudo asks for its password.</summary>
-    public string PasswordUserName { get; }
-    public string PasswordUserPassword { get; }
-    public string Ed25519Key { get; }
-    public string RsaKey { get; }
-    public string EncryptedKey { get; }
-    public string Passphrase { get; }
+    public string PasswordUserName => Lab.PasswordUserName;
+    public string PasswordUserPassword => Lab.PasswordUserPassword;
+    public string Ed25519Key => Lab.Ed25519Key;
+    public string RsaKey => Lab.RsaKey;
+    public string EncryptedKey => Lab.EncryptedKey;
+    public string Passphrase => Lab.Passphrase;
     /// <summary>known_hosts with every node's host key (by address and name).</summary>
-    public string KnownHosts { get; }
+    public string KnownHosts => Lab.KnownHosts;
     public IReadOnlyList<TestNode> Nodes { get; }
 
     public TestNode this[string name] =>
@@ -96,35 +88,12 @@ public sealed class TestNodes
         throw new InvalidOperationException("OpenStackLab.sln not found above " + AppContext.BaseDirectory);
     }
 
-    /// <summary>The harness's OSL_LAB_INSTANCE (1-9: an independent lab on 10.250.N.0/24); "" for instance 0.</summary>
-    static string InstanceSuffix()
-    {
-        var instance = Environment.GetEnvironmentVariable("OSL_LAB_INSTANCE");
-        return string.IsNullOrEmpty(instance) || instance == "0" ? "" : "-" + instance;
-    }
+    // One lab per machine and instance: the one that runs now (TestLabState: OSL_LAB_STATE_DIR, else the
+    // instance's owner file, possibly another clone's), when all its nodes answer.
+    static string? NodesFileIfUp(int instance) =>
+        TestLabState.NodesFile(instance) is { } file && AllAnswer(file) ? file : null;
 
-    // One lab per machine and instance: prefer OSL_LAB_STATE_DIR, then the lab of this instance that is
-    // running (its owner file names its state dir, possibly another worktree's), then this checkout's own.
-    string? NodesFileIfUp()
-    {
-        var suffix = InstanceSuffix();
-        var candidates = new List<string?> { Environment.GetEnvironmentVariable("OSL_LAB_STATE_DIR") };
-        var owner = $"/run/osl-lab{suffix}.owner";
-        if (File.Exists(owner)) candidates.Add(File.ReadAllText(owner).Trim());
-        candidates.Add(Path.Combine(RepoRoot, "tests", "lab", ".state" + suffix));
-        foreach (var dir in candidates.Where(d => !string.IsNullOrEmpty(d)))
-        {
-            var file = Path.Combine(dir!, "nodes.json");
-            if (File.Exists(file) && AllAnswer(file)) return file;
-        }
-        return null;
-    }
-
-    static bool AllAnswer(string nodesFile)
-    {
-        var json = JObject.Parse(File.ReadAllText(nodesFile));
-        return json["nodes"]!.All(n => Answers((string)n["address"]!, (int)n["port"]!));
-    }
+    static bool AllAnswer(string nodesFile) => TestLabNodes.Load(nodesFile).Nodes.All(n => Answers(n.Address, n.Port));
 
     static bool Answers(string address, int port)
     {
@@ -133,19 +102,11 @@ public sealed class TestNodes
         catch (AggregateException) { return false; }
     }
 
-    string Start()
+    /// <summary>Starts this clone's six nodes (tests/lab/start-nodes.sh), which prints where their nodes.json is.</summary>
+    string Start(int instance)
     {
-        var script = Path.Combine(RepoRoot, "tests", "lab", "start-nodes.sh");
-        var psi = new ProcessStartInfo("/bin/bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(script);
-        using var process = Process.Start(psi)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{script} failed (exit {process.ExitCode}):\n{stdout}\n{stderr.Result}");
-        var file = NodesFileIfUp();
-        return file ?? throw new InvalidOperationException($"{script} ran but the nodes do not answer.");
+        var file = new TestLabHarness(Path.Combine(RepoRoot, "tests", "lab")).Start(instance);
+        return AllAnswer(file) ? file : throw new InvalidOperationException($"The test nodes of {file} were started but do not answer.");
     }
 }
 

@@ -10,10 +10,9 @@ REF_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # The lab of instance OSL_LAB_INSTANCE (0 = the shared one, 1-9 = private
 # ones, see tests/lab/README.md) that runs now, whoever started it, unless
 # OSL_LAB_STATE_DIR names a state dir.
-INSTANCE=${OSL_LAB_INSTANCE:-0}
-[[ $INSTANCE =~ ^[0-9]$ ]] || { echo "ERROR: OSL_LAB_INSTANCE must be 0-9" >&2; exit 1; }
-SUFFIX=; ((INSTANCE == 0)) || SUFFIX=-$INSTANCE
-STATE_DIR=${OSL_LAB_STATE_DIR:-$(cat "/run/osl-lab$SUFFIX.owner" 2>/dev/null || echo "$REF_DIR/../.state$SUFFIX")}
+# shellcheck source=../lib.sh
+source "$REF_DIR/../lib.sh"
+STATE_DIR=$(running_state_dir)
 NODES_JSON=$STATE_DIR/nodes.json
 SECRETS=$STATE_DIR/reference.secrets
 
