@@ -332,7 +332,7 @@ OSL_PY
         // reach awk in the environment, never in an argument list.
         public const string IniSet =
 @"osl_ini_set() { # FILE SECTION KEY VALUE...: like the module's editor: the last KEY of SECTION takes the value(s) in place
-  # (a list: one line per value where the last one was, the other occurrences removed); a new KEY goes after the last key of the
+  # (one line per value where the last one was; earlier occurrences removed, as the editor does); a new KEY goes after the last key of the
   # section's last occurrence, else under its header; a new SECTION at the end, after one blank line. SECTION '' is the
   # lines before the first header. A VALUE of '' with OSL_BARE=1 is a bare flag (my.cnf).
   local f=$1 t
@@ -362,7 +362,7 @@ OSL_PY
         o = l[occ[m]]; p = index(o, ""="")
         if (p) { pre = substr(o, 1, p); rest = substr(o, p + 1); match(rest, /^[[:space:]]*/); pre = pre substr(rest, 1, RLENGTH); if (pre ~ /=$/ && n == 1 && v[1] != """") pre = pre "" "" }
         else pre = o "" = ""
-        for (k = n == 1 ? m : 1; k <= m; k++) drop[occ[k]] = 1
+        for (k = 1; k <= m; k++) drop[occ[k]] = 1
         ins = occ[m]
       }
       for (i = 0; i <= NR; i++) {
