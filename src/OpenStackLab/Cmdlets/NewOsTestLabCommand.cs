@@ -55,11 +55,13 @@ public sealed class NewOsTestLabCommand : OsCmdlet
     public string Platform { get; set; } = Debian12Zed.PlatformName;
 
     /// <summary>The nodes to start: controller, network, compute, storage1, storage2, storage3 (default: all six), or node01..node99 as extra compute nodes.</summary>
+    /// <value>all six</value>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string[]? Node { get; set; }
 
     /// <summary>Which lab of this machine: 0-9, each on its own network 10.250.N.0/24 (default: OSL_LAB_INSTANCE, else 0).</summary>
+    /// <value>OSL_LAB_INSTANCE, else 0</value>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateRange(0, TestLabState.MaxInstance)]
     public int? Instance { get; set; }

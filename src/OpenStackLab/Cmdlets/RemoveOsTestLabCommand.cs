@@ -34,6 +34,7 @@ public sealed class RemoveOsTestLabCommand : OsCmdlet
     public LabDefinition Lab { get; set; } = null!;
 
     /// <summary>The instance to stop, 0-9 (default: OSL_LAB_INSTANCE, else 0).</summary>
+    /// <value>OSL_LAB_INSTANCE, else 0</value>
     [Parameter(ParameterSetName = InstanceSet, ValueFromPipelineByPropertyName = true)]
     [ValidateRange(0, TestLabState.MaxInstance)]
     public int? Instance { get; set; }

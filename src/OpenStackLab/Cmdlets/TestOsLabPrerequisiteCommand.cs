@@ -36,6 +36,7 @@ public sealed class TestOsLabPrerequisiteCommand : OsCmdlet
     public LabDefinition Lab { get; set; } = null!;
 
     /// <summary>Only these nodes (by name); default: every node of the lab.</summary>
+    /// <value>every node of the lab</value>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? Node { get; set; }
