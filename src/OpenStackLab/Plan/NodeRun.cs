@@ -122,7 +122,7 @@ internal sealed class NodeRun
         }
     }
 
-    static string KindOf(Step step) => step switch { ConfigStep => "Config", FileStep or CopyStep => "File", IdentityStep => "Identity", _ => "Command" };
+    internal static string KindOf(Step step) => step switch { ConfigStep => "Config", FileStep or CopyStep => "File", IdentityStep => "Identity", _ => "Command" };
 
     (StepStatus, string, string?) Execute(int i) => Steps[i] switch
     {

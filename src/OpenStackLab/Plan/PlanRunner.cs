@@ -89,7 +89,7 @@ public sealed class PlanRunner
                     for (int i = 0; i < node.Steps.Count; i++)
                         yield return new StepResult
                         {
-                            Node = node.Node, Chapter = node.Chapter, Step = node.Steps[i].Describe(), Kind = node.Steps[i] is CommandStep ? "Command" : "File",
+                            Node = node.Node, Chapter = node.Chapter, Step = node.Steps[i].Describe(), Kind = NodeRun.KindOf(node.Steps[i]),
                             Status = StepStatus.Skipped, Message = stop, Index = i + 1, Total = node.Steps.Count,
                         };
                 continue;
