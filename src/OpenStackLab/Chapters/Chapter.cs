@@ -42,7 +42,7 @@ public abstract class Chapter
     public abstract IReadOnlyList<string> Roles { get; }
 
     /// <summary>Builds the plan for every node of the lab that has one of <see cref="Roles"/>.</summary>
-    public ChapterPlan Build(ChapterContext context)
+    public virtual ChapterPlan Build(ChapterContext context)
     {
         var plan = new ChapterPlan(Name);
         foreach (var node in context.Lab.Nodes.Where(n => Roles.Any(n.HasRole)))

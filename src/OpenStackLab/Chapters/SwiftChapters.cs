@@ -62,68 +62,79 @@ public static class SwiftLab
 }
 
 /// <summary>
-/// The guide's Swift proxy chapter (digest 2.9.1, 2.9.2, and the Keystone objects of 2.9.4): on the controller the
-/// swift service user, the object-store service and endpoints, and the verification's project, role, user and
-/// openrc; on the proxy node the packages, proxy-server.conf with Keystone auth, swift.conf, the three rings built
-/// from the lab's storage devices, and the proxy service. Publishing the rings is done by Install-OsSwiftProxy
-/// after this plan (<see cref="SwiftRingDistribution"/>).
+/// The guide's Swift proxy chapter (digest 2.9.1, 2.9.2, and the Keystone objects of 2.9.4), on the service pattern:
+/// on the controller the swift service user, the object-store service and endpoints, and the verification's project,
+/// role, user and openrc; on the proxy node the packages, proxy-server.conf with Keystone auth, swift.conf, the three
+/// rings built from the lab's storage devices, and the proxy service; then, in a second phase, the ring files copied
+/// to every storage node (the guide's scp).
 /// </summary>
-public sealed class SwiftProxyChapter : Chapter
+public sealed class SwiftProxyChapter : ServiceChapter
 {
     public override string Name => "SwiftProxy";
-    public override IReadOnlyList<string> Roles => new[] { LabRoles.Controller, LabRoles.SwiftProxy };
+    protected override string ServiceRole => LabRoles.SwiftProxy;
 
     /// <summary>[DEFAULT] workers of the proxy; null keeps the package's default (Debian's uwsgi starts 20 processes).</summary>
     public int? Workers { get; init; }
+    /// <summary>Leave the rings on the proxy node (Publish-SwiftRing can copy them later).</summary>
+    public bool Publish { get; init; } = true;
+
+    /// <summary>The phase that copies the rings to the storage nodes.</summary>
+    public const string PublishPhase = "Publish the rings to the storage nodes";
 
     const string Hint = "See /var/log/swift/ on the proxy node; check /etc/swift/proxy-server.conf ([filter:authtoken] password, memcache_servers) and that the rings exist (swift-ring-builder /etc/swift/object.builder).";
 
-    protected override void Plan(ChapterContext context, LabNode node, NodePlan steps)
+    protected override ServiceSpec Spec(ChapterContext context) => new()
+    {
+        Component = Component.SwiftProxy,
+        Role = LabRoles.SwiftProxy,
+        Account = new ServiceAccountSpec((context.Platform.ServiceAccount(Component.SwiftProxy) ?? new ServiceAccount("swift", "swift")).User, SecretIds.SwiftUser),
+        Catalog = new[] { new CatalogEntry("swift", "object-store", "OpenStack Object Storage", SwiftLab.ProxyPort, "/v1/AUTH_%(project_id)s") { AdminPath = "/v1" } },
+        ConfigFile = ConfigFiles.SwiftProxy,
+        // The guide's proxy-server.conf names the domains by id, in the paste filter's section.
+        AuthtokenSection = "filter:authtoken",
+        AuthtokenDomains = AuthtokenDomains.ById,
+        Ports = new[] { SwiftLab.ProxyPort },
+        HealthPath = "/healthcheck",
+        Hint = Hint,
+    };
+
+    protected override bool Applies(ChapterContext context)
     {
         var lab = context.Lab;
-        if (!SwiftLab.HasSwift(lab)) return;  // a lab without Swift nodes (whole-lab rendering): nothing to do
+        if (!SwiftLab.HasSwift(lab)) return false;  // a lab without Swift nodes (whole-lab rendering): nothing to do
         SwiftLab.ProxyNode(lab);
         if (SwiftLab.StorageNodes(lab).Count == 0)
             throw new InvalidOperationException($"Lab '{lab.Name}' has no node with the role '{LabRoles.SwiftStorage}' or '{LabRoles.Storage}': the rings need storage devices.");
-        if (node == lab.Controller) PlanIdentity(context, node, steps);
-        if (node.HasRole(LabRoles.SwiftProxy)) PlanProxy(context, node, steps);
+        return true;
     }
 
-    static void PlanIdentity(ChapterContext context, LabNode node, NodePlan steps)
+    // The verification's objects (2.9.4 steps 2-8); ~/swift is not sourced from .bash_profile (erratum #57).
+    protected override void PlanControllerExtras(ChapterContext context, LabNode controller, NodePlan steps)
     {
         var lab = context.Lab;
-        var rc = OpenRc.AdminPath(node).Path;
-        var url = SwiftLab.ProxyUrl(lab);
-        var account = context.Platform.ServiceAccount(Component.SwiftProxy) ?? new ServiceAccount("swift", "swift");
-        steps.Verify("Check that the admin openrc exists (Install-OsKeystone first)", $"[ -r {Quote(rc)} ] || {{ echo 'No admin openrc {rc}: run Install-OsKeystone before Install-OsSwiftProxy.' >&2; exit 1; }}");
-        steps.User(rc, account.User, "service", "admin", SecretIds.SwiftUser)
-             .Service(rc, "swift", "object-store", "OpenStack Object Storage");
-        foreach (var itf in new[] { "public", "internal" })
-            steps.Endpoint(rc, lab.Settings.Region, "object-store", itf, url + "/v1/AUTH_%(project_id)s");
-        steps.Endpoint(rc, lab.Settings.Region, "object-store", "admin", url + "/v1");
-
-        // The verification's objects (2.9.4 steps 2-8); ~/swift is not sourced from .bash_profile (erratum #57).
+        var rc = OpenRc.AdminPath(controller).Path;
         steps.Project(rc, SwiftLab.VerifyProject, "Swift Service Project")
              .Role(rc, SwiftLab.OperatorRole)
              .User(rc, SwiftLab.VerifyUser, SwiftLab.VerifyProject, SwiftLab.OperatorRole, SecretIds.SwiftDemoUser);
-        var owner = OpenRc.AdminPath(node).Owner;
-        steps.File(SwiftVerification.OpenRcPath(node), OpenRc.AdminContent(lab, SwiftLab.VerifyUser, SwiftLab.VerifyProject, SecretIds.SwiftDemoUser),
+        var owner = OpenRc.AdminPath(controller).Owner;
+        steps.File(SwiftVerification.OpenRcPath(controller), OpenRc.AdminContent(lab, SwiftLab.VerifyUser, SwiftLab.VerifyProject, SecretIds.SwiftDemoUser),
             "0600", owner, owner, $"Write the openrc of {SwiftLab.VerifyUser} (~/{SwiftLab.VerifyOpenRc})");
     }
 
-    void PlanProxy(ChapterContext context, LabNode node, NodePlan steps)
+    // Debian's stock pipeline authenticates with tempauth and RDO's names the filter "keystone": both become "authtoken keystoneauth".
+    protected override void PlanBeforeConfig(ChapterContext context, LabNode node, NodePlan steps)
     {
-        var p = context.Platform;
-        var lab = context.Lab;
-        steps.InstallComponent(p, Component.SwiftProxy, Hint);
-
-        var conf = p.ConfigPath(ConfigFiles.SwiftProxy)!;
-        // Debian's stock pipeline authenticates with tempauth and RDO's names the filter "keystone": both become "authtoken keystoneauth".
+        var conf = context.Platform.ConfigPath(ConfigFiles.SwiftProxy)!;
         const string Wanted = @"^pipeline\s*=.* authtoken keystoneauth ";
         steps.Command("Authenticate the proxy pipeline with Keystone (authtoken keystoneauth)",
             $"grep -Eq {Quote(Wanted)} {Quote(conf)}",
             $"sed -i -E '/^pipeline[[:space:]]*=/ {{ s/ tempauth / authtoken keystoneauth /; s/ authtoken keystone / authtoken keystoneauth / }}' {Quote(conf)} && "
-            + $"{{ grep -Eq {Quote(Wanted)} {Quote(conf)} || {{ echo 'The [pipeline:main] of {conf} has neither tempauth nor authtoken: add authtoken keystoneauth before the proxy-server app yourself.' >&2; exit 1; }}; }}", Hint);
+            + $"{{ grep -Eq {Quote(Wanted)} {Quote(conf)} || {{ echo {Quote($"The [pipeline:main] of {conf} has neither tempauth nor authtoken: add authtoken keystoneauth before the proxy-server app yourself.")} >&2; exit 1; }}; }}", Hint);
+    }
+
+    protected override IEnumerable<ConfigEdit> ConfigEdits(ChapterContext context, LabNode node, StandardConfig standard)
+    {
+        var lab = context.Lab;
         var edits = new List<ConfigEdit> { new("DEFAULT", "bind_port", SwiftLab.ProxyPort.ToString()) };
         if (Workers is { } w) edits.Add(new("DEFAULT", "workers", w.ToString()));
         edits.Add(new("app:proxy-server", "account_autocreate", "true"));
@@ -132,26 +143,19 @@ public sealed class SwiftProxyChapter : Chapter
         // The guide comments out the stock file's legacy keys, then adds ten (2.9.2 step 2).
         foreach (var legacy in new[] { "admin_tenant_name", "admin_user", "admin_password", "auth_host", "auth_port", "auth_protocol", "signing_dir" })
             edits.Add(new("filter:authtoken", legacy, null));
-        edits.AddRange(new ConfigEdit[]
-        {
-            new("filter:authtoken", "paste.filter_factory", "keystonemiddleware.auth_token:filter_factory"),
-            new("filter:authtoken", "www_authenticate_uri", lab.KeystoneUrl),
-            new("filter:authtoken", "auth_url", lab.KeystoneUrl),
-            new("filter:authtoken", "memcached_servers", lab.MemcachedServers),
-            new("filter:authtoken", "auth_type", "password"),
-            new("filter:authtoken", "project_domain_id", "default"),
-            new("filter:authtoken", "user_domain_id", "default"),
-            new("filter:authtoken", "project_name", "service"),
-            new("filter:authtoken", "username", (p.ServiceAccount(Component.SwiftProxy) ?? new ServiceAccount("swift", "swift")).User),
-            new("filter:authtoken", "password", SecretText.Ref(SecretIds.SwiftUser)),
-            new("filter:authtoken", "delay_auth_decision", "true"),
-            new("filter:cache", "use", "egg:swift#memcache"),
-            new("filter:cache", "memcache_servers", lab.MemcachedServers),
-        });
-        steps.Config(conf, ConfigFileKind.OsloIni, edits, name: "Configure proxy-server.conf (port, Keystone auth, cache)", hint: Hint);
-        steps.SwiftConf(p, Hint);
+        edits.Add(new("filter:authtoken", "paste.filter_factory", "keystonemiddleware.auth_token:filter_factory"));
+        edits.AddRange(standard.Authtoken);
+        edits.Add(new("filter:authtoken", "delay_auth_decision", "true"));
+        edits.Add(new("filter:cache", "use", "egg:swift#memcache"));
+        edits.Add(new("filter:cache", "memcache_servers", lab.MemcachedServers));
+        return edits;
+    }
 
-        // The rings (2.9.2 steps 4-7): created, devices added, rebalanced only when the ring file is not up to date.
+    // swift.conf and the rings (2.9.2 steps 4-7): created, devices added, rebalanced only when the ring file is not up to date.
+    protected override void PlanAfterConfig(ChapterContext context, LabNode node, NodePlan steps)
+    {
+        var lab = context.Lab;
+        steps.SwiftConf(context.Platform, Hint);
         var parameters = new SwiftRingParameters(lab.Settings.SwiftPartPower, lab.Settings.SwiftReplicas, lab.Settings.SwiftMinPartHours);
         const string Dir = SwiftRingBuilder.DefaultDirectory;
         foreach (var ring in SwiftRingValidation.StandardRings)
@@ -177,13 +181,23 @@ public sealed class SwiftProxyChapter : Chapter
                 $"{SwiftRingBuilder.RebalanceCommand(Dir, ring)}; rc=$?; [ $rc -le 1 ]", Hint);
         }
         steps.OwnBySwift("the ring and builder files", "*.ring.gz", "*.builder");
+    }
 
-        steps.StartServices(context, node.Name, p.ServiceUnits(Component.SwiftProxy),
-            new[] { conf, p.ConfigPath(ConfigFiles.Swift)! }.Concat(SwiftLab.RingFiles).ToList(), Hint);
-        steps.Actions(p.OpenFirewall(new[] { $"{SwiftLab.ProxyPort}/tcp" }, Array.Empty<string>()));
-        var health = $"http://{node.Address}:{SwiftLab.ProxyPort}/healthcheck";
-        steps.Verify("Wait for the proxy to answer its healthcheck",
-            $"i=0; until curl -sf -o /dev/null {Quote(health)}; do i=$((i+1)); [ $i -ge 240 ] && {{ echo 'The Swift proxy does not answer at {health}' >&2; exit 1; }}; sleep 0.5; done", Hint);
+    protected override IEnumerable<string> RestartOn(ChapterContext context, LabNode node) =>
+        new[] { context.Platform.ConfigPath(ConfigFiles.Swift)! }.Concat(SwiftLab.RingFiles);
+
+    // The guide's "scp /etc/swift/*.gz storageN:/etc/swift/": every storage node gets the proxy's ring files, once
+    // every node finished the first phase. The storage chapter gives them to the swift user.
+    protected override void PlanLaterPhases(ChapterContext context, ChapterPlan plan)
+    {
+        if (!Publish) return;
+        var proxy = SwiftLab.ProxyNode(context.Lab).Name;
+        var storage = SwiftLab.StorageNodes(context.Lab).Where(n => !string.Equals(n.Name, proxy, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (storage.Count == 0) return;
+        plan.NextPhase(PublishPhase);
+        foreach (var node in storage)
+        foreach (var file in SwiftLab.RingFiles)
+            plan.On(node.Name).CopyFrom(proxy, file, file, "0644", name: $"Copy {System.IO.Path.GetFileName(file)} from {proxy}");
     }
 }
 

@@ -13,56 +13,6 @@ using static OpenStackLab.Ssh.ShellQuote;
 namespace OpenStackLab.Chapters;
 
 /// <summary>
-/// Copies the rings the proxy node built to the storage nodes (the guide's "scp /etc/swift/*.gz storageN:/etc/swift/",
-/// 2.9.3 step 7) through <see cref="SwiftRingPublisher"/>: read once on the proxy node, written on each storage node.
-/// </summary>
-public static class SwiftRingDistribution
-{
-    public const string StepName = "Publish the rings from the proxy node";
-
-    /// <summary>One result per storage node: Changed when a ring file was written, Failed (naming the node) when it could not be.</summary>
-    public static IReadOnlyList<StepResult> Publish(LabDefinition lab, IReadOnlyDictionary<string, INodeShell> sessions,
-        IReadOnlyList<LabNode> destinations, string chapter, CancellationToken cancel = default)
-    {
-        var proxy = SwiftLab.ProxyNode(lab);
-        if (!sessions.TryGetValue(proxy.Name, out var source))
-            return destinations.Select(d => Failed(d.Name, chapter, "NoSession",
-                $"No session for the proxy node '{proxy.Name}', which holds the rings: connect to it first (Connect-OsLab).")).ToList();
-        IReadOnlyList<SwiftRingFile> files;
-        try { files = SwiftRingPublisher.ReadRingFiles(source, SwiftRingBuilder.DefaultDirectory, SwiftRingValidation.StandardRings, cancel); }
-        catch (SwiftRingException e) { return destinations.Select(d => Failed(d.Name, chapter, e.ErrorId, e.Message)).ToList(); }
-        catch (OsShellException e) { return destinations.Select(d => Failed(d.Name, chapter, e.ErrorId, $"Could not read the rings on {proxy.Name}: {e.Message}")).ToList(); }
-
-        var results = new List<StepResult>();
-        var reachable = new List<INodeShell>();
-        foreach (var d in destinations)
-        {
-            if (sessions.TryGetValue(d.Name, out var s)) reachable.Add(s);
-            else results.Add(Failed(d.Name, chapter, "NoSession", $"No session for the storage node '{d.Name}': connect to it first (Connect-OsLab)."));
-        }
-        foreach (var outcome in SwiftRingPublisher.Publish(files, reachable, SwiftRingBuilder.DefaultDirectory, cancel: cancel))
-        {
-            var node = outcome.Destination.Node;
-            if (outcome.Error is { } e) { results.Add(Failed(node, chapter, e.ErrorId, e.Message)); continue; }
-            var written = outcome.Changes.Where(c => c.Status == SwiftChangeStatus.Changed).Select(c => c.Target).ToList();
-            results.Add(new StepResult
-            {
-                Node = node, Chapter = chapter, Step = StepName, Kind = "Publish", Index = 1, Total = 1,
-                Status = written.Count > 0 ? StepStatus.Changed : StepStatus.Unchanged,
-                Message = written.Count > 0 ? "wrote " + string.Join(", ", written) : "the ring files are up to date",
-            });
-        }
-        return results;
-    }
-
-    static StepResult Failed(string node, string chapter, string errorId, string reason) => new()
-    {
-        Node = node, Chapter = chapter, Step = StepName, Kind = "Publish", Index = 1, Total = 1, Status = StepStatus.Failed, Message = reason,
-        Error = new StepFailedException(node, chapter, StepName, null, "", "Check that the node is up and its session open (Get-OsSession), then run Install-OsSwiftProxy again.", reason, errorId),
-    };
-}
-
-/// <summary>
 /// The guide's Swift verification (2.9.4 steps 10-19) as swiftuser01 on the controller: the account, then a
 /// container, an object uploaded, listed, downloaded byte for byte, deleted, and the container removed.
 /// Read-only for the lab: the container and object it creates are its own and are deleted again.

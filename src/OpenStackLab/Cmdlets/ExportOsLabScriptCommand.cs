@@ -14,6 +14,9 @@ namespace OpenStackLab.Cmdlets;
 /// Export-OsLabScript writes &lt;Path&gt;/&lt;nn&gt;-&lt;chapter&gt;-&lt;node&gt;.sh: a bash script with set -euo pipefail, each
 /// step as an idempotent "if ! check; then apply; fi" block, and config edits as the equivalent commands. Secrets are
 /// not in the scripts: a prologue reads them from the lab's secrets file when the script runs on the node.</para>
+/// <para>A chapter that works across nodes in phases (the Swift proxy chapter builds the rings, then copies them to the
+/// storage nodes) writes its later phases as &lt;nn&gt;b-..., &lt;nn&gt;c-...: run every script of a phase before the next. A copy
+/// from another node is an ssh pull from that node, as the guide's scp.</para>
 /// <para>Services are rendered for the node's init system when Connect-OsLab has probed it, else for systemd.</para>
 /// </remarks>
 /// <example>
@@ -65,7 +68,9 @@ public sealed class ExportOsLabScriptCommand : OsCmdlet
         {
             foreach (var node in chapter.Build(context).NodePlans)
             {
-                var file = System.IO.Path.Combine(dir, $"{number:00}-{chapter.Name.ToLowerInvariant()}-{node.Node}.sh");
+                // Later phases sort after the first: 06-swiftproxy-network.sh, then 06b-swiftproxy-storage1.sh.
+                var phase = node.Phase == 0 ? "" : ((char)('a' + node.Phase)).ToString();
+                var file = System.IO.Path.Combine(dir, $"{number:00}{phase}-{chapter.Name.ToLowerInvariant()}-{node.Node}.sh");
                 if (!ShouldProcess(file, $"Write the {chapter.Name} script for {node.Node}")) continue;
                 Directory.CreateDirectory(dir);
                 File.WriteAllText(file, PlanRenderer.BashScript(node, secrets));

@@ -19,30 +19,32 @@ internal static class PlanExecution
     public static void Run(PSCmdlet cmdlet, ChapterPlan plan, IReadOnlyDictionary<string, INodeShell> sessions,
         Func<string, string>? secrets, int throttleLimit, bool checkOnly, CancellationToken cancellationToken)
     {
+        // One question per node (all its phases): what -WhatIf prints is the node's whole part of the chapter.
         var approved = new List<string>();
-        foreach (var node in plan.NodePlans)
+        foreach (var node in plan.Nodes)
         {
-            if (!cmdlet.ShouldProcess(PlanRenderer.WhatIf(node), $"Run chapter '{plan.Chapter}' on {node.Node} ({node.Steps.Count} steps)?", cmdlet.MyInvocation.MyCommand.Name)) continue;
-            if (!sessions.ContainsKey(node.Node))
+            var parts = plan.NodePlans.Where(n => string.Equals(n.Node, node, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (!cmdlet.ShouldProcess(string.Join("", parts.Select(PlanRenderer.WhatIf)), $"Run chapter '{plan.Chapter}' on {node} ({parts.Sum(p => p.Steps.Count)} steps)?", cmdlet.MyInvocation.MyCommand.Name)) continue;
+            if (!sessions.ContainsKey(node))
             {
-                cmdlet.WriteError(new ErrorRecord(new ArgumentException($"No session for node '{node.Node}': connect to it first (Connect-OsLab or New-OsSession) or pass its session to -Session."),
-                    "NoSession", ErrorCategory.ObjectNotFound, node.Node));
+                cmdlet.WriteError(new ErrorRecord(new ArgumentException($"No session for node '{node}': connect to it first (Connect-OsLab or New-OsSession) or pass its session to -Session."),
+                    "NoSession", ErrorCategory.ObjectNotFound, node));
                 continue;
             }
-            approved.Add(node.Node);
+            approved.Add(node);
         }
         if (approved.Count == 0) return;
 
         var approvedPlan = plan.ForNodes(approved);
         var runner = new PlanRunner((shell, asRoot) => new RemoteFileStore(shell, asRoot), secrets) { ThrottleLimit = throttleLimit };
         IEnumerable<StepResult> results;
-        try { results = runner.Run(approvedPlan, approved.Select(n => sessions[n]), checkOnly ? PlanMode.Check : PlanMode.Apply, cancellationToken); }
+        try { results = runner.Run(approvedPlan, sessions.Values, checkOnly ? PlanMode.Check : PlanMode.Apply, cancellationToken); }
         catch (ArgumentException ex)
         {
             cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "InvalidPlan", ErrorCategory.InvalidArgument, plan));
             return;
         }
-        var activity = approvedPlan.NodePlans.Select((n, i) => (n.Node, Id: i + 1)).ToDictionary(x => x.Node, x => x.Id, StringComparer.OrdinalIgnoreCase);
+        var activity = approvedPlan.Nodes.Select((n, i) => (Node: n, Id: i + 1)).ToDictionary(x => x.Node, x => x.Id, StringComparer.OrdinalIgnoreCase);
         try
         {
             foreach (var r in results)

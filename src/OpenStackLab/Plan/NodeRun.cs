@@ -28,6 +28,10 @@ internal sealed class NodeRun
     readonly Action<StepResult> _emit;
     readonly CancellationToken _cancel;
     readonly string[] _secretValues;
+    readonly Func<CopyStep, byte[]?>? _copySource;
+    // The plan's steps with each copy replaced by the file step it amounts to, once its source is read.
+    IReadOnlyList<Step> _steps;
+    readonly Dictionary<int, string> _copyProblems = new();
 
     readonly Dictionary<int, CheckOutcome> _checks = new();
     readonly Dictionary<string, FileState> _files = new(StringComparer.Ordinal);
@@ -36,17 +40,40 @@ internal sealed class NodeRun
     bool _pendingChange; // check mode: an earlier step would change the node
 
     public NodeRun(NodePlan plan, INodeShell shell, Func<bool, IFileStore> storeFor, IReadOnlyDictionary<string, string> secrets,
-        PlanMode mode, Action<StepResult> emit, CancellationToken cancel)
+        PlanMode mode, Action<StepResult> emit, CancellationToken cancel, Func<CopyStep, byte[]?>? copySource = null)
     {
         _plan = plan; _shell = shell; _storeFor = storeFor; _secrets = secrets; _mode = mode; _emit = emit; _cancel = cancel;
+        _copySource = copySource; _steps = plan.Steps;
         var used = plan.Steps.SelectMany(s => s.SecretIds).Distinct();
         _secretValues = used.Select(id => secrets[id]).OrderByDescending(v => v.Length).ToArray();
     }
 
-    IReadOnlyList<Step> Steps => _plan.Steps;
+    IReadOnlyList<Step> Steps => _steps;
+
+    /// <summary>Reads each copy's source (from its node, through the runner) and turns the copy into a file step.</summary>
+    void ResolveCopies()
+    {
+        if (!_plan.Steps.Any(s => s is CopyStep)) return;
+        var steps = _plan.Steps.ToList();
+        for (int i = 0; i < steps.Count; i++)
+        {
+            if (steps[i] is not CopyStep copy) continue;
+            byte[]? bytes;
+            try { bytes = _copySource?.Invoke(copy); }
+            catch (Exception ex) when (ex is FileStoreException or OsShellException or IOException or InvalidDataException)
+            {
+                _copyProblems[i] = $"could not read {copy.SourcePath} on {copy.SourceNode}: {Redact(ex.Message)}";
+                continue;
+            }
+            if (bytes is null) _copyProblems[i] = $"{copy.SourcePath} does not exist on {copy.SourceNode}";
+            else steps[i] = FileStep.ForCopy(copy, bytes);
+        }
+        _steps = steps;
+    }
 
     public void Run()
     {
+        ResolveCopies();
         StepFailedException? failure = null;
         for (int i = 0; i < Steps.Count; i++)
         {
@@ -83,14 +110,23 @@ internal sealed class NodeRun
         }
     }
 
-    static string KindOf(Step step) => step switch { ConfigStep => "Config", FileStep => "File", _ => "Command" };
+    static string KindOf(Step step) => step switch { ConfigStep => "Config", FileStep or CopyStep => "File", _ => "Command" };
 
     (StepStatus, string, string?) Execute(int i) => Steps[i] switch
     {
         CommandStep c => Command(i, c),
         ConfigStep or FileStep => Files(i),
+        CopyStep c => CopyWithoutSource(i, c),
         _ => throw new InvalidOperationException($"Unknown step kind {Steps[i].GetType().Name}."),
     };
+
+    // A copy whose source could not be read: in check mode an earlier phase may still write it.
+    (StepStatus, string, string?) CopyWithoutSource(int i, CopyStep step)
+    {
+        var problem = _copyProblems.TryGetValue(i, out var p) ? p : $"{step.SourcePath} could not be read on {step.SourceNode}";
+        if (_mode == PlanMode.Check) { _pendingChange = true; return (StepStatus.WouldChange, problem + " (an earlier phase would write it)", null); }
+        throw Fail(step, null, "", problem);
+    }
 
     (StepStatus, string, string?) Command(int i, CommandStep step)
     {

@@ -25,7 +25,8 @@ public static class PlanRenderer
     public static string WhatIf(NodePlan node)
     {
         var sb = new StringBuilder();
-        sb.Append("Chapter '").Append(node.Chapter).Append("' on ").Append(node.Node).Append(": ").Append(node.Steps.Count).Append(" step(s)\n");
+        sb.Append("Chapter '").Append(node.Chapter).Append("' on ").Append(node.Node)
+          .Append(node.PhaseName.Length > 0 ? $", phase {node.Phase + 1} ({node.PhaseName})" : "").Append(": ").Append(node.Steps.Count).Append(" step(s)\n");
         for (int i = 0; i < node.Steps.Count; i++)
         {
             var step = node.Steps[i];
@@ -52,7 +53,8 @@ public static class PlanRenderer
         var text = body.ToString();
         var sb = new StringBuilder();
         sb.Append("#!/bin/bash\n");
-        sb.Append("# OpenStackLab: chapter '").Append(OneLine(node.Chapter)).Append("' for node '").Append(OneLine(node.Node)).Append("'.\n");
+        sb.Append("# OpenStackLab: chapter '").Append(OneLine(node.Chapter)).Append("' for node '").Append(OneLine(node.Node)).Append("'")
+          .Append(node.PhaseName.Length > 0 ? $", phase {node.Phase + 1}: {OneLine(node.PhaseName)} (after every script of phase {node.Phase})" : "").Append(".\n");
         sb.Append("# Run as root on the node. Safe to run again: every step checks before it changes anything.\n");
         sb.Append("set -euo pipefail\n");
         var ids = node.Steps.SelectMany(s => s.SecretIds).Distinct().ToList();
@@ -84,6 +86,7 @@ public static class PlanRenderer
         CommandStep c => CommandBash(c),
         ConfigStep c => ConfigBash(c),
         FileStep f => FileBash(f),
+        CopyStep c => CopyBash(c),
         _ => throw new ArgumentException($"Unknown step kind {step.GetType().Name}."),
     };
 
@@ -193,6 +196,11 @@ public static class PlanRenderer
         if (!f.AsRoot) sb.Insert(0, "# (the runner writes this file as the login user)\n");
         return sb.ToString();
     }
+
+    // The guide copies with scp from the source node; a script runs on the destination, so it pulls over ssh.
+    static string CopyBash(CopyStep c) =>
+        $"# needs root's ssh from this node to {OneLine(c.SourceNode)} (as the guide's scp does)\n"
+        + $"ssh -o BatchMode=yes {ShellQuote.Quote(c.SourceNode)} {ShellQuote.Quote("cat -- " + ShellQuote.Quote(c.SourcePath))} | osl_file {ShellQuote.Join(c.Path, c.Mode, c.Owner ?? "", c.Group ?? "")}\n";
 
     static string EreEscape(string s)
     {

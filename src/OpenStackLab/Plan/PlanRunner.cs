@@ -44,13 +44,17 @@ public sealed class PlanRunner
         return Stream(plan, byNode, secrets, mode, cancellationToken);
     }
 
-    /// <summary>Pairs each node of the plan with the session of the same name (case-insensitive).</summary>
+    /// <summary>
+    /// Pairs each node of the plan, and each node a copy reads from, with the session of the same name
+    /// (case-insensitive).
+    /// </summary>
     public static Dictionary<string, INodeShell> MapSessions(ChapterPlan plan, IEnumerable<INodeShell> sessions)
     {
         var byName = new Dictionary<string, INodeShell>(StringComparer.OrdinalIgnoreCase);
         foreach (var s in sessions ?? throw new ArgumentNullException(nameof(sessions)))
             if (s is not null && !byName.ContainsKey(s.Node)) byName[s.Node] = s;
-        var missing = plan.NodePlans.Where(n => !byName.ContainsKey(n.Node)).Select(n => n.Node).ToList();
+        var needed = plan.Nodes.Concat(plan.NodePlans.SelectMany(n => n.Steps).OfType<CopyStep>().Select(c => c.SourceNode));
+        var missing = needed.Where(n => !byName.ContainsKey(n)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (missing.Count > 0) throw new ArgumentException($"No session for node(s): {string.Join(", ", missing)}.", nameof(sessions));
         return byName;
     }
@@ -71,13 +75,46 @@ public sealed class PlanRunner
         return values;
     }
 
+    /// <summary>Phase after phase; a phase that failed on any node stops the phases after it (their steps Skipped).</summary>
     IEnumerable<StepResult> Stream(ChapterPlan plan, Dictionary<string, INodeShell> sessions, Dictionary<string, string> secrets,
+        PlanMode mode, CancellationToken cancellationToken)
+    {
+        string? stop = null;
+        foreach (var phase in plan.PhasePlans)
+        {
+            if (stop is not null)
+            {
+                foreach (var node in phase)
+                    for (int i = 0; i < node.Steps.Count; i++)
+                        yield return new StepResult
+                        {
+                            Node = node.Node, Chapter = node.Chapter, Step = node.Steps[i].Describe(), Kind = node.Steps[i] is CommandStep ? "Command" : "File",
+                            Status = StepStatus.Skipped, Message = stop, Index = i + 1, Total = node.Steps.Count,
+                        };
+                continue;
+            }
+            var failed = new List<string>();
+            foreach (var r in RunPhase(phase, sessions, secrets, mode, cancellationToken))
+            {
+                if (r.Status == StepStatus.Failed && !failed.Contains(r.Node)) failed.Add(r.Node);
+                yield return r;
+            }
+            if (failed.Count > 0)
+                stop = $"not run: an earlier phase{(phase[0].PhaseName.Length > 0 ? $" ({phase[0].PhaseName})" : "")} failed on {string.Join(", ", failed)}";
+        }
+    }
+
+    IEnumerable<StepResult> RunPhase(IReadOnlyList<NodePlan> phase, Dictionary<string, INodeShell> sessions, Dictionary<string, string> secrets,
         PlanMode mode, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var results = new BlockingCollection<StepResult>();
-        var pending = new ConcurrentQueue<NodePlan>(plan.NodePlans);
-        int workers = Math.Min(ThrottleLimit, Math.Max(1, plan.NodePlans.Count)), running = workers;
+        // Each copy source is read once per phase, by whichever node needs it first.
+        var sources = new ConcurrentDictionary<(string Node, string Path), Lazy<byte[]?>>();
+        byte[]? CopySource(CopyStep c) => sources.GetOrAdd((c.SourceNode.ToLowerInvariant(), c.SourcePath),
+            _ => new Lazy<byte[]?>(() => _fileStoreFactory(sessions[c.SourceNode], true).Read(c.SourcePath))).Value;
+        var pending = new ConcurrentQueue<NodePlan>(phase);
+        int workers = Math.Min(ThrottleLimit, Math.Max(1, phase.Count)), running = workers;
         var threads = new List<Thread>();
         for (int w = 0; w < workers; w++)
         {
@@ -89,7 +126,7 @@ public sealed class PlanRunner
                     while (!cts.IsCancellationRequested && pending.TryDequeue(out var nodePlan))
                     {
                         var shell = sessions[nodePlan.Node];
-                        new NodeRun(nodePlan, shell, asRoot => _fileStoreFactory(shell, asRoot), secrets, mode, results.Add, cts.Token).Run();
+                        new NodeRun(nodePlan, shell, asRoot => _fileStoreFactory(shell, asRoot), secrets, mode, results.Add, cts.Token, CopySource).Run();
                     }
                 }
                 catch (OperationCanceledException) { }

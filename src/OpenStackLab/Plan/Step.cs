@@ -196,7 +196,45 @@ public sealed record FileStep : Step
 
     public override IReadOnlyList<string> SecretIds { get; }
     public override string Describe() =>
-        $"{SecretText.ForDisplay(Name)} ({Encoding.UTF8.GetByteCount(Content)} bytes, mode {Mode.PadLeft(4, '0')}{(Owner is null ? "" : ", owner " + Owner)}{(Group is null ? "" : ":" + Group)})";
+        $"{SecretText.ForDisplay(Name)} ({Raw?.Length ?? Encoding.UTF8.GetByteCount(Content)} bytes, mode {Mode.PadLeft(4, '0')}{(Owner is null ? "" : ", owner " + Owner)}{(Group is null ? "" : ":" + Group)})";
 
-    internal byte[] ResolvedContent(IReadOnlyDictionary<string, string> secrets) => Encoding.UTF8.GetBytes(SecretText.Resolve(Content, secrets));
+    /// <summary>Bytes read from another node by a <see cref="CopyStep"/> (binary as is); null for text content.</summary>
+    internal byte[]? Raw { get; private init; }
+
+    internal byte[] ResolvedContent(IReadOnlyDictionary<string, string> secrets) => Raw ?? Encoding.UTF8.GetBytes(SecretText.Resolve(Content, secrets));
+
+    /// <summary>The file step a copy becomes once its source bytes are read (same name, chapter, hint and target).</summary>
+    internal static FileStep ForCopy(CopyStep copy, byte[] bytes) =>
+        new(copy.Path, "", copy.Mode, copy.Owner, copy.Group, copy.Name) { Raw = bytes, Chapter = copy.Chapter, Hint = copy.Hint, Backup = false };
+}
+
+/// <summary>
+/// A file copied from another node of the lab (the guide's <c>scp /etc/swift/*.gz storage1:/etc/swift/</c>): the
+/// runner reads the source once per phase, then the copy is a <see cref="FileStep"/> on this node (same bytes,
+/// mode, owner; one atomic write only when they differ). The source must be written in an earlier phase.
+/// </summary>
+public sealed record CopyStep : Step
+{
+    public CopyStep(string sourceNode, string sourcePath, string path, string mode = "0644", string? owner = null, string? group = null, string? name = null)
+        : base(name ?? $"Copy {sourcePath} from {sourceNode}")
+    {
+        if (string.IsNullOrWhiteSpace(sourceNode) || sourceNode.IndexOfAny(new[] { '\n', '\r' }) >= 0)
+            throw new ArgumentException("A copy needs the name of its source node.", nameof(sourceNode));
+        SourceNode = sourceNode;
+        SourcePath = CheckPath(sourcePath);
+        Path = CheckPath(path);
+        Mode = CheckMode(mode) ?? throw new ArgumentNullException(nameof(mode));
+        Owner = CheckAccount(owner, "owner");
+        Group = CheckAccount(group, "group");
+    }
+
+    public string SourceNode { get; }
+    public string SourcePath { get; }
+    public string Path { get; }
+    public string Mode { get; }
+    public string? Owner { get; }
+    public string? Group { get; }
+
+    public override IReadOnlyList<string> SecretIds => Array.Empty<string>();
+    public override string Describe() => $"{Name} (to {Path}, mode {Mode.PadLeft(4, '0')}{(Owner is null ? "" : ", owner " + Owner)}{(Group is null ? "" : ":" + Group)})";
 }
