@@ -6,7 +6,8 @@
        (the bash a person would type, per node), without connecting anywhere.
     2. Starts six test nodes on this machine (network namespaces with their own sshd; needs root),
        describes them as a Debian12-Zed lab (Swift devices as directories), connects, and runs the
-       chapters for real (base, Keystone, Swift), printing each step's result, a token check and an
+       chapters for real (base, Keystone, Glance, Placement, Nova, Swift), printing each step's result, a
+       token check, a server booted without a network on the compute node (QEMU) and deleted, and an
        object round trip through Swift.
     3. Runs every chapter a second time: nothing changes.
     Called by `build.ps1 Demo` with OSL_MODULE_PATH (the built module) and OSL_REPO_ROOT.
@@ -26,6 +27,11 @@ $chapters = @(
     @{ Name = 'RabbitMq'; Run = { param($l) $l | Install-OsRabbitMq } },
     @{ Name = 'Memcached'; Run = { param($l) $l | Install-OsMemcached } },
     @{ Name = 'Keystone'; Run = { param($l) $l | Install-OsKeystone } },
+    @{ Name = 'Glance'; Run = { param($l) $l | Install-OsGlance } },
+    @{ Name = 'Placement'; Run = { param($l) $l | Install-OsPlacement } },
+    @{ Name = 'NovaController'; Run = { param($l) $l | Install-OsNovaController -Workers 1 } },
+    # Its second phase maps the compute node to cell1 on the controller (discover_hosts).
+    @{ Name = 'NovaCompute'; Run = { param($l) $l | Install-OsNovaCompute } },
     # Workers as small as the 2-core test machine wants; the rings go to the storage nodes with the proxy chapter.
     @{ Name = 'SwiftProxy'; Run = { param($l) $l | Install-OsSwiftProxy -Workers 2 } },
     @{ Name = 'SwiftStorage'; Run = { param($l) $l | Install-OsSwiftStorage -Workers 1 } }
@@ -81,6 +87,16 @@ try {
     }
     Write-Host "`nToken check with the generated openrc:" -ForegroundColor Yellow
     Invoke-OsCommand -Session ($sessions | Where-Object Name -eq controller) -Command '. ~/admin-openrc && openstack token issue -f value -c expires && openstack catalog list -f value -c Name -c Type' | ForEach-Object StdOut | Out-Host
+    Write-Host "`nNova: an image made on the spot, a flavor, a server without a network on the compute node:" -ForegroundColor Yellow
+    $server = Invoke-OsCommand -Session ($sessions | Where-Object Name -eq controller) -Command (@(
+        '. ~/admin-openrc && set -e && qemu-img create -f qcow2 /tmp/demo.qcow2 64M >/dev/null',
+        'openstack image show demo-image >/dev/null 2>&1 || openstack image create demo-image --file /tmp/demo.qcow2 --disk-format qcow2 --container-format bare >/dev/null',
+        'openstack flavor show demo-tiny >/dev/null 2>&1 || openstack flavor create --ram 64 --disk 1 --vcpus 1 demo-tiny >/dev/null',
+        'openstack --os-compute-api-version 2.37 server create --image demo-image --flavor demo-tiny --nic none --wait demo-server -f value -c status -c OS-EXT-SRV-ATTR:host',
+        'openstack server delete --wait demo-server && echo deleted'
+    ) -join ' && ')
+    $server.StdOut | Out-Host
+    if ($server.ExitCode -ne 0) { $server.StdErr | Out-Host }
     Write-Host "`nSwift, an object through the proxy and back:" -ForegroundColor Yellow
     $swift = @($lab | Test-OsSwift)
     $swift | Format-Table Name, Passed, Message -AutoSize | Out-Host
@@ -92,7 +108,7 @@ try {
         [pscustomobject]@{ Run = 'second'; Steps = @($second).Count; Changed = @($second | Where-Object Status -eq Changed).Count; Failed = @($second | Where-Object Status -eq Failed).Count }
     )
     $summary | Format-Table -AutoSize | Out-Host
-    if (($summary | Measure-Object Failed -Sum).Sum -gt 0 -or @($swift | Where-Object { -not $_.Passed }).Count -gt 0) { exit 1 }
+    if (($summary | Measure-Object Failed -Sum).Sum -gt 0 -or @($swift | Where-Object { -not $_.Passed }).Count -gt 0 -or $server.ExitCode -ne 0) { exit 1 }
 }
 finally {
     Get-OsSession | Remove-OsSession -ErrorAction SilentlyContinue
