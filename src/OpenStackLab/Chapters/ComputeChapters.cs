@@ -377,8 +377,24 @@ public sealed class NovaComputeChapter : Chapter
         steps.Actions(p.OpenFirewall(new[] { "5900-5999/tcp" }, Array.Empty<string>()));
         if (driver != VirtDrivers.Fake)
         {
-            steps.StartServices(context, node.Name, p.ServiceUnits(Component.Hypervisor), Array.Empty<string>(), Hint);
-            steps.Verify("Check that libvirt answers (virsh version)", "virsh -c qemu:///system version >/dev/null", Hint);
+            var libvirtConfigs = new List<string>();
+            if (p.ConfigPath(ConfigFiles.LibvirtDaemon) is { } libvirtd)
+            {
+                // nova-compute (user nova, group libvirt) talks to libvirtd's socket; without this libvirtd asks polkit
+                // over D-Bus: "Unable to get system bus connection" where there is none.
+                steps.Config(libvirtd, ConfigFileKind.Lines, new[]
+                {
+                    new ConfigEdit("", @"^#?\s*unix_sock_group\s*=", "unix_sock_group = \"libvirt\""),
+                    new ConfigEdit("", @"^#?\s*unix_sock_rw_perms\s*=", "unix_sock_rw_perms = \"0770\""),
+                    new ConfigEdit("", @"^#?\s*auth_unix_ro\s*=", "auth_unix_ro = \"none\""),
+                    new ConfigEdit("", @"^#?\s*auth_unix_rw\s*=", "auth_unix_rw = \"none\""),
+                }, name: "Let the libvirt group use libvirtd's socket (no polkit)", hint: Hint);
+                libvirtConfigs.Add(libvirtd);
+            }
+            steps.StartServices(context, node.Name, p.ServiceUnits(Component.Hypervisor), libvirtConfigs, Hint);
+            var user = Quote((p.ServiceAccount(Component.NovaCompute) ?? new ServiceAccount("nova", "nova")).User);
+            steps.Verify("Check that nova-compute's user reaches libvirt (virsh version)",
+                $"i=0; until su -s /bin/sh -c 'virsh -c qemu:///system version' {user} >/dev/null; do i=$((i+1)); [ $i -ge 60 ] && {{ echo 'The nova user cannot reach libvirtd (qemu:///system): see /etc/libvirt/libvirtd.conf (unix_sock_group, auth_unix_rw).' >&2; exit 1; }}; sleep 1; done", Hint);
         }
         steps.StartServices(context, node.Name, p.ServiceUnits(Component.NovaCompute), configs, Hint);
     }

@@ -120,6 +120,7 @@ public sealed class CentOS8Ussuri : PlatformBase
         [ConfigFiles.NovaApiUwsgi] = null,
         [ConfigFiles.NovaComputeVirt] = "/etc/nova/nova.conf",
         [ConfigFiles.NovaConsoleProxyDefaults] = null,
+        [ConfigFiles.LibvirtDaemon] = null,
         [ConfigFiles.Neutron] = "/etc/neutron/neutron.conf",
         [ConfigFiles.NeutronMl2] = "/etc/neutron/plugins/ml2/ml2_conf.ini",
         [ConfigFiles.NeutronPluginLink] = "/etc/neutron/plugin.ini",

@@ -108,6 +108,7 @@ public sealed class Debian12Zed : PlatformBase
         // nova-compute's init script reads it after nova.conf, so its virt_type (kvm) wins over nova.conf's.
         [ConfigFiles.NovaComputeVirt] = "/etc/nova/nova-compute.conf",
         [ConfigFiles.NovaConsoleProxyDefaults] = "/etc/default/nova-consoleproxy",
+        [ConfigFiles.LibvirtDaemon] = "/etc/libvirt/libvirtd.conf",
         [ConfigFiles.Neutron] = "/etc/neutron/neutron.conf",
         [ConfigFiles.NeutronMl2] = "/etc/neutron/plugins/ml2/ml2_conf.ini",
         [ConfigFiles.NeutronPluginLink] = null,

@@ -109,6 +109,11 @@ public static class ConfigFiles
     public const string NovaApiUwsgi = "nova-api-uwsgi";
     /// <summary>The file nova-compute reads its compute_driver and virt_type from last (Debian: nova-compute.conf, which wins over nova.conf).</summary>
     public const string NovaComputeVirt = "nova-compute-virt";
+    /// <summary>
+    /// libvirtd.conf where the platform lets the libvirt group use the read-write socket without polkit (Debian: its
+    /// default asks polkit over the system D-Bus, which a node without D-Bus lacks); none where the platform keeps its own.
+    /// </summary>
+    public const string LibvirtDaemon = "libvirtd";
     /// <summary>Debian's /etc/default/nova-consoleproxy: which console proxy the init scripts start.</summary>
     public const string NovaConsoleProxyDefaults = "nova-consoleproxy-defaults";
     public const string Neutron = "neutron";
