@@ -74,6 +74,15 @@ public static class ComputeLab
         new("oslo_concurrency", "lock_path", "$state_path/tmp"),
         // The document's console is VNC; Debian's stock nova.conf also enables SPICE.
         new("spice", "enabled", "false"),
+        // Service tokens with user tokens (OSSA-2023-003): nova-status fails "Service User Token Configuration" without them.
+        new("service_user", "send_service_user_token", "true"),
+        new("service_user", "auth_url", lab.KeystoneUrl),
+        new("service_user", "auth_type", "password"),
+        new("service_user", "project_domain_name", "Default"),
+        new("service_user", "user_domain_name", "Default"),
+        new("service_user", "project_name", "service"),
+        new("service_user", "username", "nova"),
+        new("service_user", "password", SecretText.Ref(SecretIds.NovaUser)),
     };
 }
 

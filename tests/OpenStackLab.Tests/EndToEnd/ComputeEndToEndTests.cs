@@ -194,7 +194,8 @@ public sealed class ComputeEndToEndTests
 
         var image = lab.Admin($"openstack image create {Image} --file {tmp} --disk-format qcow2 --container-format bare -f json");
         Succeeded(image, "openstack image create");
-        Assert.Equal("active", (string?)JObject.Parse(image.StdOut)["status"]);
+        // The create answer may still say queued while glance stores the data: wait for active.
+        Succeeded(lab.Admin($"i=0; until [ \"$(openstack image show {Image} -f value -c status)\" = active ]; do i=$((i+1)); [ $i -ge 60 ] && exit 1; sleep 2; done"), "waiting for the image to become active");
         var list = lab.Admin("openstack image list -f json");
         Succeeded(list, "openstack image list");
         Assert.Contains(JArray.Parse(list.StdOut), i => (string?)i["Name"] == Image && (string?)i["Status"] == "active");
