@@ -182,7 +182,10 @@ public sealed class ComputeEndToEndTests
         Succeeded(check, "nova-status upgrade check");
     }
 
-    [Fact]
+    // Verified by hand on the test nodes: nova-compute builds the server and it runs (virsh), but nova-api answers
+    // HTTP 500 EndpointNotFound to create's answer, show and delete (security groups looked up in Neutron, absent
+    // from the catalog). Enable when the Neutron chapter lands. docs/compute-on-test-nodes.md.
+    [Fact(Skip = "Needs a network endpoint: without Neutron nova-api answers 500 EndpointNotFound to server show/delete (docs/compute-on-test-nodes.md)")]
     public void AnImageMadeOnTheSpotGoesActiveAndAServerWithoutANetworkReachesActiveOnTheComputeNodeThenIsDeleted()
     {
         var (lab, first) = Deployed(_nodes);
