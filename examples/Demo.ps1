@@ -7,7 +7,7 @@
        folder the scripts went to and one short excerpt.
     2. The build: New-OsTestLab starts six test nodes on this machine (network namespaces with their own sshd;
        needs root) and returns a Debian12-Zed lab pointed at them; every chapter runs for real (base, Keystone,
-       Swift) with a progress bar per chapter, then Test-OsKeystone and Test-OsSwift check the result.
+       Glance, Placement, Nova, Swift) with a progress bar per chapter, then Test-OsKeystone and Test-OsSwift check the result.
     3. Every chapter again. A closing table gives both runs per chapter and node (changed, unchanged, failed,
        seconds) and the checks. The job fails (exit 1) when a step fails, a check fails, or the second run changes
        anything. The test nodes are removed at the end.
@@ -30,6 +30,11 @@ $chapters = @(
     @{ Name = 'RabbitMq'; Run = { param($l) $l | Install-OsRabbitMq -ErrorAction Continue } },
     @{ Name = 'Memcached'; Run = { param($l) $l | Install-OsMemcached -ErrorAction Continue } },
     @{ Name = 'Keystone'; Run = { param($l) $l | Install-OsKeystone -ErrorAction Continue } },
+    @{ Name = 'Glance'; Run = { param($l) $l | Install-OsGlance -ErrorAction Continue } },
+    @{ Name = 'Placement'; Run = { param($l) $l | Install-OsPlacement -ErrorAction Continue } },
+    @{ Name = 'NovaController'; Run = { param($l) $l | Install-OsNovaController -Workers 1 -ErrorAction Continue } },
+    # Its second phase maps the compute node to cell1 on the controller (discover_hosts).
+    @{ Name = 'NovaCompute'; Run = { param($l) $l | Install-OsNovaCompute -ErrorAction Continue } },
     @{ Name = 'SwiftProxy'; Run = { param($l) $l | Install-OsSwiftProxy -Workers 2 -ErrorAction Continue } },
     @{ Name = 'SwiftStorage'; Run = { param($l) $l | Install-OsSwiftStorage -Workers 1 -ErrorAction Continue } }
 )

@@ -23,22 +23,47 @@ PACKAGES=(
     # swift chapter
     swift swift-proxy swift-account swift-container swift-object python3-swiftclient
     python3-keystonemiddleware rsync xfsprogs
+    # glance, placement, nova controller chapters (each API served by uwsgi from its own init script)
+    glance-api placement-api nova-api nova-conductor nova-scheduler nova-consoleproxy
+    python3-novaclient python3-glanceclient
+    # nova compute chapter: the kvm flavour (qemu-system-x86 only; the qemu flavour pulls qemu-system for
+    # six architectures); virt_type is the chapter's, in the file that wins (/etc/nova/nova-compute.conf).
+    # libvirt's SysV scripts, not its systemd units; qemu-utils makes the test image.
+    nova-compute-kvm libvirt-daemon-system-sysv qemu-utils
 )
 
 # Keystone's own debconf questions; all "no" so that its postinst neither runs
 # dbconfig-common (db_sync into a local sqlite/mysql) nor bootstraps an admin.
+# Glance, placement and nova likewise: no database, RabbitMQ, keystone_authtoken,
+# endpoint or neutron/placement setup by their postinst (the chapters do it).
+# (nova-consoleproxy/daemon_type cannot be preseeded: its config script resets it
+# from /etc/default/nova-consoleproxy; the Nova chapter sets NOVA_CONSOLE_PROXY_TYPE.)
 PRESEED='
 keystone keystone/configure_db boolean false
 keystone keystone/dbconfig-install boolean false
 keystone keystone/create-admin-tenant boolean false
 keystone keystone/register-endpoint boolean false
+glance-common glance/configure_db boolean false
+glance-common glance/configure_rabbit boolean false
+glance-common glance/configure_ksat boolean false
+glance-api glance/configure_api-endpoint boolean false
+placement-common placement/configure_db boolean false
+placement-common placement/configure_ksat boolean false
+placement-api placement/configure_api-endpoint boolean false
+nova-common nova/configure_db boolean false
+nova-common nova/configure_rabbit boolean false
+nova-common nova/configure_ksat boolean false
+nova-common nova/configure_neutron boolean false
+nova-common nova/configure_placement boolean false
+nova-api novaapi/configure_db boolean false
+nova-api nova/configure_api-endpoint boolean false
 '
 
 # Daemons a package script could leave running on the host run as the
 # package's system user. Only those in the host's network namespace count:
 # test nodes (other namespaces) run the same daemons on purpose, and other
 # tests run their own (as root) in the host namespace; neither is ours to stop.
-DAEMON_USERS=mysql,rabbitmq,memcache,keystone,swift,_chrony
+DAEMON_USERS=mysql,rabbitmq,memcache,keystone,swift,_chrony,glance,placement,nova
 HOST_NETNS=$(readlink /proc/self/ns/net)
 
 die() { echo "ERROR: $*" >&2; exit 1; }
@@ -64,12 +89,16 @@ missing_packages() {
 write_versions() {
     [[ -n $VERSIONS_FILE ]] || return 0
     dpkg-query -W -f='${Package} ${Version}\n' "${PACKAGES[@]}" uwsgi-core uwsgi-plugin-python3 \
-        python3-keystone python3-swift openstack-pkg-tools erlang-base >"$VERSIONS_FILE"
+        python3-keystone python3-swift openstack-pkg-tools erlang-base \
+        python3-glance python3-placement python3-nova libvirt-daemon qemu-system-x86 >"$VERSIONS_FILE"
 }
 
 host_daemon_pids() {
-    local p
-    for p in $(pgrep -u "$DAEMON_USERS" 2>/dev/null || true); do
+    local p u users=()
+    # pgrep refuses the whole list if one user does not exist yet (before its package)
+    for u in ${DAEMON_USERS//,/ }; do id -u "$u" >/dev/null 2>&1 && users+=("$u"); done
+    ((${#users[@]})) || return 0
+    for p in $(pgrep -u "$(IFS=,; echo "${users[*]}")" 2>/dev/null || true); do
         [[ $(readlink "/proc/$p/ns/net" 2>/dev/null) == "$HOST_NETNS" ]] && echo "$p"
     done | sort
 }

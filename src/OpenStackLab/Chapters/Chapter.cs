@@ -60,6 +60,7 @@ public static class ChapterCatalog
     public static IReadOnlyList<Chapter> All { get; } = new Chapter[]
     {
         new NodeChapter(), new MariaDbChapter(), new RabbitMqChapter(), new MemcachedChapter(), new KeystoneChapter(),
+        new GlanceChapter(), new PlacementChapter(), new NovaControllerChapter(), new NovaComputeChapter(),
         new SwiftProxyChapter(), new SwiftStorageChapter(),
     };
 

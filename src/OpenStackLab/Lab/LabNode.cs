@@ -39,6 +39,18 @@ public sealed class LabNode
     /// <summary>Storage devices (Swift storage nodes).</summary>
     [JsonProperty("devices", Order = 9)] public List<LabDevice> Devices { get; set; } = new();
 
+    /// <summary>
+    /// How nova-compute runs instances on a compute node (<see cref="VirtDrivers"/>): libvirt with KVM where the node has
+    /// /dev/kvm and QEMU emulation where it has none (null or "libvirt": decided by a check on the node), "libvirt-kvm"
+    /// (an error on a node without /dev/kvm), "libvirt-qemu" (the document's virt_type = qemu), or "fake" (nova's
+    /// fake driver, for nodes where libvirt cannot run).
+    /// </summary>
+    [JsonProperty("virtDriver", Order = 10, NullValueHandling = NullValueHandling.Ignore)]
+    public string? VirtDriver { get; set; }
+
+    /// <summary>The virt driver in effect: <see cref="VirtDriver"/>, or "libvirt" when unset.</summary>
+    [JsonIgnore] public string EffectiveVirtDriver => string.IsNullOrEmpty(VirtDriver) ? VirtDrivers.Libvirt : VirtDriver!;
+
     /// <summary>The lab this node belongs to (set when the lab is built or loaded), for pipeline binding.</summary>
     [JsonIgnore] public LabDefinition? Lab { get; internal set; }
 
@@ -52,6 +64,21 @@ public sealed class LabNode
 
     public override string ToString() =>
         $"{Name} ({Address}) [{string.Join(", ", Roles)}]" + (Devices.Count > 0 ? $" devices: {string.Join(", ", Devices)}" : "");
+}
+
+/// <summary>The values of a compute node's <c>virtDriver</c>.</summary>
+public static class VirtDrivers
+{
+    /// <summary>libvirt; virt_type kvm where the node has /dev/kvm, qemu where it has none (checked on the node).</summary>
+    public const string Libvirt = "libvirt";
+    /// <summary>libvirt with virt_type = kvm; the node must have /dev/kvm.</summary>
+    public const string LibvirtKvm = "libvirt-kvm";
+    /// <summary>libvirt with virt_type = qemu (CPU emulation), as the document sets it.</summary>
+    public const string LibvirtQemu = "libvirt-qemu";
+    /// <summary>nova's fake driver (compute_driver = fake.FakeDriver): no hypervisor at all.</summary>
+    public const string Fake = "fake";
+
+    public static IReadOnlyList<string> All { get; } = new[] { Libvirt, LibvirtKvm, LibvirtQemu, Fake };
 }
 
 /// <summary>

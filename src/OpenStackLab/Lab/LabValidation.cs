@@ -66,6 +66,7 @@ public static class LabValidator
         new NodeConnectionValidator(),
         new RoleValidator(),
         new StorageDeviceValidator(),
+        new VirtDriverValidator(),
         new SettingsValidator(),
     };
 
@@ -327,6 +328,22 @@ internal sealed class StorageDeviceValidator : ValidatorBase
                 if (dev.Region < 0) yield return Error(dpath + ".region", label, $"Region {dev.Region} must be 0 or more.");
                 if (dev.Zone < 0) yield return Error(dpath + ".zone", label, $"Zone {dev.Zone} must be 0 or more.");
             }
+        }
+    }
+}
+
+internal sealed class VirtDriverValidator : ValidatorBase
+{
+    public override IEnumerable<LabValidationMessage> Validate(LabDefinition lab, LabValidationContext context)
+    {
+        foreach (var (node, index, path) in Nodes(lab))
+        {
+            if (node.VirtDriver is null) continue;
+            if (!VirtDrivers.All.Contains(node.VirtDriver, StringComparer.Ordinal))
+                yield return Error(path + ".virtDriver", NodeLabel(node, index),
+                    $"{Check.Show(node.VirtDriver)} is not a virt driver: use {string.Join(", ", VirtDrivers.All.Select(v => $"\"{v}\""))}.");
+            else if (node.Roles?.Contains(LabRoles.Compute) != true)
+                yield return Warning(path + ".virtDriver", NodeLabel(node, index), $"virtDriver is set but the node has no role '{LabRoles.Compute}': nothing uses it.");
         }
     }
 }

@@ -52,7 +52,9 @@ public sealed class CentOS8Ussuri : PlatformBase
         [Component.Keystone] = new[] { From(UssuriEpelPowerTools, "openstack-keystone", "python3-openstackclient", "httpd", "mod_ssl", "python3-mod_wsgi", "python3-oauth2client") },
         [Component.OpenStackClient] = new[] { From(UssuriPowerToolsEpel, "python3-openstackclient") },
         [Component.Glance] = new[] { From(UssuriPowerToolsEpel, "openstack-glance") },
-        [Component.NovaController] = new[] { From(UssuriPowerToolsEpel, "openstack-nova", "openstack-placement-api") },
+        // The document installs both with one command (L1298); the Placement chapter comes first and needs its package.
+        [Component.Placement] = new[] { From(UssuriPowerToolsEpel, "openstack-placement-api") },
+        [Component.NovaController] = new[] { From(UssuriPowerToolsEpel, "openstack-nova") },
         [Component.Hypervisor] = new[] { From(UssuriPowerToolsEpel, "qemu-kvm", "libvirt", "virt-install", "libguestfs-tools") },
         [Component.NovaCompute] = new[] { From(UssuriPowerToolsEpel, "openstack-nova-compute") },
         [Component.NeutronServer] = new[] { From(UssuriPowerToolsEpel, "openstack-neutron", "openstack-neutron-ml2") },
@@ -65,7 +67,7 @@ public sealed class CentOS8Ussuri : PlatformBase
         [Component.SwiftStorage] = new[] { From(UssuriPowerToolsEpel, "openstack-swift-account", "openstack-swift-container", "openstack-swift-object", "openstack-selinux", "xfsprogs", "rsync", "rsync-daemon", "openssh-clients") },
         [Component.SwiftClient] = new[] { From(UssuriPowerToolsEpel, "python3-openstackclient", "python3-keystoneclient", "python3-swiftclient") },
         [Component.Heat] = new[] { From(UssuriPowerToolsEpel, "openstack-heat-api", "openstack-heat-api-cfn", "openstack-heat-engine", "python3-heatclient") },
-        // WebServer (httpd) comes with Keystone, Placement with NovaController, OpenVSwitch with the neutron openvswitch package.
+        // WebServer (httpd) comes with Keystone, OpenVSwitch with the neutron openvswitch package.
     };
 
     protected override IReadOnlyDictionary<Component, string[]> UnitTable { get; } = new Dictionary<Component, string[]>
@@ -116,6 +118,11 @@ public sealed class CentOS8Ussuri : PlatformBase
         [ConfigFiles.Nova] = "/etc/nova/nova.conf",
         [ConfigFiles.Placement] = "/etc/placement/placement.conf",
         [ConfigFiles.PlacementWsgi] = "/etc/httpd/conf.d/00-placement-api.conf",
+        [ConfigFiles.PlacementUwsgi] = null,
+        [ConfigFiles.NovaApiUwsgi] = null,
+        [ConfigFiles.NovaComputeVirt] = "/etc/nova/nova.conf",
+        [ConfigFiles.NovaConsoleProxyDefaults] = null,
+        [ConfigFiles.LibvirtDaemon] = null,
         [ConfigFiles.Neutron] = "/etc/neutron/neutron.conf",
         [ConfigFiles.NeutronMl2] = "/etc/neutron/plugins/ml2/ml2_conf.ini",
         [ConfigFiles.NeutronPluginLink] = "/etc/neutron/plugin.ini",

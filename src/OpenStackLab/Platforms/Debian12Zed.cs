@@ -34,11 +34,15 @@ public sealed class Debian12Zed : PlatformBase
         [Component.WebServer] = Apt("apache2"),
         [Component.Keystone] = Apt("keystone", "python3-openstackclient"),
         [Component.OpenStackClient] = Apt("python3-openstackclient"),
-        [Component.Glance] = Apt("glance-api"),
-        [Component.NovaController] = Apt("nova-api", "nova-conductor", "nova-scheduler", "nova-consoleproxy", "placement-api"),
-        // The document sets virt_type = qemu: the QEMU flavour of nova-compute, and libvirt.
-        [Component.Hypervisor] = Apt("qemu-system-x86", "libvirt-daemon-system", "virtinst", "libguestfs-tools"),
-        [Component.NovaCompute] = Apt("nova-compute-qemu"),
+        [Component.Glance] = Apt("glance-api", "python3-glanceclient"),
+        [Component.Placement] = Apt("placement-api"),
+        // nova-consoleproxy carries nova-novncproxy; the client's server and flavor commands need novaclient.
+        [Component.NovaController] = Apt("nova-api", "nova-conductor", "nova-scheduler", "nova-consoleproxy", "python3-novaclient"),
+        // QEMU for x86 and libvirt (virt-install and libguestfs-tools, which nova does not use, are left out).
+        [Component.Hypervisor] = Apt("qemu-system-x86", "libvirt-daemon-system"),
+        // The kvm flavour needs only qemu-system-x86 (the qemu one pulls six architectures); virt_type is the
+        // chapter's, in nova-compute.conf (see NovaComputeVirt).
+        [Component.NovaCompute] = Apt("nova-compute-kvm"),
         [Component.OpenVSwitch] = Apt("openvswitch-switch"),
         [Component.NeutronServer] = Apt("neutron-server", "neutron-metadata-agent"),
         [Component.NeutronNetworkNode] = Apt("neutron-openvswitch-agent", "neutron-dhcp-agent", "neutron-l3-agent", "neutron-metadata-agent", "openvswitch-switch"),
@@ -63,7 +67,8 @@ public sealed class Debian12Zed : PlatformBase
         [Component.Glance] = new[] { "glance-api" },
         [Component.Placement] = new[] { "placement-api" },
         [Component.NovaController] = new[] { "nova-api", "nova-conductor", "nova-scheduler", "nova-novncproxy" },
-        [Component.Hypervisor] = new[] { "libvirtd" },
+        // virtlogd first: libvirtd's SysV script requires it (systemd starts it by socket).
+        [Component.Hypervisor] = new[] { "virtlogd", "libvirtd" },
         [Component.NovaCompute] = new[] { "nova-compute" },
         [Component.OpenVSwitch] = new[] { "openvswitch-switch" },
         // neutron-server is a metapackage: the API (uwsgi) and the RPC server are separate units.
@@ -99,7 +104,13 @@ public sealed class Debian12Zed : PlatformBase
         [ConfigFiles.GlanceApi] = "/etc/glance/glance-api.conf",
         [ConfigFiles.Nova] = "/etc/nova/nova.conf",
         [ConfigFiles.Placement] = "/etc/placement/placement.conf",
-        [ConfigFiles.PlacementWsgi] = "/etc/placement/placement-api-uwsgi.ini",
+        [ConfigFiles.PlacementWsgi] = null,
+        [ConfigFiles.PlacementUwsgi] = "/etc/placement/placement-api-uwsgi.ini",
+        [ConfigFiles.NovaApiUwsgi] = "/etc/nova/nova-api-uwsgi.ini",
+        // nova-compute's init script reads it after nova.conf, so its virt_type (kvm) wins over nova.conf's.
+        [ConfigFiles.NovaComputeVirt] = "/etc/nova/nova-compute.conf",
+        [ConfigFiles.NovaConsoleProxyDefaults] = "/etc/default/nova-consoleproxy",
+        [ConfigFiles.LibvirtDaemon] = "/etc/libvirt/libvirtd.conf",
         [ConfigFiles.Neutron] = "/etc/neutron/neutron.conf",
         [ConfigFiles.NeutronMl2] = "/etc/neutron/plugins/ml2/ml2_conf.ini",
         [ConfigFiles.NeutronPluginLink] = null,
@@ -155,11 +166,11 @@ public sealed class Debian12Zed : PlatformBase
     {
         [Component.Keystone] = No("keystone", "keystone/configure_db", "keystone/create-admin-tenant", "keystone/register-endpoint"),
         [Component.Glance] = CommonNo("glance-common", "glance").Concat(No("glance-api", "glance/configure_api-endpoint")).ToArray(),
+        [Component.Placement] = No("placement-common", "placement/configure_db", "placement/configure_ksat")
+            .Concat(No("placement-api", "placement/configure_api-endpoint")).ToArray(),
         [Component.NovaController] = CommonNo("nova-common", "nova")
             .Concat(No("nova-common", "nova/configure_neutron", "nova/configure_placement"))
-            .Concat(No("nova-api", "novaapi/configure_db", "nova/configure_api-endpoint"))
-            .Concat(No("placement-common", "placement/configure_db", "placement/configure_ksat"))
-            .Concat(No("placement-api", "placement/configure_api-endpoint")).ToArray(),
+            .Concat(No("nova-api", "novaapi/configure_db", "nova/configure_api-endpoint")).ToArray(),
         [Component.NovaCompute] = CommonNo("nova-common", "nova").Concat(No("nova-common", "nova/configure_neutron", "nova/configure_placement")).ToArray(),
         [Component.NeutronServer] = CommonNo("neutron-common", "neutron").Concat(No("neutron-common", "neutron/configure_nova")).ToArray(),
         [Component.NeutronNetworkNode] = CommonNo("neutron-common", "neutron").Concat(No("neutron-common", "neutron/configure_nova")).ToArray(),

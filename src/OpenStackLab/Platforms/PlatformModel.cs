@@ -22,9 +22,9 @@ public enum Component
     OpenStackClient,
     /// <summary>glance-api.</summary>
     Glance,
-    /// <summary>The placement API. Its package comes with <see cref="NovaController"/> (one command in the document).</summary>
+    /// <summary>The placement API (the document installs its package with nova's, one command; our Placement chapter comes first).</summary>
     Placement,
-    /// <summary>nova api, conductor, scheduler, novncproxy, plus the placement package.</summary>
+    /// <summary>nova api, conductor, scheduler, novncproxy.</summary>
     NovaController,
     /// <summary>KVM/QEMU and libvirt on the compute node.</summary>
     Hypervisor,
@@ -101,7 +101,21 @@ public static class ConfigFiles
     public const string GlanceApi = "glance-api";
     public const string Nova = "nova";
     public const string Placement = "placement";
+    /// <summary>httpd's placement site (RDO's 00-placement-api.conf); none where uwsgi serves placement.</summary>
     public const string PlacementWsgi = "placement-wsgi";
+    /// <summary>The uwsgi ini of an API where uwsgi serves it (Debian), for the lab's worker sizing; none elsewhere.</summary>
+    public const string PlacementUwsgi = "placement-uwsgi";
+    /// <inheritdoc cref="PlacementUwsgi"/>
+    public const string NovaApiUwsgi = "nova-api-uwsgi";
+    /// <summary>The file nova-compute reads its compute_driver and virt_type from last (Debian: nova-compute.conf, which wins over nova.conf).</summary>
+    public const string NovaComputeVirt = "nova-compute-virt";
+    /// <summary>
+    /// libvirtd.conf where the platform lets the libvirt group use the read-write socket without polkit (Debian: its
+    /// default asks polkit over the system D-Bus, which a node without D-Bus lacks); none where the platform keeps its own.
+    /// </summary>
+    public const string LibvirtDaemon = "libvirtd";
+    /// <summary>Debian's /etc/default/nova-consoleproxy: which console proxy the init scripts start.</summary>
+    public const string NovaConsoleProxyDefaults = "nova-consoleproxy-defaults";
     public const string Neutron = "neutron";
     public const string NeutronMl2 = "neutron-ml2";
     /// <summary>The symlink /etc/neutron/plugin.ini to ml2_conf.ini (RDO), absent on Debian.</summary>

@@ -39,7 +39,9 @@ public class CentOS8UssuriTests
     [InlineData(Component.Chrony, "dnf -y install chrony")]                                                  // L384
     [InlineData(Component.Keystone, "dnf --enablerepo=centos-openstack-ussuri,epel,PowerTools -y install openstack-keystone python3-openstackclient httpd mod_ssl python3-mod_wsgi python3-oauth2client")] // L614
     [InlineData(Component.Glance, "dnf --enablerepo=centos-openstack-ussuri,PowerTools,epel -y install openstack-glance")]
-    [InlineData(Component.NovaController, "dnf --enablerepo=centos-openstack-ussuri,PowerTools,epel -y install openstack-nova openstack-placement-api")]
+    // The document installs openstack-nova and openstack-placement-api with one command (L1298); Placement is its own chapter, first (errata D13).
+    [InlineData(Component.Placement, "dnf --enablerepo=centos-openstack-ussuri,PowerTools,epel -y install openstack-placement-api")]
+    [InlineData(Component.NovaController, "dnf --enablerepo=centos-openstack-ussuri,PowerTools,epel -y install openstack-nova")]
     [InlineData(Component.NeutronNetworkNode, "dnf --enablerepo=centos-openstack-ussuri,PowerTools,epel -y install openstack-neutron openstack-neutron-ml2 openstack-neutron-openvswitch libibverbs")]
     [InlineData(Component.SwiftStorage, "dnf --enablerepo=centos-openstack-ussuri,PowerTools,epel -y install openstack-swift-account openstack-swift-container openstack-swift-object openstack-selinux xfsprogs rsync rsync-daemon openssh-clients")]
     [InlineData(Component.Heat, "dnf --enablerepo=centos-openstack-ussuri,PowerTools,epel -y install openstack-heat-api openstack-heat-api-cfn openstack-heat-engine python3-heatclient")]
@@ -173,9 +175,13 @@ public class CentOS8UssuriTests
     }
 
     [Fact]
-    public void PlacementPackageComesWithNova()
+    public void PlacementHasItsOwnPackageAndHttpdServesIt()
     {
-        Assert.Empty(P.InstallPackages(Component.Placement));
-        Assert.Contains("openstack-placement-api", P.Packages(Component.NovaController));
+        Assert.Equal(new[] { "openstack-placement-api" }, P.Packages(Component.Placement));
+        Assert.DoesNotContain("openstack-placement-api", P.Packages(Component.NovaController));
+        Assert.Equal(new[] { "httpd" }, P.ServiceUnits(Component.Placement));
+        Assert.Equal("/etc/httpd/conf.d/00-placement-api.conf", P.ConfigPath(ConfigFiles.PlacementWsgi));
+        Assert.Null(P.ConfigPath(ConfigFiles.PlacementUwsgi));
+        Assert.Equal("/etc/nova/nova.conf", P.ConfigPath(ConfigFiles.NovaComputeVirt));
     }
 }
