@@ -24,9 +24,11 @@ public sealed class SafetyTests
         var value = "v.*(" + Guid.NewGuid().ToString("N") + ")$'\"`;";
         new LabSecrets().Set("swift_hash_path_prefix", value);   // any secret a lab holds is remembered
         var before = Encoding.UTF8.GetBytes($"[swift-hash]\n{key} = {value}\n");
-        var after = Encoding.UTF8.GetBytes($"[swift-hash]\n{key} = {value}\nother = plain\n");
+        // A unique added line: other tests of this process remember their own secrets, which masking hides anywhere.
+        var added = $"added_{Guid.NewGuid():N} = shown";
+        var after = Encoding.UTF8.GetBytes($"[swift-hash]\n{key} = {value}\n{added}\n");
         var diff = ConfigEditor.Diff("/etc/swift/swift.conf", before, after);
-        Assert.Contains("+other = plain", diff);
+        Assert.Contains("+" + added, diff);
         Assert.Contains($" {key} = ***", diff);
         Assert.DoesNotContain(value, diff);
         Assert.Equal("x *** y", SecretMask.MaskLine($"x {value} y"));
