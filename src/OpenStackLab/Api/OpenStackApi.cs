@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
@@ -109,7 +110,10 @@ public sealed record CatalogEndpoint(string ServiceName, string ServiceType, str
 
 /// <summary>
 /// One authenticated conversation with an OpenStack cloud: one token (password auth, project scope),
-/// its catalog, and JSON requests. Built for Keystone now; the next chapters' services reuse it through
+/// its catalog, and JSON requests. Tokens are reused across conversations of this process for the same
+/// credentials until ten minutes before they expire (Keystone's password check is the costliest request a
+/// cmdlet makes): a reused token that Keystone refuses (401, e.g. Keystone redeployed) or whose catalog lacks a
+/// service asked for (registered since) is replaced by a fresh one, once, transparently. Built for Keystone now; the next chapters' services reuse it through
 /// <see cref="EndpointFor"/> (the catalog by service type and interface), the JSON verbs and <see cref="Poll{T}"/>.
 /// Thread-safe: HttpClient is, and the token is fixed once issued.
 /// </summary>
@@ -139,6 +143,27 @@ public sealed class OpenStackApi : IDisposable
     public DateTimeOffset? ExpiresAt { get; private set; }
     public IReadOnlyList<CatalogEndpoint> Catalog { get; private set; } = Array.Empty<CatalogEndpoint>();
     public string IdentityUrl => Credentials.IdentityUrl;
+    /// <summary>True while the token is one issued to an earlier conversation (not yet re-checked by a fresh issue).</summary>
+    public bool TokenReused { get; private set; }
+
+    // Issued tokens by credentials (the password enters the key only as a hash).
+    sealed record IssuedToken(string Token, string UserId, string ProjectId, string ProjectName, DateTimeOffset ExpiresAt, IReadOnlyList<CatalogEndpoint> Catalog);
+    static readonly ConcurrentDictionary<string, IssuedToken> Issued = new(StringComparer.Ordinal);
+    static readonly TimeSpan ReuseMargin = TimeSpan.FromMinutes(10);
+    readonly object _authGate = new();
+
+    string CacheKey
+    {
+        get
+        {
+            var c = Credentials;
+            var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(c.Password)));
+            return string.Join("\n", c.IdentityUrl, c.UserName, c.UserDomain, c.ProjectName, c.ProjectDomain, c.DomainsAreIds.ToString(), hash);
+        }
+    }
+
+    /// <summary>Forgets every token this process keeps for reuse (the next conversation authenticates afresh).</summary>
+    public static void ForgetTokens() => Issued.Clear();
 
     /// <summary>Authenticates (one POST /v3/auth/tokens) and returns the open conversation.</summary>
     public static OpenStackApi Connect(OsCredentials credentials, HostMap? hosts = null, TimeSpan? timeout = null,
@@ -148,9 +173,32 @@ public sealed class OpenStackApi : IDisposable
         hosts ??= HostMap.Empty;
         var api = new OpenStackApi(credentials, hosts, NewClient(hosts, timeout ?? TimeSpan.FromSeconds(60)),
             target ?? new Uri(credentials.AuthUrl).Host) { Log = log, CancellationToken = cancellationToken };
-        try { api.Authenticate(); }
+        try
+        {
+            if (Issued.TryGetValue(api.CacheKey, out var t) && t.ExpiresAt - DateTimeOffset.UtcNow > ReuseMargin) api.Use(t, reused: true);
+            else api.Authenticate();
+        }
         catch { api.Dispose(); throw; }
         return api;
+    }
+
+    void Use(IssuedToken t, bool reused)
+    {
+        Token = t.Token; UserId = t.UserId; ProjectId = t.ProjectId; ProjectName = t.ProjectName; ExpiresAt = t.ExpiresAt; Catalog = t.Catalog;
+        TokenReused = reused;
+    }
+
+    /// <summary>Replaces a reused token by a fresh one; false when the token was already fresh (nothing to retry).</summary>
+    bool RenewReusedToken(string staleToken)
+    {
+        lock (_authGate)
+        {
+            if (Token != staleToken) return true;   // another thread renewed it already
+            if (!TokenReused) return false;
+            Issued.TryRemove(CacheKey, out _);
+            Authenticate();
+            return true;
+        }
     }
 
     static HttpClient NewClient(HostMap hosts, TimeSpan timeout)
@@ -210,12 +258,16 @@ public sealed class OpenStackApi : IDisposable
             (s["endpoints"] as JArray ?? new JArray()).OfType<JObject>().Select(e => new CatalogEndpoint(
                 (string?)s["name"] ?? "", (string?)s["type"] ?? "", (string?)e["interface"] ?? "",
                 (string?)e["region_id"] ?? (string?)e["region"] ?? "", (string?)e["url"] ?? ""))).ToList();
+        TokenReused = false;
+        if (ExpiresAt is { } expires) Issued[CacheKey] = new IssuedToken(Token, UserId, ProjectId, ProjectName, expires, Catalog);
     }
 
     /// <summary>The catalog URL of a service type for an interface (and region, when given).</summary>
     public string EndpointFor(string serviceType, string @interface = "public", string? region = null)
     {
-        var hit = Catalog.FirstOrDefault(e => e.ServiceType == serviceType && e.Interface == @interface && (region is null || e.Region == region));
+        CatalogEndpoint? Find() => Catalog.FirstOrDefault(e => e.ServiceType == serviceType && e.Interface == @interface && (region is null || e.Region == region));
+        var hit = Find();
+        if (hit is null && TokenReused && RenewReusedToken(Token)) hit = Find();   // registered after the reused token was issued
         return hit?.Url.TrimEnd('/') ?? throw new OsApiException(Target, OsApiFailure.NotFound,
             $"The catalog of {Credentials.AuthUrl} has no {@interface} endpoint of type '{serviceType}'{(region is null ? "" : " in " + region)}.", 0, "endpoint");
     }
@@ -241,6 +293,19 @@ public sealed class OpenStackApi : IDisposable
         return (int)response.StatusCode;
     }
 
+    /// <summary>Sends with this conversation's token and another token as X-Subject-Token (validate: GET/HEAD, revoke: DELETE
+    /// on /v3/auth/tokens); returns the status.</summary>
+    internal int SendWithSubjectToken(HttpMethod method, string url, string subjectToken)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        request.Headers.ConnectionClose = true;
+        request.Headers.TryAddWithoutValidation("X-Auth-Token", Token);
+        request.Headers.TryAddWithoutValidation("X-Subject-Token", subjectToken);
+        Log?.Invoke($"{method} {url}");
+        using var response = _http.Send(request, HttpCompletionOption.ResponseContentRead, CancellationToken);
+        return (int)response.StatusCode;
+    }
+
     /// <summary>Asks <paramref name="probe"/> every <paramref name="interval"/> until it returns a value or <paramref name="timeout"/> passes (then ConnectionFailed).</summary>
     public T Poll<T>(Func<T?> probe, TimeSpan timeout, TimeSpan interval, string what) where T : class
     {
@@ -257,7 +322,14 @@ public sealed class OpenStackApi : IDisposable
     JObject? Request(HttpMethod method, string url, JObject? body, bool allowNotFound = false, string[]? secrets = null)
     {
         var all = secrets is { Length: > 0 } ? _secrets.Concat(secrets).ToArray() : _secrets;
-        using var response = Send(method, url, body, authenticated: true, all);
+        var sentWith = Token;
+        var response = Send(method, url, body, authenticated: true, all);
+        if ((int)response.StatusCode == 401 && RenewReusedToken(sentWith))
+        {
+            response.Dispose();
+            response = Send(method, url, body, authenticated: true, all);
+        }
+        using var _ = response;
         var status = (int)response.StatusCode;
         if (status == 404 && allowNotFound) return null;
         var json = ReadJson(response, url, all);

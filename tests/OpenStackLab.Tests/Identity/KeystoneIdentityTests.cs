@@ -205,4 +205,56 @@ public class KeystoneIdentityTests
         Assert.Equal(3, reach.Count);
         Assert.All(reach, c => Assert.True(c.Passed, c.Message));
     }
+
+    [Fact]
+    public void A_second_conversation_reuses_the_token_and_a_revoked_one_is_replaced_transparently()
+    {
+        // A user of its own, so no other test's conversations share (or revoke) these tokens.
+        var name = KeystoneTarget.Unique("osltok");
+        var password = "Tok-" + Guid.NewGuid().ToString("N");
+        keystone.EnsureUser(name, "default", "admin", Secure(password));
+        keystone.EnsureRoleAssignment("admin", name, project: "admin", userDomain: "default", projectDomain: "default");
+        var credentials = new OsCredentials(target.AuthUrl, name, password, "admin");
+
+        using var first = OpenStackApi.Connect(credentials, target.Hosts);
+        using var second = OpenStackApi.Connect(credentials, target.Hosts);
+        Assert.False(first.TokenReused);
+        Assert.True(second.TokenReused);
+        Assert.Equal(first.Token, second.Token);
+
+        // Revoke the shared token (as a Keystone redeployment would invalidate it): the reused conversation gets a
+        // 401, authenticates afresh and answers; the request is not lost.
+        using (var admin = OpenStackApi.Connect(target.Admin, target.Hosts))
+        {
+            Assert.Equal(204, admin.SendWithSubjectToken(System.Net.Http.HttpMethod.Delete, admin.IdentityUrl + "/auth/tokens", first.Token));
+        }
+        var stale = second.Token;
+        Assert.Equal(name, (string?)second.Get(second.IdentityUrl + "/users/" + second.UserId)["user"]?["name"]);
+        Assert.NotEqual(stale, second.Token);
+        Assert.False(second.TokenReused);
+
+        // A fresh token for the wrong password is refused, never served from the reuse cache.
+        var wrong = new OsCredentials(target.AuthUrl, name, password + "x", "admin");
+        Assert.Equal(OsApiFailure.AuthenticationFailed, Assert.Throws<OsApiException>(() => OpenStackApi.Connect(wrong, target.Hosts)).Failure);
+    }
+
+    [Fact]
+    public void A_reused_token_whose_catalog_lacks_a_service_fetches_a_fresh_catalog_before_saying_it_is_missing()
+    {
+        var name = KeystoneTarget.Unique("oslcat");
+        var password = "Cat-" + Guid.NewGuid().ToString("N");
+        keystone.EnsureUser(name, "default", "admin", Secure(password));
+        keystone.EnsureRoleAssignment("admin", name, project: "admin", userDomain: "default", projectDomain: "default");
+        var credentials = new OsCredentials(target.AuthUrl, name, password, "admin");
+        using (OpenStackApi.Connect(credentials, target.Hosts)) { }   // issues and keeps the token
+
+        var type = KeystoneTarget.Unique("osltype");
+        keystone.EnsureService(KeystoneTarget.Unique("oslsvc"), type, "registered after the token");
+        keystone.EnsureEndpoints(type, KeystoneIdentity.Interfaces.Select(i => (i, "http://controller:9999/v1")).ToList());
+
+        using var later = OpenStackApi.Connect(credentials, target.Hosts);
+        Assert.True(later.TokenReused);
+        Assert.Equal("http://controller:9999/v1", later.EndpointFor(type));
+        Assert.Throws<OsApiException>(() => later.EndpointFor(KeystoneTarget.Unique("nosuchtype")));
+    }
 }
