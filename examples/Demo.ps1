@@ -49,15 +49,17 @@ $scripts = @($guide | Export-OsLabScript -Path $scriptsDir -PassThru)
 # Each exported script says its chapter and node in its header and numbers its steps "# [i/N] ...".
 $plan = foreach ($s in $scripts) {
     $text = Get-Content $s.FullName
-    $header = $text | Select-String "^# OpenStackLab: chapter '(.+)' for node '(.+)'\." | Select-Object -First 1
+    # "... for node 'storage1'." or, for a later phase, "... for node 'storage1', phase 2: Publish the rings ...".
+    $header = $text | Select-String "^# OpenStackLab: chapter '([^']+)' for node '([^']+)'(, phase (\d+))?" | Select-Object -First 1
     [pscustomobject]@{
         Chapter = $header.Matches[0].Groups[1].Value
         Node    = $header.Matches[0].Groups[2].Value
+        Phase   = if ($header.Matches[0].Groups[4].Success) { [int]$header.Matches[0].Groups[4].Value } else { 1 }
         Steps   = @($text | Select-String '^# \[\d+/\d+\] ').Count
         Script  = $s.Name
     }
 }
-$plan | Format-Table Chapter, Node, Steps, Script -AutoSize | Out-Host
+$plan | Format-Table Chapter, Node, Phase, Steps, Script -AutoSize | Out-Host
 Write-Host "$($scripts.Count) scripts, $(($plan | Measure-Object Steps -Sum).Sum) steps, written to $scriptsDir"
 # One short excerpt: the Keystone chapter's config step, as a person would type it.
 $keystone = $scripts | Where-Object Name -like '*-keystone-controller.sh' | Select-Object -First 1

@@ -88,13 +88,15 @@ public sealed class NewOsServiceAccountCommand : OsIdentityCmdlet
         {
             if (user)
             {
-                if (Password is null && Keystone.FindUser(Name, Domain) is null)
+                // Without -Password the user must exist already: the lookup is the whole check.
+                var existing = Password is null ? Keystone.FindUser(Name, Domain) : null;
+                if (Password is null && existing is null)
                 {
                     WriteError(new ErrorRecord(new PSArgumentException($"User '{Name}' does not exist yet: give -Password to create it."),
                         "PasswordRequired", ErrorCategory.InvalidArgument, Name));
                     return;
                 }
-                WriteObject(Keystone.EnsureUser(Name, Domain, Project, Password, projectDomain: null));
+                WriteObject(existing ?? Keystone.EnsureUser(Name, Domain, Project, Password, projectDomain: null));
             }
             if (role) WriteObject(Keystone.EnsureRoleAssignment(Role, Name, project: Project, userDomain: Domain, projectDomain: Domain));
             if (service) WriteObject(Keystone.EnsureService(Name, Type, Description));

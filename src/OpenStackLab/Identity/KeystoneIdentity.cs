@@ -213,7 +213,14 @@ public sealed class KeystoneIdentity : IDisposable
 
     // ---- services ----
 
-    public IReadOnlyList<OsService> ListServices() => List("services", "", IdentityJson.Service);
+    /// <summary>Every service (read once per instance: a service account's steps look it up several times; this
+    /// instance's own creates are added).</summary>
+    public IReadOnlyList<OsService> ListServices()
+    {
+        lock (_gate) return _services ??= List("services", "", IdentityJson.Service).ToList();
+    }
+
+    List<OsService>? _services;
 
     /// <summary>Services whose ID, else name, else type is <paramref name="nameTypeOrId"/> (the openstack client's lookup order).</summary>
     public IReadOnlyList<OsService> FindServices(string nameTypeOrId)
@@ -255,6 +262,7 @@ public sealed class KeystoneIdentity : IDisposable
         {
             ["service"] = new JObject { ["name"] = name, ["type"] = type, ["description"] = description ?? "", ["enabled"] = true },
         })!;
+        lock (_gate) _services?.Add(Mark(IdentityJson.Service((JObject)made["service"]!), false));   // the list's own copy: listed, not changed
         return Mark(IdentityJson.Service((JObject)made["service"]!), true);
     }
 
@@ -288,7 +296,8 @@ public sealed class KeystoneIdentity : IDisposable
         }
         IdentityNames.Check("region", region);
         var svc = ResolveService(service);
-        var existing = ListEndpoints(svc.Id, region: region);
+        var existing = (Api.Get($"{V3}/endpoints?service_id={Q(svc.Id)}&region_id={Q(region)}")["endpoints"] as JArray ?? new JArray())
+            .OfType<JObject>().Select(e => Mark(IdentityJson.Endpoint(e, svc), false)).ToList();
         var results = new List<OsEndpoint>();
         foreach (var (iface, url) in wanted)
         {
@@ -417,7 +426,9 @@ public sealed class KeystoneIdentity : IDisposable
     T? FindOne<T>(string kind, string collection, string nameOrId, string? domainId, Func<JObject, T> map) where T : OsIdentityObject
     {
         var record = FindRecord(kind, collection, nameOrId, domainId);
-        return record is null ? null : Mark(map(record), false);
+        if (record is null) return null;
+        _ids[$"{kind}\0{domainId}\0{nameOrId}"] = (string)record["id"]!;
+        return Mark(map(record), false);
     }
 
     IReadOnlyList<T> List<T>(string collection, string query, Func<JObject, T> map) where T : OsIdentityObject =>
