@@ -13,7 +13,10 @@
        anything. The test nodes are removed at the end.
     Called by `build.ps1 Demo` with OSL_MODULE_PATH (the built module) and OSL_REPO_ROOT; OSL_LAB_INSTANCE picks the
     instance (default 0).
+.PARAMETER PlanOnly
+    Stop after part 1 (the plan): no root needed, nothing started. The tests run the demo this way.
 #>
+param([switch] $PlanOnly)
 $ErrorActionPreference = 'Stop'
 $root = if ($env:OSL_REPO_ROOT) { $env:OSL_REPO_ROOT } else { Split-Path $PSScriptRoot }
 $modulePath = if ($env:OSL_MODULE_PATH) { $env:OSL_MODULE_PATH } else { Join-Path $root 'out/OpenStackLab' }
@@ -71,6 +74,7 @@ $end = 1; while ($end -lt $excerpt.Count -and $excerpt[$end] -notmatch '^# \[') 
 Write-Host "`nExcerpt of $($keystone.Name):" -ForegroundColor Yellow
 $excerpt[0..($end - 1)] | Where-Object { $_ -notmatch '^\s*$' } | Out-Host
 
+if ($PlanOnly) { exit 0 }
 if ((id -u) -ne '0') {
     Write-Error 'Part 2 starts test nodes (network namespaces) and needs root: run the demo as root.' -ErrorAction Continue
     exit 1

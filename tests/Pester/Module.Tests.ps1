@@ -173,3 +173,41 @@ Describe 'README, docs, examples and help name only what exists' {
     }
 
 }
+
+Describe 'The main job (examples/Demo.ps1), its plan part as a user runs it' {
+    # The build part needs six test nodes and root: the full Demo is proven by `build.ps1 Demo` (see README);
+    # this runs the same script up to the point where it would start them.
+    BeforeAll {
+        $repo = if ($env:OSL_REPO_ROOT) { $env:OSL_REPO_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
+        $modulePath = if ($env:OSL_MODULE_PATH) { $env:OSL_MODULE_PATH } else { Join-Path $repo 'out/OpenStackLab' }
+        $copy = Join-Path ([IO.Path]::GetTempPath()) ('osl-demo-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        New-Item -ItemType Directory (Join-Path $copy 'examples') | Out-Null   # the demo writes out/demo under its root
+        Copy-Item (Join-Path $repo 'examples/*') (Join-Path $copy 'examples')
+        $exe = [Environment]::ProcessPath
+        [string[]] $pre = if ($exe -like '*dotnet') { Join-Path $PSHOME 'pwsh.dll' } else { @() }
+        $env:OSL_MODULE_PATH = $modulePath; $env:OSL_REPO_ROOT = $copy
+        $output = & $exe @pre -NoProfile -NonInteractive -File (Join-Path $copy 'examples/Demo.ps1') -PlanOnly 2>&1 | Out-String
+        $exit = $LASTEXITCODE
+    }
+    AfterAll {
+        $env:OSL_REPO_ROOT = $repo
+        Remove-Item $copy -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'ends with exit code 0' { $exit | Should -Be 0 -Because $output }
+
+    It 'shows a table row per exported script, later phases with their phase number' {
+        $scripts = @(Get-ChildItem (Join-Path $copy 'out/demo/ussuri-scripts') -Filter *.sh)
+        $scripts.Count | Should -BeGreaterThan 20
+        foreach ($s in $scripts) { $output | Should -Match ([regex]::Escape($s.Name)) }
+        $output | Should -Match 'NovaCompute\s+controller\s+2\s+\d+\s+09b-novacompute-controller\.sh'
+        $output | Should -Match "scripts, \d+ steps, written to"
+    }
+
+    It 'shows the Keystone excerpt and no secret' {
+        $output | Should -Match 'Excerpt of \d+-keystone-controller\.sh'
+        $secrets = Get-Content (Join-Path $copy 'out/demo/ussuri.secrets.json') -Raw -ErrorAction Ignore | ConvertFrom-Json -AsHashtable
+        $secrets | Should -Not -BeNullOrEmpty
+        foreach ($v in $secrets.Values) { $output | Should -Not -Match ([regex]::Escape([string]$v)) }
+    }
+}
