@@ -20,7 +20,7 @@ namespace OpenStackLab.Cmdlets;
 /// </remarks>
 /// <example><code>PS> Add-OsImage -Lab $lab -Name cirros -Path ./cirros-0.5.2-x86_64-disk.img</code>
 /// <para>Uploads the CirrOS image from this machine as a public qcow2/bare image, as the document does.</para></example>
-/// <example><code>PS> Add-OsImage -Lab $lab -Name cirros -RemotePath /root/cirros-0.5.2-x86_64-disk.img -Node controller -AsRoot</code>
+/// <example><code>PS> Add-OsImage -Lab $lab -Name cirros -RemotePath /root/cirros-0.5.2-x86_64-disk.img -Node controller -RemoteAsRoot</code>
 /// <para>Uploads the copy the document downloaded on the controller, read as root there; nothing passes through this machine.</para></example>
 /// <example><code>PS> Get-ChildItem ./images/*.raw | Add-OsImage -Lab $lab -DiskFormat raw -Visibility private -WhatIf</code>
 /// <para>Says which files it would upload under their file names, touching nothing.</para></example>
@@ -46,6 +46,10 @@ public sealed class AddOsImageCommand : OsComputeCmdlet
     /// <summary>With -RemotePath and -Lab: the node that holds the file. Default: the -Session's node, else the lab's controller.</summary>
     [Parameter(ParameterSetName = RemoteSet, ValueFromPipelineByPropertyName = true)]
     public string? Node { get; set; }
+
+    /// <summary>With -RemotePath: read and upload the file as root through sudo, e.g. for /root/cirros-0.5.2-x86_64-disk.img. (-AsRoot is for the rc file, as in the identity cmdlets.)</summary>
+    [Parameter(ParameterSetName = RemoteSet)]
+    public SwitchParameter RemoteAsRoot { get; set; }
 
     /// <summary>The disk format: qcow2 (default, as the document), raw, vmdk, vdi, iso, vhd, vhdx, ploop, ami, ari, aki.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -77,7 +81,7 @@ public sealed class AddOsImageCommand : OsComputeCmdlet
             {
                 var shell = NodeShell(Node, RemotePath);
                 if (shell is null) return;
-                source = new NodeImageFile(shell, RemotePath, AsRoot, StopToken);
+                source = new NodeImageFile(shell, RemotePath, RemoteAsRoot, StopToken);
             }
             else source = new LocalImageFile(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path));
             source.Inspect();   // a missing or unreadable file is an error before anything is created

@@ -58,7 +58,8 @@ public sealed class HashingStream : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) { _inner.Dispose(); _sha512.Dispose(); _md5.Dispose(); }
+        // HttpClient disposes the content stream once sent: the digests are taken first so they can still be read.
+        if (disposing) { _ = Sha512; _ = Md5; _inner.Dispose(); _sha512.Dispose(); _md5.Dispose(); }
         base.Dispose(disposing);
     }
 }

@@ -90,7 +90,7 @@ public sealed class NodeImageFile : ImageSource
             0 when lines.Length == 3 && long.TryParse(lines[0], out var n) => new ImageDigest(n, lines[1], lines[2]),
             4 => throw new ImageFileException(Path, $"The image file '{Path}' does not exist {where}. Copy it there first, or give -Path for a file on this machine."),
             5 => throw new ImageFileException(Path, $"'{Path}' {where} is not a regular file; give the path of the image file itself."),
-            6 => throw new ImageFileException(Path, $"The image file '{Path}' {where} is not readable by {(_asRoot ? "root" : "the session's user")}{(_asRoot ? "" : "; add -AsRoot to read it through sudo")}."),
+            6 => throw new ImageFileException(Path, $"The image file '{Path}' {where} is not readable by {(_asRoot ? "root" : "the session's user")}{(_asRoot ? "" : "; add -RemoteAsRoot to read it through sudo")}."),
             _ => throw new ImageFileException(Path, $"Reading '{Path}' {where} failed (exit {r.ExitCode}): {r.StdErr.Trim()}"),
         };
     }
