@@ -44,6 +44,7 @@ public sealed class AddOsImageCommand : OsComputeCmdlet
     public string RemotePath { get; set; } = "";
 
     /// <summary>With -RemotePath and -Lab: the node that holds the file. Default: the -Session's node, else the lab's controller.</summary>
+    /// <value>the -Session's node, else the lab's controller</value>
     [Parameter(ParameterSetName = RemoteSet, ValueFromPipelineByPropertyName = true)]
     public string? Node { get; set; }
 
