@@ -238,6 +238,7 @@ Describe 'New-OsServer, Get-OsServer, Remove-OsServer' {
         $script:flavor = New-OsFlavor @ks -Name (Unique 'oslserverflavor') -Ram 64 -Disk 1 -Vcpus 1
         $script:serverCount = { @(Get-OsServer @ks).Count }
         $script:before = & $serverCount
+        $script:instancesBefore = (Invoke-OsCommand -Session $session -AsRoot -Command "mysql -N -e 'SELECT COUNT(*) FROM nova.instances WHERE deleted = 0'").StdOut.Trim()
     }
     AfterAll {
         $image | Remove-OsImage @auth -Confirm:$false -ErrorAction SilentlyContinue
@@ -264,6 +265,16 @@ Describe 'New-OsServer, Get-OsServer, Remove-OsServer' {
         New-OsServer @ks -Name (Unique 'oslserver') -Image $image.Name -Flavor $flavor.Name -Network selfservice -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].Exception.Message | Should -BeLike '*has no network service (Neutron)*Give -NoNetwork, or install Neutron first*'
         & $serverCount | Should -Be $before
+    }
+
+    It 'refuses to boot a server, even with -NoNetwork, when the catalog has no network service (it could not be shown or deleted)' {
+        if ($hasNetwork) { Set-ItResult -Skipped -Because 'the catalog has a network service'; return }
+        New-OsServer @ks -Name (Unique 'oslserver') -Image $image.Name -Flavor $flavor.Name -NoNetwork -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'OsCliBadRequest,*'
+        $err[0].Exception.Message | Should -BeLike '*no network service (Neutron)*could not be managed. Install Neutron first*'
+        & $serverCount | Should -Be $before
+        # nothing reached the compute node either
+        (Invoke-OsCommand -Session $session -AsRoot -Command "mysql -N -e 'SELECT COUNT(*) FROM nova.instances WHERE deleted = 0'").StdOut.Trim() | Should -Be "$instancesBefore"
     }
 
     It '-WhatIf boots nothing and says what it would do' {
@@ -313,5 +324,48 @@ Describe 'Test-OsGlance and Test-OsNova' {
             $server.Skipped | Should -BeTrue
             $server.Message | Should -BeLike '*no network service (Neutron)*500 EndpointNotFound*'
         }
+    }
+}
+
+Describe 'Credentials and node sessions from the lab (-Lab)' {
+    BeforeAll {
+        $nodes = Get-TestNodes
+        $stateDir = Split-Path ([OpenStackLab.TestLab.TestLabState]::NodesFile())
+        $c = $nodes.nodes | Where-Object name -eq 'controller'
+        $script:dir = Join-Path ([IO.Path]::GetTempPath()) (Unique 'osl-pester-lab')
+        New-Item -ItemType Directory $dir | Out-Null
+        # The lab the xunit end-to-end tests deployed with (TestLab): the controller and its secrets file.
+        $secrets = Join-Path ([IO.Path]::GetTempPath()) ("osl-e2e-" + ($stateDir.Trim('/') -replace '[^A-Za-z0-9.-]+', '_') + "-controller.secrets.json")
+        $subnet = ($nodes.gateway -replace '\.\d+$', '.0') + "/$($nodes.prefixLength)"
+        @{
+            name = (Unique 'pester-compute'); platform = 'Debian12-Zed'; secretsPath = $secrets
+            settings = @{ ntpSetsClock = $false; ntpAllowedSubnet = $subnet; managementSubnet = $subnet; managementGateway = $nodes.gateway }
+            nodes = @(@{ name = 'controller'; address = $c.address; port = $c.port; user = $nodes.user.name; roles = @('controller') })
+        } | ConvertTo-Json -Depth 5 | Set-Content (Join-Path $dir 'lab.json')
+        $script:lab = Import-OsLab (Join-Path $dir 'lab.json')
+        $script:nodeCred = [pscredential]::new($nodes.user.name, [securestring]::new())
+        $script:knownHosts = $nodes.knownHosts; $script:key = $nodes.keys.ed25519
+    }
+    AfterAll { Get-OsSession | Where-Object Name -eq controller | Where-Object { $_ -ne $session } | Remove-OsSession -ErrorAction SilentlyContinue; Remove-Item -Recurse -Force $dir }
+
+    It 'reads with the lab''s admin, and names Connect-OsLab when a node file needs a session the lab does not have yet' {
+        (Get-OsHypervisor -Lab $lab).Name | Should -Contain 'compute'
+        Add-OsImage -Lab $lab -Name (Unique 'oslpester') -RemotePath /etc/hostname -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'NoSession,*'
+        $err[0].Exception.Message | Should -BeLike "*No session to node 'controller'*connect first (Connect-OsLab)*"
+        Add-OsImage -Lab $lab -Name (Unique 'oslpester') -RemotePath /etc/hostname -Node nosuchnode -ErrorVariable err2 -ErrorAction SilentlyContinue
+        $err2[0].FullyQualifiedErrorId | Should -BeLike 'NodeNotFound,*'
+    }
+
+    It 'uploads a node file through the lab''s connection, and Test-OsNova runs nova-status there' {
+        $lab | Connect-OsLab -Credential $nodeCred -KeyFilePath $key -KnownHostsPath $knownHosts | Out-Null
+        $name = Unique 'oslpester'
+        $image = Add-OsImage -Lab $lab -Name $name -RemotePath /etc/hostname -Node controller -DiskFormat raw
+        $image.Changed | Should -BeTrue
+        $image.Size | Should -Be ((Invoke-OsCommand -Session $session -Command 'stat -c %s /etc/hostname').StdOut.Trim())
+        $image | Remove-OsImage -Lab $lab -Confirm:$false
+        $check = Test-OsNova -Lab $lab | Where-Object Name -eq UpgradeCheck
+        $check.Passed | Should -BeTrue -Because $check.Message
+        $check.Message | Should -BeLike '*on controller*'
     }
 }

@@ -17,7 +17,8 @@ namespace OpenStackLab.Cmdlets;
 /// server is ACTIVE, with a progress bar, and gives up after -TimeoutSec; a server that goes to ERROR is an error record
 /// with Nova's fault message (the server is left for inspection: Remove-OsServer deletes it).</para>
 /// <para>Without a network service in the catalog (the lab before its Neutron chapter), nova-api answers HTTP 500
-/// EndpointNotFound to every request that shows a server, although nova-compute builds it.</para>
+/// EndpointNotFound to every request that shows or deletes a server, although nova-compute builds it: such a server could
+/// not be managed, so New-OsServer refuses with that reason (even with -NoNetwork) and boots nothing.</para>
 /// </remarks>
 /// <example><code>PS> New-OsServer -Lab $lab -Name selfservice-instance -Image cirros -Flavor m1.nano -Network selfservice -KeyName mykey -Wait</code>
 /// <para>Boots the document's instance on the self-service network and waits until it is ACTIVE.</para></example>

@@ -136,6 +136,11 @@ public sealed class NovaCompute
     {
         ComputeNames.Check("server", name);
         if (keyName is not null) ComputeNames.Check("keypair", keyName);
+        // Booting would work (nova-compute builds the server), but nova-api could then neither show nor delete it: refused, nothing half-made.
+        if (!HasNetworkService)
+            throw new OsApiException(Node, OsApiFailure.BadRequest,
+                $"The catalog of {_api.Credentials.AuthUrl} has no network service (Neutron). Without one nova-api answers HTTP 500 EndpointNotFound to every request " +
+                "that shows or deletes a server, so a server booted now could not be managed. Install Neutron first (even for -NoNetwork).");
         var existing = FindServer(name);
         if (existing is not null && existing.Name == name) return Mark(existing, false);
         var server = new JObject
