@@ -230,10 +230,12 @@ public sealed class OpenStackApi : IDisposable
 
     /// <summary>
     /// PUTs <paramref name="content"/> as it is read (never held whole in memory: big images stream), without the
-    /// JSON timeout (Ctrl-C cancels). Sent with <paramref name="length"/> when known, else chunked.
+    /// JSON timeout: <paramref name="timeout"/> (default none) bounds it, and Ctrl-C cancels. Sent with <paramref name="length"/> when known, else chunked.
     /// </summary>
-    public void Upload(string url, Stream content, long? length = null, string contentType = "application/octet-stream")
+    public void Upload(string url, Stream content, long? length = null, TimeSpan? timeout = null, string contentType = "application/octet-stream")
     {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken);
+        if (timeout is { } t) limit.CancelAfter(t);
         Log?.Invoke($"PUT {url}");
         using var request = new HttpRequestMessage(HttpMethod.Put, url);
         request.Headers.Accept.ParseAdd("application/json");
@@ -242,8 +244,14 @@ public sealed class OpenStackApi : IDisposable
         request.Content = new StreamContent(content, 1 << 16);
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
         if (length is not null) request.Content.Headers.ContentLength = length;
-        using var response = Transport(url, _secrets, () => Transfer.Send(request, HttpCompletionOption.ResponseContentRead, CancellationToken));
-        if (!response.IsSuccessStatusCode) Fail(HttpMethod.Put, url, response, _secrets);
+        HttpResponseMessage response;
+        try { response = Transport(url, _secrets, () => Transfer.Send(request, HttpCompletionOption.ResponseContentRead, limit.Token)); }
+        catch (OsApiException) when (limit.IsCancellationRequested && !CancellationToken.IsCancellationRequested)
+        {
+            throw new OsApiException(Target, OsApiFailure.ConnectionFailed, $"PUT {url} did not finish within {timeout!.Value.TotalSeconds:0} s.");
+        }
+        using (response)
+            if (!response.IsSuccessStatusCode) Fail(HttpMethod.Put, url, response, _secrets);
     }
 
     /// <summary>GETs <paramref name="url"/> into <paramref name="destination"/> as it arrives (no JSON timeout, no whole-body buffer).</summary>

@@ -186,7 +186,7 @@ public static class ComputeChecks
         public override ImageDigest Upload(OpenStackApi api, string fileUrl, TimeSpan timeout)
         {
             using var hashing = new HashingStream(new MemoryStream(_content));
-            api.Upload(fileUrl, hashing, _content.Length);
+            api.Upload(fileUrl, hashing, _content.Length, timeout);
             return new ImageDigest(hashing.BytesRead, hashing.Sha512, hashing.Md5);
         }
     }

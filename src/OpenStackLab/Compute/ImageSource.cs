@@ -49,7 +49,7 @@ public sealed class LocalImageFile : ImageSource
     {
         var file = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         using var hashing = new HashingStream(file);
-        api.Upload(fileUrl, hashing, file.Length);
+        api.Upload(fileUrl, hashing, file.Length, timeout);
         return new ImageDigest(hashing.BytesRead, hashing.Sha512, hashing.Md5);
     }
 }
