@@ -144,7 +144,8 @@ Describe 'Add-OsImage, Get-OsImage, Remove-OsImage' {
 
 Describe 'New-OsFlavor, Get-OsFlavor' {
     BeforeAll { $script:flavors = [Collections.Generic.List[string]]::new() }
-    AfterAll { foreach ($f in $flavors) { Admin "openstack flavor delete '$f'" -ErrorAction SilentlyContinue | Out-Null } }
+    # By ID: the names include quotes and $(...) on purpose.
+    AfterAll { Get-OsFlavor @ks | Where-Object { $flavors -contains $_.Name } | ForEach-Object { Admin "openstack flavor delete $($_.Id)" -ErrorAction SilentlyContinue | Out-Null } }
 
     It 'creates piped names once; a second run changes nothing' {
         $names = (Unique 'oslflavor'), (Unique 'oslflavor'); $names | ForEach-Object { $flavors.Add($_) }
