@@ -118,6 +118,22 @@ Describe 'Add-OsImage, Get-OsImage, Remove-OsImage' {
         $image | Remove-OsImage @auth -Confirm:$false
     }
 
+    It 'replaces an image left queued by an interrupted upload (a record without data)' {
+        $name = Unique 'oslpester'
+        # The image record alone, as an upload cut off after its create leaves it (the openstack client would upload its empty stdin);
+        # the token goes to curl on its stdin.
+        $body = "{`"name`": `"$name`", `"disk_format`": `"raw`", `"container_format`": `"bare`"}"
+        $queued = ((Admin "openstack token issue -f value -c id | sed 's/^/X-Auth-Token: /' | curl -sS -H @- -H 'Content-Type: application/json' -d '$body' http://controller:9292/v2/images").StdOut | ConvertFrom-Json).id
+        (Get-OsImage @ks -Name $queued).Status | Should -Be 'queued'
+        $out = Add-OsImage @ks -Name $name -Path (NewFile 777) -DiskFormat raw -Verbose 4>&1
+        $image = $out | Where-Object { $_ -is [OpenStackLab.Compute.OsImage] }
+        ($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Contain "Image '$name' ($queued) is queued, left by an upload that never finished: deleting it before uploading again."
+        $image.Changed | Should -BeTrue
+        $image.Id | Should -Not -Be $queued
+        @(Get-OsImage @ks -Name $name).Count | Should -Be 1
+        $image | Remove-OsImage @auth -Confirm:$false
+    }
+
     It 'keeps a name with quotes, spaces and $(...) exactly as given, and runs none of it' {
         $marker = "/tmp/$(Unique 'oslpwned')"
         $name = "osl 'q' ""dq"" `$(touch $marker) " + (Unique 'x')
