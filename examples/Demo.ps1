@@ -7,7 +7,7 @@
        folder the scripts went to and one short excerpt.
     2. The build: New-OsTestLab starts six test nodes on this machine (network namespaces with their own sshd;
        needs root) and returns a Debian12-Zed lab pointed at them; every chapter runs for real (base, Keystone,
-       Glance, Placement, Nova, Swift) with a progress bar per chapter, then Test-OsKeystone and Test-OsSwift check the result.
+       Glance, Placement, Nova, Swift) with a progress bar per chapter, then Test-OsKeystone, Test-OsGlance, Test-OsNova and Test-OsSwift check the result.
     3. Every chapter again. A closing table gives both runs per chapter and node (changed, unchanged, failed,
        seconds) and the checks. The job fails (exit 1) when a step fails, a check fails, or the second run changes
        anything. The test nodes are removed at the end.
@@ -109,8 +109,11 @@ try {
     Write-Section 'Checks'
     $controller = Get-OsSession | Where-Object { $_.ComputerName -eq $lab.Controller.Address -and $_.State -eq 'Opened' } | Select-Object -First 1
     # Endpoints get 30 s to answer: this machine may be busy (2 cores, other builds).
-    $checks = @(Test-OsKeystone -Session $controller -TimeoutSec 30 -ErrorAction Continue) + @($lab | Test-OsSwift -ErrorAction Continue)
-    $checks | Format-Table Node, Name, Passed, Message -AutoSize -Wrap | Out-Host
+    $checks = @(Test-OsKeystone -Session $controller -TimeoutSec 30 -ErrorAction Continue) +
+        @(Test-OsGlance -Session $controller -ErrorAction Continue) + @(Test-OsNova -Session $controller -ErrorAction Continue) +
+        @($lab | Test-OsSwift -ErrorAction Continue)
+    # A check that cannot run yet says so (Skipped, with its reason: Test-OsNova's server before Neutron); it is not a failure, nor a pass.
+    $checks | Format-Table Node, Name, Passed, Skipped, Message -AutoSize -Wrap | Out-Host
 
     Write-Section '3. Every chapter again: nothing should change'
     $second = @(Invoke-Chapters second)
@@ -134,9 +137,9 @@ try {
     if (@($second).Count -lt @($first).Count) { $problems += 'the second run stopped early' }
     $changedAgain = @($second | Where-Object Status -eq Changed)
     if ($changedAgain.Count) { $problems += "the second run changed $($changedAgain.Count) step(s): " + (($changedAgain | ForEach-Object { "$($_.Node)/$($_.Chapter): $($_.Step)" }) -join '; ') }
-    if ($checks.Count -eq 0 -or @($checks | Where-Object { -not $_.Passed }).Count) { $problems += 'a check failed' }
+    if ($checks.Count -eq 0 -or @($checks | Where-Object { -not $_.Passed -and -not $_.Skipped }).Count) { $problems += 'a check failed' }
     if ($problems) { Write-Host "FAILED: $($problems -join '; ')" -ForegroundColor Red; $exit = 1 }
-    else { Write-Host "PASSED: $(@($first).Count) steps built the lab, $(@($checks).Count) checks passed, the second run changed nothing." -ForegroundColor Green }
+    else { Write-Host "PASSED: $(@($first).Count) steps built the lab, $(@($checks | Where-Object Passed).Count) checks passed ($(@($checks | Where-Object Skipped).Count) skipped), the second run changed nothing." -ForegroundColor Green }
 }
 catch { Write-Host "FAILED: $_" -ForegroundColor Red; $exit = 1 }
 finally {

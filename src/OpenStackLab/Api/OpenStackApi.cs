@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
+using System.IO;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading;
@@ -272,6 +273,56 @@ public sealed class OpenStackApi : IDisposable
             $"The catalog of {Credentials.AuthUrl} has no {@interface} endpoint of type '{serviceType}'{(region is null ? "" : " in " + region)}.", 0, "endpoint");
     }
 
+    /// <summary>Whether the token's catalog has any endpoint of <paramref name="serviceType"/> (e.g. "network").</summary>
+    public bool HasService(string serviceType) => Catalog.Any(e => e.ServiceType == serviceType);
+
+    /// <summary>A JSON request with extra headers (e.g. a compute microversion); null for 404 when <paramref name="allowNotFound"/>.</summary>
+    public JObject? Call(HttpMethod method, string url, JObject? body = null, IReadOnlyDictionary<string, string>? headers = null, bool allowNotFound = false) =>
+        Request(method, url, body, allowNotFound, headers: headers);
+
+    /// <summary>
+    /// PUTs <paramref name="content"/> as it is read (never held whole in memory: big images stream), without the
+    /// JSON timeout: <paramref name="timeout"/> (default none) bounds it, and Ctrl-C cancels. Sent with <paramref name="length"/> when known, else chunked.
+    /// </summary>
+    public void Upload(string url, Stream content, long? length = null, TimeSpan? timeout = null, string contentType = "application/octet-stream")
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken);
+        if (timeout is { } t) limit.CancelAfter(t);
+        Log?.Invoke($"PUT {url}");
+        using var request = new HttpRequestMessage(HttpMethod.Put, url);
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.ConnectionClose = true;
+        request.Headers.TryAddWithoutValidation("X-Auth-Token", Token);
+        request.Content = new StreamContent(content, 1 << 16);
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        if (length is not null) request.Content.Headers.ContentLength = length;
+        HttpResponseMessage response;
+        try { response = Transport(url, _secrets, () => Transfer.Send(request, HttpCompletionOption.ResponseContentRead, limit.Token)); }
+        catch (OsApiException) when (limit.IsCancellationRequested && !CancellationToken.IsCancellationRequested)
+        {
+            throw new OsApiException(Target, OsApiFailure.ConnectionFailed, $"PUT {url} did not finish within {timeout!.Value.TotalSeconds:0} s.");
+        }
+        using (response)
+            if (!response.IsSuccessStatusCode) Fail(HttpMethod.Put, url, response, _secrets);
+    }
+
+    /// <summary>GETs <paramref name="url"/> into <paramref name="destination"/> as it arrives (no JSON timeout, no whole-body buffer).</summary>
+    public void Download(string url, Stream destination)
+    {
+        Log?.Invoke($"GET {url}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.ConnectionClose = true;
+        request.Headers.TryAddWithoutValidation("X-Auth-Token", Token);
+        using var response = Transport(url, _secrets, () => Transfer.Send(request, HttpCompletionOption.ResponseHeadersRead, CancellationToken));
+        if (!response.IsSuccessStatusCode) Fail(HttpMethod.Get, url, response, _secrets);
+        using var body = response.Content.ReadAsStream(CancellationToken);
+        Transport(url, _secrets, () => { body.CopyTo(destination, 1 << 16); return true; });
+    }
+
+    // Data transfers: their own client without the JSON requests' overall timeout (an upload of a big image takes what it takes).
+    HttpClient? _transfer;
+    HttpClient Transfer { get { lock (_secrets) return _transfer ??= NewClient(Hosts, System.Threading.Timeout.InfiniteTimeSpan); } }
+
     /// <summary>GET a JSON document; null when the answer is 404.</summary>
     public JObject? GetOrNull(string url) => Request(HttpMethod.Get, url, null, allowNotFound: true);
     public JObject Get(string url) => Request(HttpMethod.Get, url, null)!;
@@ -319,21 +370,31 @@ public sealed class OpenStackApi : IDisposable
         }
     }
 
-    JObject? Request(HttpMethod method, string url, JObject? body, bool allowNotFound = false, string[]? secrets = null)
+    JObject? Request(HttpMethod method, string url, JObject? body, bool allowNotFound = false, string[]? secrets = null,
+        IReadOnlyDictionary<string, string>? headers = null)
     {
         var all = secrets is { Length: > 0 } ? _secrets.Concat(secrets).ToArray() : _secrets;
         var sentWith = Token;
-        var response = Send(method, url, body, authenticated: true, all);
+        var response = Send(method, url, body, authenticated: true, all, headers);
         if ((int)response.StatusCode == 401 && RenewReusedToken(sentWith))
         {
             response.Dispose();
-            response = Send(method, url, body, authenticated: true, all);
+            response = Send(method, url, body, authenticated: true, all, headers);
         }
         using var _ = response;
         var status = (int)response.StatusCode;
         if (status == 404 && allowNotFound) return null;
+        if (response.IsSuccessStatusCode) return ReadJson(response, url, all) ?? new JObject();
+        Fail(method, url, response, all);
+        return null;
+    }
+
+    /// <summary>Throws the OsApiException for an error answer: the service's message, with a hint for 401/403.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    void Fail(HttpMethod method, string url, HttpResponseMessage response, string[] all)
+    {
+        var status = (int)response.StatusCode;
         var json = ReadJson(response, url, all);
-        if (response.IsSuccessStatusCode) return json ?? new JObject();
         var failure = OsApiException.FailureFor(status);
         var hint = failure switch
         {
@@ -344,7 +405,8 @@ public sealed class OpenStackApi : IDisposable
         throw new OsApiException(Target, failure, $"{method} {url} failed with HTTP {status}: {Redact(ErrorText(json), all)}{hint}", status);
     }
 
-    HttpResponseMessage Send(HttpMethod method, string url, JObject? body, bool authenticated, string[]? secrets = null)
+    HttpResponseMessage Send(HttpMethod method, string url, JObject? body, bool authenticated, string[]? secrets = null,
+        IReadOnlyDictionary<string, string>? headers = null)
     {
         Log?.Invoke($"{method} {url}");
         HttpRequestMessage Build()
@@ -355,10 +417,11 @@ public sealed class OpenStackApi : IDisposable
             // connection: ask for that plainly instead of tripping over a pooled connection the server dropped.
             request.Headers.ConnectionClose = true;
             if (authenticated) request.Headers.TryAddWithoutValidation("X-Auth-Token", Token);
+            foreach (var (name, value) in headers ?? new Dictionary<string, string>()) request.Headers.TryAddWithoutValidation(name, value);
             if (body is not null) request.Content = new StringContent(body.ToString(Formatting.None), Encoding.UTF8, "application/json");
             return request;
         }
-        try
+        return Transport(url, secrets ?? _secrets, () =>
         {
             using (var request = Build())
             {
@@ -370,13 +433,19 @@ public sealed class OpenStackApi : IDisposable
             }
             using var again = Build();
             return _http.Send(again, HttpCompletionOption.ResponseContentRead, CancellationToken);
-        }
+        });
+    }
+
+    /// <summary>Runs one exchange; a transport failure (refused, reset, timed out) becomes ConnectionFailed naming the URL.</summary>
+    T Transport<T>(string url, string[] secrets, Func<T> exchange)
+    {
+        try { return exchange(); }
         catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested) { throw; }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or OperationCanceledException or SocketException or System.IO.IOException)
         {
             var host = new Uri(url).Host;
             var via = Hosts.Resolve(host) is var a && a != host ? $" (connected to {a})" : "";
-            var why = e is TaskCanceledException or OperationCanceledException ? $"no answer within {_http.Timeout.TotalSeconds:0} s" : Redact(Innermost(e).Message, secrets ?? _secrets);
+            var why = e is TaskCanceledException or OperationCanceledException ? $"no answer within {_http.Timeout.TotalSeconds:0} s" : Redact(Innermost(e).Message, secrets);
             throw new OsApiException(Target, OsApiFailure.ConnectionFailed,
                 $"Cannot reach {url}{via}: {why}. Is the service running, and is {host} this lab's name for a reachable node?", 0, inner: null);
         }
@@ -396,8 +465,11 @@ public sealed class OpenStackApi : IDisposable
         }
     }
 
+    // Keystone: {"error": {"message"}}; Nova: {"itemNotFound": {"message"}} (the key names the fault); Glance: text, kept as error.message.
     static string ErrorText(JObject? json) =>
-        (string?)json?["error"]?["message"] ?? (string?)json?["message"] ?? json?.ToString(Formatting.None) ?? "(no message)";
+        (string?)json?["error"]?["message"] ?? (string?)json?["message"]
+        ?? (json?.Properties().Count() == 1 && json.Properties().First().Value is JObject fault && fault["message"] is JValue m ? (string?)m : null)
+        ?? json?.ToString(Formatting.None) ?? "(no message)";
 
     static string Shorten(string s) => s.Length <= 300 ? s : s[..300] + "...";
 
@@ -405,5 +477,5 @@ public sealed class OpenStackApi : IDisposable
     internal static string Redact(string text, IEnumerable<string> secrets) =>
         secrets.Where(s => !string.IsNullOrEmpty(s)).OrderByDescending(s => s.Length).Aggregate(text, (t, s) => t.Replace(s, "***", StringComparison.Ordinal));
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() { _http.Dispose(); _transfer?.Dispose(); }
 }

@@ -129,8 +129,8 @@ public abstract class OsIdentityCmdlet : OsCmdlet
         return false;
     }
 
-    /// <summary>Get-* helper: an exact name is looked up directly; no name or a wildcard lists and filters.</summary>
-    protected void WriteMatching<T>(string? name, string kind, Func<string, T?> find, Func<IEnumerable<T>> list, Func<T, string> nameOf)
+    /// <summary>Get-* helper: an exact name is looked up directly; no name or a wildcard lists and filters. <c>where</c> names the service in the not-found message (default: Keystone at its auth URL).</summary>
+    protected void WriteMatching<T>(string? name, string kind, Func<string, T?> find, Func<IEnumerable<T>> list, Func<T, string> nameOf, Func<string>? where = null)
         where T : class
     {
         if (name is not null && !WildcardPattern.ContainsWildcardCharacters(name))
@@ -139,7 +139,7 @@ public abstract class OsIdentityCmdlet : OsCmdlet
             {
                 var found = find(name);
                 if (found is not null) WriteObject(found);
-                else WriteError(new ErrorRecord(new ItemNotFoundException($"No {kind} named '{name}' in Keystone at {Keystone.Credentials.AuthUrl}."),
+                else WriteError(new ErrorRecord(new ItemNotFoundException($"No {kind} named '{name}' in {(where is null ? "Keystone at " + Keystone.Credentials.AuthUrl : where())}."),
                     $"{Capitalised(kind)}NotFound", ErrorCategory.ObjectNotFound, name));
             });
             return;

@@ -1,23 +1,13 @@
-using OpenStackLab.Ssh;
+using OpenStackLab.Api;
 
 namespace OpenStackLab.Identity;
 
 /// <summary>
-/// What every identity cmdlet outputs: a Keystone object as the openstack client reported it, plus
-/// <see cref="Changed"/> (true when this call created or updated it, false when it already was so)
-/// and the <see cref="Session"/> it came from, so the object can be piped to the next cmdlet.
+/// What every identity cmdlet outputs: a Keystone object as the API reported it, plus Changed and Session
+/// (see <see cref="OsResource"/>, the base it shares with the image and compute objects).
 /// </summary>
-public abstract class OsIdentityObject
+public abstract class OsIdentityObject : OsResource
 {
-    /// <summary>Project, User, Role, Domain, Service, Endpoint or RoleAssignment.</summary>
-    public abstract string Kind { get; }
-    public string Id { get; init; } = "";
-    /// <summary>True when this call created or changed the object; false when it already existed as asked (and for Get).</summary>
-    public bool Changed { get; set; }
-    /// <summary>The node whose openstack client was used.</summary>
-    public string Node { get; set; } = "";
-    /// <summary>The shell the object was read through; binds -Session of the next cmdlet in a pipeline.</summary>
-    public INodeShell? Session { get; set; }
 }
 
 public sealed class OsProject : OsIdentityObject
@@ -92,12 +82,14 @@ public sealed class OsRoleAssignment : OsIdentityObject
     public bool Inherited { get; init; }
 }
 
-/// <summary>One check of <c>Test-OsKeystone</c>: a name, whether it passed, and why.</summary>
+/// <summary>One check of <c>Test-OsKeystone</c>, <c>Test-OsGlance</c>, <c>Test-OsNova</c>, <c>Test-OsSwift</c>: a name, whether it passed, and why.</summary>
 public sealed class OsCheck
 {
     public string Node { get; init; } = "";
     public string Name { get; init; } = "";
     public bool Passed { get; init; }
+    /// <summary>True when the check could not run here and says why in Message (Passed is then false: a skip is never a pass).</summary>
+    public bool Skipped { get; init; }
     public string Message { get; init; } = "";
-    public override string ToString() => $"{(Passed ? "PASS" : "FAIL")} {Name}: {Message}";
+    public override string ToString() => $"{(Passed ? "PASS" : Skipped ? "SKIP" : "FAIL")} {Name}: {Message}";
 }
