@@ -97,7 +97,7 @@ try {
             $watch = [Diagnostics.Stopwatch]::StartNew()
             $r = @(& $c.Run $lab)
             $failed = @($r | Where-Object Status -eq Failed).Count
-            Write-Host ('{0,-6} {1,-12} {2,3} steps on {3,-35} {4,3} changed {5,2} failed {6,6:N1} s' -f $run, $c.Name, $r.Count,
+            Write-Host ('{0,-6} {1,-14} {2,3} steps on {3,-35} {4,3} changed {5,2} failed {6,6:N1} s' -f $run, $c.Name, $r.Count,
                 (($r.Node | Sort-Object -Unique) -join ','), @($r | Where-Object Status -eq Changed).Count, $failed, $watch.Elapsed.TotalSeconds)
             foreach ($x in $r) { $x | Add-Member -NotePropertyName Run -NotePropertyValue $run -PassThru }
             if ($failed -gt 0) { break }
