@@ -113,7 +113,8 @@ try {
         @(Test-OsGlance -Session $controller -ErrorAction Continue) + @(Test-OsNova -Session $controller -ErrorAction Continue) +
         @($lab | Test-OsSwift -ErrorAction Continue)
     # A check that cannot run yet says so (Skipped, with its reason: Test-OsNova's server before Neutron); it is not a failure, nor a pass.
-    $checks | Format-Table Node, Name, Passed, Skipped, Message -AutoSize -Wrap | Out-Host
+    # Wide enough for the messages when the output is a log rather than a terminal.
+    $checks | Format-Table Node, Name, Passed, Skipped, Message -AutoSize -Wrap | Out-String -Width ([math]::Max(160, $Host.UI.RawUI.WindowSize.Width)) | Write-Host
 
     Write-Section '3. Every chapter again: nothing should change'
     $second = @(Invoke-Chapters second)
