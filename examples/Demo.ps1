@@ -114,7 +114,7 @@ try {
         @($lab | Test-OsSwift -ErrorAction Continue)
     # A check that cannot run yet says so (Skipped, with its reason: Test-OsNova's server before Neutron); it is not a failure, nor a pass.
     # Wide enough for the messages when the output is a log rather than a terminal.
-    $checks | Format-Table Node, Name, Passed, Skipped, Message -AutoSize -Wrap | Out-String -Width ([math]::Max(160, $Host.UI.RawUI.WindowSize.Width)) | Write-Host
+    $checks | Format-Table Node, Name, Passed, Skipped, Message -AutoSize -Wrap | Out-String -Width 160 | Write-Host
 
     Write-Section '3. Every chapter again: nothing should change'
     $second = @(Invoke-Chapters second)
