@@ -206,15 +206,20 @@ public class KeystoneIdentityTests
         Assert.All(reach, c => Assert.True(c.Passed, c.Message));
     }
 
+    /// <summary>An admin user of its own, so no other test's conversations share (or revoke) its tokens.</summary>
+    (string Name, string Password, OsCredentials Credentials) AdminOfItsOwn(string prefix)
+    {
+        var name = KeystoneTarget.Unique(prefix);
+        var password = "Pw-" + Guid.NewGuid().ToString("N");
+        keystone.EnsureUser(name, "default", "admin", Secure(password));
+        keystone.EnsureRoleAssignment("admin", name, project: "admin", userDomain: "default", projectDomain: "default");
+        return (name, password, new OsCredentials(target.AuthUrl, name, password, "admin"));
+    }
+
     [Fact]
     public void A_second_conversation_reuses_the_token_and_a_revoked_one_is_replaced_transparently()
     {
-        // A user of its own, so no other test's conversations share (or revoke) these tokens.
-        var name = KeystoneTarget.Unique("osltok");
-        var password = "Tok-" + Guid.NewGuid().ToString("N");
-        keystone.EnsureUser(name, "default", "admin", Secure(password));
-        keystone.EnsureRoleAssignment("admin", name, project: "admin", userDomain: "default", projectDomain: "default");
-        var credentials = new OsCredentials(target.AuthUrl, name, password, "admin");
+        var (name, password, credentials) = AdminOfItsOwn("osltok");
 
         using var first = OpenStackApi.Connect(credentials, target.Hosts);
         using var second = OpenStackApi.Connect(credentials, target.Hosts);
@@ -241,11 +246,7 @@ public class KeystoneIdentityTests
     [Fact]
     public void A_reused_token_whose_catalog_lacks_a_service_fetches_a_fresh_catalog_before_saying_it_is_missing()
     {
-        var name = KeystoneTarget.Unique("oslcat");
-        var password = "Cat-" + Guid.NewGuid().ToString("N");
-        keystone.EnsureUser(name, "default", "admin", Secure(password));
-        keystone.EnsureRoleAssignment("admin", name, project: "admin", userDomain: "default", projectDomain: "default");
-        var credentials = new OsCredentials(target.AuthUrl, name, password, "admin");
+        var (_, _, credentials) = AdminOfItsOwn("oslcat");
         using (OpenStackApi.Connect(credentials, target.Hosts)) { }   // issues and keeps the token
 
         var type = KeystoneTarget.Unique("osltype");
