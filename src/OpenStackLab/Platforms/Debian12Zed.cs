@@ -114,6 +114,7 @@ public sealed class Debian12Zed : PlatformBase
         [ConfigFiles.Neutron] = "/etc/neutron/neutron.conf",
         [ConfigFiles.NeutronMl2] = "/etc/neutron/plugins/ml2/ml2_conf.ini",
         [ConfigFiles.NeutronPluginLink] = null,
+        [ConfigFiles.NeutronApiUwsgi] = "/etc/neutron/neutron-api-uwsgi.ini",
         [ConfigFiles.NeutronOpenVSwitchAgent] = "/etc/neutron/plugins/ml2/openvswitch_agent.ini",
         [ConfigFiles.NeutronDhcpAgent] = "/etc/neutron/dhcp_agent.ini",
         [ConfigFiles.NeutronL3Agent] = "/etc/neutron/l3_agent.ini",
