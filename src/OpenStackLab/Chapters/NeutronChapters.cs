@@ -21,6 +21,8 @@ public static class NeutronLab
     public const string IntegrationBridge = "br-int";
     /// <summary>The document's provider bridge (L1922), joined by the network node's provider interface.</summary>
     public const string ProviderBridge = "br-eth1";
+    /// <summary>The IANA VXLAN port the Open vSwitch agents tunnel on.</summary>
+    public const int VxlanPort = 4789;
 
     /// <summary>http://controller:9696, the network API.</summary>
     public static string Url(LabDefinition lab) => $"http://{lab.ControllerName}:{Port}";
@@ -122,6 +124,8 @@ public static class NeutronLab
         IReadOnlyList<string> bridges, IReadOnlyList<(string Bridge, string Interface)> ports)
     {
         var p = context.Platform;
+        // VXLAN between the nodes; the document stops firewalld instead (L1915, L2093; erratum #35).
+        steps.Actions(p.OpenFirewall(new[] { $"{VxlanPort}/udp" }, Array.Empty<string>()), hint);
         steps.InstallComponent(p, Component.OpenVSwitch, hint);
         steps.StartServices(context, node.Name, p.ServiceUnits(Component.OpenVSwitch), Array.Empty<string>(), hint);
         steps.Verify("Wait for ovsdb-server and ovs-vswitchd to answer",
@@ -202,9 +206,9 @@ public sealed class NeutronControllerChapter : ServiceChapter
         Hint = Hint,
     };
 
-    /// <summary>neutron-db-manage with the platform's two files (the document's plugin.ini link is ml2_conf.ini).</summary>
+    /// <summary>neutron-db-manage with neutron.conf and the plugin file: the document's plugin.ini link where the platform has one, else ml2_conf.ini.</summary>
     static string UpgradeCommand(IPlatform p) =>
-        $"neutron-db-manage --config-file {Quote(p.ConfigPath(ConfigFiles.Neutron)!)} --config-file {Quote(p.ConfigPath(ConfigFiles.NeutronMl2)!)} upgrade head";
+        $"neutron-db-manage --config-file {Quote(p.ConfigPath(ConfigFiles.Neutron)!)} --config-file {Quote(p.ConfigPath(ConfigFiles.NeutronPluginLink) ?? p.ConfigPath(ConfigFiles.NeutronMl2)!)} upgrade head";
 
     protected override void PlanControllerExtras(ChapterContext context, LabNode controller, NodePlan steps) =>
         steps.Verify("Check that the compute API answers (Install-OsNovaController first)",
