@@ -66,7 +66,7 @@ internal sealed class ComputeTestLab : IDisposable
     }
 
     /// <summary>The network node's provider NIC in the Neutron tests: one end of a veth pair the test makes there.</summary>
-    public const string ProviderInterface = "ext0";
+    public const string ProviderInterface = OpenStackLab.TestLab.TestLabNodes.ProviderInterface;
 
     /// <summary>The Neutron chapters after the compute ones (small workers).</summary>
     public static Chapter[] NeutronChapters() => new Chapter[]
