@@ -207,6 +207,14 @@ public sealed class Debian12Zed : PlatformBase
         return new ShellAction($"{description}: {string.Join(" ", packages)}", check, apply);
     }
 
+    /// <summary>
+    /// The script's status, else its pid file: openstack-pkg-tools' scripts write /run/&lt;project&gt;/&lt;unit&gt;.pid, but
+    /// their status asks pidof for the script's name, which a daemon that renames its process (neutron-rpc-server,
+    /// neutron-metadata-agent: "neutron-server: rpc worker") no longer has a moment after its start.
+    /// </summary>
+    protected override string SysVIsActive(string unit) =>
+        $"{{ service {Q(unit)} status >/dev/null 2>&1 || kill -0 $(cat /run/*/{Q(unit)}.pid 2>/dev/null) 2>/dev/null; }}";
+
     protected override string SysVEnable(string unit) => $"update-rc.d {Q(unit)} defaults >/dev/null";
     protected override string SysVEnabledCheck(string unit) => $"ls /etc/rc2.d/S??{Q(unit)} >/dev/null 2>&1";
 }
