@@ -35,6 +35,10 @@ PACKAGES=(
     # datapath on the test nodes: the kernel has no openvswitch module)
     neutron-server neutron-openvswitch-agent neutron-l3-agent neutron-dhcp-agent neutron-metadata-agent
     openvswitch-switch python3-neutronclient
+    # the interface driver turns checksum offload off with ethtool on the namespace end of a veth (netdev datapath)
+    ethtool
+    # the end-to-end tests ping through Open vSwitch from the agents' namespaces
+    iputils-ping
 )
 
 # Keystone's own debconf questions; all "no" so that its postinst neither runs

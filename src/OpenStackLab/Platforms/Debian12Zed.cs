@@ -45,7 +45,9 @@ public sealed class Debian12Zed : PlatformBase
         [Component.NovaCompute] = Apt("nova-compute-kvm"),
         [Component.OpenVSwitch] = Apt("openvswitch-switch"),
         [Component.NeutronServer] = Apt("neutron-server", "neutron-metadata-agent"),
-        [Component.NeutronNetworkNode] = Apt("neutron-openvswitch-agent", "neutron-dhcp-agent", "neutron-l3-agent", "neutron-metadata-agent", "openvswitch-switch"),
+        // ethtool: the agents' interface driver turns checksum offload off with it (veth ports, userspace datapath);
+        // Debian's neutron packages do not depend on it.
+        [Component.NeutronNetworkNode] = Apt("neutron-openvswitch-agent", "neutron-dhcp-agent", "neutron-l3-agent", "neutron-metadata-agent", "openvswitch-switch", "ethtool"),
         [Component.NeutronComputeNode] = Apt("neutron-openvswitch-agent", "openvswitch-switch"),
         [Component.CinderController] = Apt("cinder-api", "cinder-scheduler"),
         [Component.CinderVolume] = Apt("cinder-volume", "lvm2", "targetcli-fb"),

@@ -167,7 +167,11 @@ public sealed class NeutronEndToEndTests
         }
         finally
         {
-            Succeeded(lab.Admin($"openstack server delete --wait {Server}", TimeSpan.FromMinutes(5)), "openstack server delete");
+            // Seen once: nova-api's uwsgi (one process, one thread) reset the connection of --wait's polling GET after a
+            // good DELETE (204). So: delete (retried), then wait until the list (which answers 200 either way) lacks it.
+            Succeeded(lab.Admin($"n=0; until openstack server delete {Server}; do n=$((n+1)); [ $n -ge 3 ] && exit 1; sleep 3; done; "
+                + $"i=0; while [ -n \"$(openstack server list --name '^{Server}$' -f value -c ID)\" ]; do i=$((i+1)); [ $i -ge 100 ] && exit 1; sleep 3; done", TimeSpan.FromMinutes(6)),
+                "openstack server delete");
         }
         Assert.DoesNotContain((JArray)Json(lab, "openstack server list -f json"), s => (string?)s["Name"] == Server);
         Succeeded(lab.Admin($"openstack image delete {Image}"), "openstack image delete");
