@@ -38,6 +38,11 @@ $chapters = @(
     @{ Name = 'NovaController'; Run = { param($l) $l | Install-OsNovaController -Workers 1 -ErrorAction Continue } },
     # Its second phase maps the compute node to cell1 on the controller (discover_hosts).
     @{ Name = 'NovaCompute'; Run = { param($l) $l | Install-OsNovaCompute -ErrorAction Continue } },
+    # The test nodes run Open vSwitch's userspace datapath (ovsDatapath netdev, set by New-OsTestLab: no openvswitch
+    # module in their kernel); the network and compute chapters end by waiting on the controller for their agents.
+    @{ Name = 'NeutronController'; Run = { param($l) $l | Install-OsNeutronController -Workers 1 -ErrorAction Continue } },
+    @{ Name = 'NeutronNetwork'; Run = { param($l) $l | Install-OsNeutronNetwork -ErrorAction Continue } },
+    @{ Name = 'NeutronCompute'; Run = { param($l) $l | Install-OsNeutronCompute -ErrorAction Continue } },
     @{ Name = 'SwiftProxy'; Run = { param($l) $l | Install-OsSwiftProxy -Workers 2 -ErrorAction Continue } },
     @{ Name = 'SwiftStorage'; Run = { param($l) $l | Install-OsSwiftStorage -Workers 1 -ErrorAction Continue } }
 )

@@ -30,6 +30,15 @@ PACKAGES=(
     # six architectures); virt_type is the chapter's, in the file that wins (/etc/nova/nova-compute.conf).
     # libvirt's SysV scripts, not its systemd units; qemu-utils makes the test image.
     nova-compute-kvm libvirt-daemon-system-sysv qemu-utils
+    # neutron chapters: neutron-server (neutron-api uwsgi + neutron-rpc-server; ML2 is in neutron-common, Debian
+    # has no neutron-plugin-ml2), the agents of the network and compute nodes, Open vSwitch (its userspace
+    # datapath on the test nodes: the kernel has no openvswitch module)
+    neutron-server neutron-openvswitch-agent neutron-l3-agent neutron-dhcp-agent neutron-metadata-agent
+    openvswitch-switch python3-neutronclient
+    # the interface driver turns checksum offload off with ethtool on the namespace end of a veth (netdev datapath)
+    ethtool
+    # the end-to-end tests ping through Open vSwitch from the agents' namespaces
+    iputils-ping
 )
 
 # Keystone's own debconf questions; all "no" so that its postinst neither runs
@@ -57,13 +66,19 @@ nova-common nova/configure_neutron boolean false
 nova-common nova/configure_placement boolean false
 nova-api novaapi/configure_db boolean false
 nova-api nova/configure_api-endpoint boolean false
+neutron-common neutron/configure_db boolean false
+neutron-common neutron/configure_rabbit boolean false
+neutron-common neutron/configure_ksat boolean false
+neutron-common neutron/configure_nova boolean false
+neutron-api neutron/configure_api-endpoint boolean false
+neutron-metadata-agent neutron-metadata/configure_metadata boolean false
 '
 
 # Daemons a package script could leave running on the host run as the
 # package's system user. Only those in the host's network namespace count:
 # test nodes (other namespaces) run the same daemons on purpose, and other
 # tests run their own (as root) in the host namespace; neither is ours to stop.
-DAEMON_USERS=mysql,rabbitmq,memcache,keystone,swift,_chrony,glance,placement,nova
+DAEMON_USERS=mysql,rabbitmq,memcache,keystone,swift,_chrony,glance,placement,nova,neutron
 HOST_NETNS=$(readlink /proc/self/ns/net)
 
 die() { echo "ERROR: $*" >&2; exit 1; }
@@ -90,7 +105,7 @@ write_versions() {
     [[ -n $VERSIONS_FILE ]] || return 0
     dpkg-query -W -f='${Package} ${Version}\n' "${PACKAGES[@]}" uwsgi-core uwsgi-plugin-python3 \
         python3-keystone python3-swift openstack-pkg-tools erlang-base \
-        python3-glance python3-placement python3-nova libvirt-daemon qemu-system-x86 >"$VERSIONS_FILE"
+        python3-glance python3-placement python3-nova libvirt-daemon qemu-system-x86 python3-neutron >"$VERSIONS_FILE"
 }
 
 host_daemon_pids() {
@@ -99,7 +114,8 @@ host_daemon_pids() {
     for u in ${DAEMON_USERS//,/ }; do id -u "$u" >/dev/null 2>&1 && users+=("$u"); done
     ((${#users[@]})) || return 0
     for p in $(pgrep -u "$(IFS=,; echo "${users[*]}")" 2>/dev/null || true); do
-        [[ $(readlink "/proc/$p/ns/net" 2>/dev/null) == "$HOST_NETNS" ]] && echo "$p"
+        # (an if, not &&: a last pid in another namespace must not fail the function under set -e)
+        if [[ $(readlink "/proc/$p/ns/net" 2>/dev/null) == "$HOST_NETNS" ]]; then echo "$p"; fi
     done | sort
 }
 

@@ -45,6 +45,8 @@ running_state_dir() {
 # Directories each node sees as an overlay of the host's (host packages and
 # users stay visible; the node's writes land in its own upper dir).
 OVERLAY_DIRS=(/etc /var/lib /var/log /var/cache /var/spool /var/mail /srv /root /home)
+# The network node's provider interface (TestLabNodes.ProviderInterface in the module says the same).
+PROVIDER_INTERFACE=ext0
 # Directories each node gets empty and private (on disk, in its state dir).
 PRIVATE_DIRS=(/tmp /var/tmp)
 

@@ -215,8 +215,12 @@ make_node_networks() {
             "$ns" "$veth" "$ns" "$veth" "$BRIDGE"
     done | ip -batch -
     for name in "${NODES[@]}"; do
-        printf 'addr add %s/%s dev eth0\nlink set lo up\nlink set eth0 up\n' \
-            "${ADDRESS[$name]}" "$PREFIX_LENGTH" | ip -n "$(netns_name "$name")" -batch - &
+        {
+            printf 'addr add %s/%s dev eth0\nlink set lo up\nlink set eth0 up\n' "${ADDRESS[$name]}" "$PREFIX_LENGTH"
+            # The network node's provider NIC (Neutron's br-eth1): one end of a veth pair with nothing behind it.
+            [[ $name != network ]] || printf 'link add %s type veth peer name %s-peer\nlink set %s-peer up\n' \
+                "$PROVIDER_INTERFACE" "$PROVIDER_INTERFACE" "$PROVIDER_INTERFACE"
+        } | ip -n "$(netns_name "$name")" -batch - &
     done
     wait
 }

@@ -32,6 +32,9 @@ public abstract class ServiceChapter : Chapter
     /// <summary>The controller's own extra steps after the Keystone objects and databases (e.g. verification users).</summary>
     protected virtual void PlanControllerExtras(ChapterContext context, LabNode controller, NodePlan steps) { }
 
+    /// <summary>Checks on the node before anything is installed (e.g. that a lab value names something the node has).</summary>
+    protected virtual void PlanPreflight(ChapterContext context, LabNode node, NodePlan steps) { }
+
     /// <summary>Steps after the packages, before the main config file (e.g. a pipeline rewrite).</summary>
     protected virtual void PlanBeforeConfig(ChapterContext context, LabNode node, NodePlan steps) { }
 
@@ -95,6 +98,7 @@ public abstract class ServiceChapter : Chapter
     void PlanService(ChapterContext context, ServiceSpec spec, LabNode node, NodePlan steps)
     {
         var p = context.Platform;
+        PlanPreflight(context, node, steps);
         steps.InstallComponent(p, spec.Component, spec.Hint);
         PlanBeforeConfig(context, node, steps);
         var configs = new List<string>();

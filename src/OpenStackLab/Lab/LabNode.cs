@@ -48,6 +48,18 @@ public sealed class LabNode
     [JsonProperty("virtDriver", Order = 10, NullValueHandling = NullValueHandling.Ignore)]
     public string? VirtDriver { get; set; }
 
+    /// <summary>
+    /// Open vSwitch's datapath on a network or compute node (<see cref="OvsDatapaths"/>): "system" (null: the kernel's
+    /// openvswitch module, the document's) or "netdev" (the userspace datapath, for kernels without the module, such as
+    /// the test nodes'): datapath_type of the agent and its bridges, veth pairs for the ports the agents move into
+    /// namespaces.
+    /// </summary>
+    [JsonProperty("ovsDatapath", Order = 11, NullValueHandling = NullValueHandling.Ignore)]
+    public string? OvsDatapath { get; set; }
+
+    /// <summary>The datapath in effect: <see cref="OvsDatapath"/>, or "system" when unset.</summary>
+    [JsonIgnore] public string EffectiveOvsDatapath => string.IsNullOrEmpty(OvsDatapath) ? OvsDatapaths.System : OvsDatapath!;
+
     /// <summary>The virt driver in effect: <see cref="VirtDriver"/>, or "libvirt" when unset.</summary>
     [JsonIgnore] public string EffectiveVirtDriver => string.IsNullOrEmpty(VirtDriver) ? VirtDrivers.Libvirt : VirtDriver!;
 
@@ -79,6 +91,17 @@ public static class VirtDrivers
     public const string Fake = "fake";
 
     public static IReadOnlyList<string> All { get; } = new[] { Libvirt, LibvirtKvm, LibvirtQemu, Fake };
+}
+
+/// <summary>The values of a network or compute node's <c>ovsDatapath</c> (Open vSwitch's datapath_type).</summary>
+public static class OvsDatapaths
+{
+    /// <summary>The kernel datapath (the openvswitch module): the document's and Open vSwitch's default.</summary>
+    public const string System = "system";
+    /// <summary>The userspace datapath in ovs-vswitchd, where the kernel has no openvswitch module.</summary>
+    public const string Netdev = "netdev";
+
+    public static IReadOnlyList<string> All { get; } = new[] { System, Netdev };
 }
 
 /// <summary>

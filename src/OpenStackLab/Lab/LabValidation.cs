@@ -67,6 +67,7 @@ public static class LabValidator
         new RoleValidator(),
         new StorageDeviceValidator(),
         new VirtDriverValidator(),
+        new NetworkNodeValidator(),
         new SettingsValidator(),
     };
 
@@ -344,6 +345,27 @@ internal sealed class VirtDriverValidator : ValidatorBase
                     $"{Check.Show(node.VirtDriver)} is not a virt driver: use {string.Join(", ", VirtDrivers.All.Select(v => $"\"{v}\""))}.");
             else if (node.Roles?.Contains(LabRoles.Compute) != true)
                 yield return Warning(path + ".virtDriver", NodeLabel(node, index), $"virtDriver is set but the node has no role '{LabRoles.Compute}': nothing uses it.");
+        }
+    }
+}
+
+/// <summary>Open vSwitch settings: a known datapath, on a node that runs Open vSwitch.</summary>
+internal sealed class NetworkNodeValidator : ValidatorBase
+{
+    public override IEnumerable<LabValidationMessage> Validate(LabDefinition lab, LabValidationContext context)
+    {
+        foreach (var (node, index, path) in Nodes(lab))
+        {
+            var label = NodeLabel(node, index);
+            bool runsOvs = node.Roles?.Contains(LabRoles.Network) == true || node.Roles?.Contains(LabRoles.Compute) == true;
+            if (node.OvsDatapath is not null)
+            {
+                if (!OvsDatapaths.All.Contains(node.OvsDatapath, StringComparer.Ordinal))
+                    yield return Error(path + ".ovsDatapath", label,
+                        $"{Check.Show(node.OvsDatapath)} is not an Open vSwitch datapath: use {string.Join(" or ", OvsDatapaths.All.Select(v => $"\"{v}\""))} (\"netdev\" where the kernel has no openvswitch module).");
+                else if (!runsOvs)
+                    yield return Warning(path + ".ovsDatapath", label, $"ovsDatapath is set but the node has no role '{LabRoles.Network}' or '{LabRoles.Compute}': nothing uses it.");
+            }
         }
     }
 }

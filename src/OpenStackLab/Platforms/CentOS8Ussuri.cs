@@ -126,6 +126,7 @@ public sealed class CentOS8Ussuri : PlatformBase
         [ConfigFiles.Neutron] = "/etc/neutron/neutron.conf",
         [ConfigFiles.NeutronMl2] = "/etc/neutron/plugins/ml2/ml2_conf.ini",
         [ConfigFiles.NeutronPluginLink] = "/etc/neutron/plugin.ini",
+        [ConfigFiles.NeutronApiUwsgi] = null,
         [ConfigFiles.NeutronOpenVSwitchAgent] = "/etc/neutron/plugins/ml2/openvswitch_agent.ini",
         [ConfigFiles.NeutronDhcpAgent] = "/etc/neutron/dhcp_agent.ini",
         [ConfigFiles.NeutronL3Agent] = "/etc/neutron/l3_agent.ini",

@@ -45,7 +45,9 @@ public sealed class Debian12Zed : PlatformBase
         [Component.NovaCompute] = Apt("nova-compute-kvm"),
         [Component.OpenVSwitch] = Apt("openvswitch-switch"),
         [Component.NeutronServer] = Apt("neutron-server", "neutron-metadata-agent"),
-        [Component.NeutronNetworkNode] = Apt("neutron-openvswitch-agent", "neutron-dhcp-agent", "neutron-l3-agent", "neutron-metadata-agent", "openvswitch-switch"),
+        // ethtool: the agents' interface driver turns checksum offload off with it (veth ports, userspace datapath);
+        // Debian's neutron packages do not depend on it.
+        [Component.NeutronNetworkNode] = Apt("neutron-openvswitch-agent", "neutron-dhcp-agent", "neutron-l3-agent", "neutron-metadata-agent", "openvswitch-switch", "ethtool"),
         [Component.NeutronComputeNode] = Apt("neutron-openvswitch-agent", "openvswitch-switch"),
         [Component.CinderController] = Apt("cinder-api", "cinder-scheduler"),
         [Component.CinderVolume] = Apt("cinder-volume", "lvm2", "targetcli-fb"),
@@ -114,6 +116,7 @@ public sealed class Debian12Zed : PlatformBase
         [ConfigFiles.Neutron] = "/etc/neutron/neutron.conf",
         [ConfigFiles.NeutronMl2] = "/etc/neutron/plugins/ml2/ml2_conf.ini",
         [ConfigFiles.NeutronPluginLink] = null,
+        [ConfigFiles.NeutronApiUwsgi] = "/etc/neutron/neutron-api-uwsgi.ini",
         [ConfigFiles.NeutronOpenVSwitchAgent] = "/etc/neutron/plugins/ml2/openvswitch_agent.ini",
         [ConfigFiles.NeutronDhcpAgent] = "/etc/neutron/dhcp_agent.ini",
         [ConfigFiles.NeutronL3Agent] = "/etc/neutron/l3_agent.ini",
@@ -205,6 +208,14 @@ public sealed class Debian12Zed : PlatformBase
         var apply = preseed.Count == 0 ? install : $"printf '%s\\n' {QJoin(preseed)} | debconf-set-selections && {install}";
         return new ShellAction($"{description}: {string.Join(" ", packages)}", check, apply);
     }
+
+    /// <summary>
+    /// The script's status, else its pid file: openstack-pkg-tools' scripts write /run/&lt;project&gt;/&lt;unit&gt;.pid, but
+    /// their status asks pidof for the script's name, which a daemon that renames its process (neutron-rpc-server,
+    /// neutron-metadata-agent: "neutron-server: rpc worker") no longer has a moment after its start.
+    /// </summary>
+    protected override string SysVIsActive(string unit) =>
+        $"{{ service {Q(unit)} status >/dev/null 2>&1 || kill -0 $(cat /run/*/{Q(unit)}.pid 2>/dev/null) 2>/dev/null; }}";
 
     protected override string SysVEnable(string unit) => $"update-rc.d {Q(unit)} defaults >/dev/null";
     protected override string SysVEnabledCheck(string unit) => $"ls /etc/rc2.d/S??{Q(unit)} >/dev/null 2>&1";

@@ -98,7 +98,10 @@ public abstract class PlatformBase : IPlatform
     }
 
     public string ServiceIsActive(string unit, InitSystem init) =>
-        init == InitSystem.Systemd ? $"systemctl is-active -q {Q(unit)}" : $"service {Q(unit)} status >/dev/null 2>&1";
+        init == InitSystem.Systemd ? $"systemctl is-active -q {Q(unit)}" : SysVIsActive(unit);
+
+    /// <summary>A command exiting 0 when the SysV service runs: its script's status.</summary>
+    protected virtual string SysVIsActive(string unit) => $"service {Q(unit)} status >/dev/null 2>&1";
 
     /// <summary>Enables a SysV script at boot.</summary>
     protected abstract string SysVEnable(string unit);

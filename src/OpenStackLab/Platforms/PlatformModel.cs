@@ -120,6 +120,8 @@ public static class ConfigFiles
     public const string NeutronMl2 = "neutron-ml2";
     /// <summary>The symlink /etc/neutron/plugin.ini to ml2_conf.ini (RDO), absent on Debian.</summary>
     public const string NeutronPluginLink = "neutron-plugin-link";
+    /// <inheritdoc cref="PlacementUwsgi"/>
+    public const string NeutronApiUwsgi = "neutron-api-uwsgi";
     public const string NeutronOpenVSwitchAgent = "neutron-openvswitch-agent";
     public const string NeutronDhcpAgent = "neutron-dhcp-agent";
     public const string NeutronL3Agent = "neutron-l3-agent";

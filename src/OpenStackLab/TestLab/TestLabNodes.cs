@@ -16,6 +16,9 @@ public sealed record TestLabNode(string Name, string Address, int Port);
 /// </summary>
 public sealed class TestLabNodes
 {
+    /// <summary>The network node's provider NIC, a veth pair the harness makes there (tests/lab/lib.sh PROVIDER_INTERFACE).</summary>
+    public const string ProviderInterface = "ext0";
+
     TestLabNodes(JObject json, string path)
     {
         NodesFile = path;

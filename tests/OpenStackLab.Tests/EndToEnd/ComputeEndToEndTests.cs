@@ -31,7 +31,11 @@ internal sealed class ComputeTestLab : IDisposable
 {
     readonly Dictionary<string, OsSession> _sessions = new(StringComparer.OrdinalIgnoreCase);
 
-    public ComputeTestLab(TestNodes nodes, string controller = "controller", string compute = "compute", string? virtDriver = null)
+    /// <param name="network">With a network node (the Neutron end-to-end tests): its provider interface is
+    /// <see cref="ProviderInterface"/>, and it and the compute node use Open vSwitch's userspace datapath (the test
+    /// nodes' kernel has no openvswitch module).</param>
+    public ComputeTestLab(TestNodes nodes, string controller = "controller", string compute = "compute", string? virtDriver = null,
+        string? network = null, string providerInterface = ProviderInterface)
     {
         Nodes = nodes;
         var json = JObject.Parse(File.ReadAllText(Path.Combine(nodes.StateDir, "nodes.json")));
@@ -50,8 +54,27 @@ internal sealed class ComputeTestLab : IDisposable
             Settings = new LabSettings { NtpSetsClock = false, NtpAllowedSubnet = subnet, ManagementSubnet = subnet, ManagementGateway = gateway },
             Nodes = { Node(controller, LabRoles.Controller), computeNode },
         };
+        if (network is not null)
+        {
+            var networkNode = Node(network, LabRoles.Network);
+            networkNode.ProviderInterface = providerInterface;
+            networkNode.OvsDatapath = OvsDatapaths.Netdev;
+            computeNode.OvsDatapath = OvsDatapaths.Netdev;
+            Lab.Nodes.Insert(1, networkNode);
+        }
         Lab.LinkNodes();
     }
+
+    /// <summary>The network node's provider NIC in the Neutron tests: one end of a veth pair the test makes there.</summary>
+    public const string ProviderInterface = OpenStackLab.TestLab.TestLabNodes.ProviderInterface;
+
+    /// <summary>The Neutron chapters after the compute ones (small workers).</summary>
+    public static Chapter[] NeutronChapters() => new Chapter[]
+    {
+        new NeutronControllerChapter { UwsgiProcesses = 1, Workers = 1 },
+        new NeutronNetworkChapter(),
+        new NeutronComputeChapter(),
+    };
 
     public TestNodes Nodes { get; }
     public LabDefinition Lab { get; }
@@ -93,7 +116,7 @@ internal sealed class ComputeTestLab : IDisposable
             results.AddRange(keystone.Run(session, TestLab.BaseAndKeystone));
         }
         else results.AddRange(TestLab.DeployKeystone(Nodes).First);
-        foreach (var chapter in Chapters())
+        foreach (var chapter in Lab.NodesWithRole(LabRoles.Network).Any() ? Chapters().Concat(NeutronChapters()) : Chapters())
         {
             if (results.Any(r => r.Status == StepStatus.Failed)) break;
             results.AddRange(Run(chapter));
@@ -184,8 +207,10 @@ public sealed class ComputeEndToEndTests
 
     // Verified by hand on the test nodes: nova-compute builds the server and it runs (virsh), but nova-api answers
     // HTTP 500 EndpointNotFound to create's answer, show and delete (security groups looked up in Neutron, absent
-    // from the catalog). Enable when the Neutron chapter lands. docs/compute-on-test-nodes.md.
-    [Fact(Skip = "Needs a network endpoint: without Neutron nova-api answers 500 EndpointNotFound to server show/delete (docs/compute-on-test-nodes.md)")]
+    // from the catalog). docs/compute-on-test-nodes.md. The server round trip now runs in the Neutron collection, on a
+    // lab with Neutron (NeutronEndToEndTests: a server on int, ACTIVE on compute, its port bound, deleted); this lab
+    // has no network node, and whether the shared Keystone holds a network endpoint depends on which collection ran.
+    [Fact(Skip = "A lab without Neutron: nova-api answers 500 EndpointNotFound to server show/delete; the server round trip runs in NeutronEndToEndTests")]
     public void AnImageMadeOnTheSpotGoesActiveAndAServerWithoutANetworkReachesActiveOnTheComputeNodeThenIsDeleted()
     {
         var (lab, first) = Deployed(_nodes);
