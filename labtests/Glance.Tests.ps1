@@ -1,36 +1,26 @@
 # The Glance chapter (the guide's verification: openstack image create ... --public, openstack image list).
 param([Parameter(Mandatory)] $Lab)
 
-BeforeAll {
-    . (Join-Path $PSScriptRoot 'LabTest.ps1')
-    $script:image = 'osl-labtest-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
-}
-
-AfterAll {
-    # Leaves nothing behind, also after a failed It.
-    Invoke-LabCommand -Node $Lab.Controller.Name -AsUser -Command ". ~/admin-openrc && openstack image delete $image 2>/dev/null; rm -f /tmp/$image.raw; true" | Out-Null
-}
+BeforeAll { . (Join-Path $PSScriptRoot 'LabTest.ps1') }
 
 Describe 'Glance' -Tag Glance, controller {
-    It 'lists the image service with its public, internal and admin endpoints' {
-        @((Invoke-LabOpenStack 'endpoint list --service image').Interface | Sort-Object) | Should -Be @('admin', 'internal', 'public')
+    It 'lists the image service with its public, internal and admin endpoints (openstack endpoint list)' {
+        @(((Invoke-LabApi token).catalog | Where-Object type -eq image).endpoints.interface | Sort-Object) | Should -Be @('admin', 'internal', 'public')
     }
 
     It 'answers on every image endpoint' {
-        Get-LabEndpointAnswer image | ForEach-Object { $_.Status | Should -Not -Be '000' -Because "$($_.Interface) $($_.Url)" }
+        Invoke-LabApi answers image | ForEach-Object { $_.status | Should -Not -Be 0 -Because "$($_.interface) $($_.url) answers" }
     }
 
     It 'lists images (openstack image list)' {
-        { Invoke-LabOpenStack 'image list' } | Should -Not -Throw
+        (Invoke-LabApi get image, /v2/images).PSObject.Properties.Name | Should -Contain 'images'
     }
 
-    It 'uploads an image that turns active, and deletes it' {
+    It 'uploads an image that turns active, lists it, and deletes it (openstack image create, list, delete)' {
         # A 1 MiB raw disk instead of the guide's cirros download: the lab may have no Internet access.
-        Invoke-LabCommand -Node $Lab.Controller.Name -AsUser -Command "head -c 1048576 /dev/zero > /tmp/$image.raw" | Out-Null
-        $created = Invoke-LabOpenStack "image create --disk-format raw --container-format bare --file /tmp/$image.raw $image"
-        $created.status | Should -Be 'active'
-        (Invoke-LabOpenStack 'image list').Name | Should -Contain $image
-        Invoke-LabOpenStack "image delete $image" -Raw | Out-Null
-        (Invoke-LabOpenStack 'image list').Name | Should -Not -Contain $image
+        $r = Invoke-LabApi image-roundtrip ('osl-labtest-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        $r.status | Should -Be 'active'
+        $r.listed | Should -BeTrue
+        $r.deleted | Should -BeTrue
     }
 }

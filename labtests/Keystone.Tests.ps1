@@ -1,23 +1,28 @@
-# The Keystone chapter (the guide's verification: openstack token issue, the catalog).
+# The Keystone chapter (the guide's verification: openstack token issue, openstack endpoint list).
 param([Parameter(Mandatory)] $Lab)
 
-BeforeAll { . (Join-Path $PSScriptRoot 'LabTest.ps1') }
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'LabTest.ps1')
+    $script:token = Invoke-LabApi token
+}
 
 Describe 'Keystone' -Tag Keystone, controller {
     It 'issues a token to the admin (openstack token issue)' {
-        (Invoke-LabOpenStack 'token issue').id | Should -Not -BeNullOrEmpty
+        $token.project_id | Should -Not -BeNullOrEmpty
+        [datetime]$token.expires_at | Should -BeGreaterThan (Get-Date).ToUniversalTime()
     }
 
-    It 'lists the identity service with its public, internal and admin endpoints' {
-        $endpoints = Invoke-LabOpenStack 'endpoint list --service identity'
-        @($endpoints.Interface | Sort-Object) | Should -Be @('admin', 'internal', 'public')
+    It 'lists the identity service with its public, internal and admin endpoints (openstack endpoint list)' {
+        $identity = $token.catalog | Where-Object type -eq identity
+        @($identity.endpoints.interface | Sort-Object) | Should -Be @('admin', 'internal', 'public')
+        $identity.endpoints.url | ForEach-Object { $_ | Should -Match ":$($Lab.Settings.KeystonePort)/v3/?$" }
     }
 
     It 'answers on every identity endpoint' {
-        Get-LabEndpointAnswer identity | ForEach-Object { $_.Status | Should -Not -Be '000' -Because "$($_.Interface) $($_.Url)" }
+        Invoke-LabApi answers identity | ForEach-Object { $_.status | Should -Not -Be 0 -Because "$($_.interface) $($_.url) answers" }
     }
 
-    It 'has the service project' {
-        (Invoke-LabOpenStack 'project list').Name | Should -Contain 'service'
+    It 'has the service project (openstack project list)' {
+        (Invoke-LabApi get identity, /projects).projects.name | Should -Contain 'service'
     }
 }

@@ -1,23 +1,28 @@
-# The Nova chapter on the compute nodes (the guide's verification: compute service list, hypervisor list, cell mapping).
+# The Nova chapter on the compute nodes (the guide's verification: compute service list, hypervisor list, discover_hosts).
 param([Parameter(Mandatory)] $Lab)
 
-BeforeDiscovery { $computes = @($Lab.NodesWithRole('compute').Name) }
+BeforeDiscovery { $computes = @($Lab.Nodes | Where-Object { $_.HasRole('compute') } | ForEach-Object Name) }
 BeforeAll { . (Join-Path $PSScriptRoot 'LabTest.ps1') }
 
 Describe 'NovaCompute' -Tag NovaCompute, compute -Skip:($computes.Count -eq 0) {
-    It 'shows nova-compute up on <_> (openstack compute service list)' -ForEach $computes {
-        $s = Invoke-LabOpenStack 'compute service list --service nova-compute' | Where-Object Host -eq $_
+    BeforeAll {
+        $script:services = (Invoke-LabApi get compute, /os-services).services
+        $script:hypervisors = (Invoke-LabApi get compute, /os-hypervisors).hypervisors
+    }
+
+    It 'shows nova-compute up and enabled on <_> (openstack compute service list)' -ForEach $computes {
+        $s = $services | Where-Object binary -eq 'nova-compute' | Where-Object host -eq $_
         $s | Should -Not -BeNullOrEmpty -Because "nova-compute on $_ registers"
-        $s.State | Should -Be 'up'
-        $s.Status | Should -Be 'enabled'
+        $s.state | Should -Be 'up'
+        $s.status | Should -Be 'enabled'
     }
 
     It 'lists <_> as a hypervisor (openstack hypervisor list)' -ForEach $computes {
-        $h = Invoke-LabOpenStack 'hypervisor list' | Where-Object { $_.'Hypervisor Hostname' -eq $_ -or $_.'Hypervisor Hostname' -like "$_.*" }
-        $h | Should -Not -BeNullOrEmpty
+        $name = $_
+        $hypervisors | Where-Object { $_.hypervisor_hostname -eq $name -or $_.hypervisor_hostname -like "$name.*" } | Should -Not -BeNullOrEmpty
     }
 
-    It 'maps <_> to a cell (nova-manage cell_v2 list_hosts)' -ForEach $computes {
-        Invoke-LabCommand -Node $Lab.Controller.Name -Command "su -s /bin/sh -c 'nova-manage cell_v2 list_hosts' nova" | Should -Match "\|\s*$([regex]::Escape($_))\s*\|"
+    It 'maps <_> to a cell (nova-manage cell_v2 discover_hosts done: nova_api.host_mappings)' -ForEach $computes {
+        Invoke-LabCommand -Node $Lab.Controller.Name -Command "mysql -N -e 'SELECT host FROM nova_api.host_mappings'" | Should -Match "(?m)^$([regex]::Escape($_))\s*$"
     }
 }

@@ -4,20 +4,20 @@ param([Parameter(Mandatory)] $Lab)
 BeforeAll { . (Join-Path $PSScriptRoot 'LabTest.ps1') }
 
 Describe 'NovaController' -Tag NovaController, controller {
-    It 'lists the compute service with its public, internal and admin endpoints' {
-        @((Invoke-LabOpenStack 'endpoint list --service compute').Interface | Sort-Object) | Should -Be @('admin', 'internal', 'public')
+    It 'lists the compute service with its public, internal and admin endpoints (openstack endpoint list)' {
+        @(((Invoke-LabApi token).catalog | Where-Object type -eq compute).endpoints.interface | Sort-Object) | Should -Be @('admin', 'internal', 'public')
     }
 
     It 'answers on every compute endpoint' {
-        Get-LabEndpointAnswer compute | ForEach-Object { $_.Status | Should -Not -Be '000' -Because "$($_.Interface) $($_.Url)" }
+        Invoke-LabApi answers compute | ForEach-Object { $_.status | Should -Not -Be 0 -Because "$($_.interface) $($_.url) answers" }
     }
 
     It 'shows nova-conductor and nova-scheduler up on the controller (openstack compute service list)' {
-        $services = Invoke-LabOpenStack 'compute service list'
+        $services = (Invoke-LabApi get compute, /os-services).services
         foreach ($binary in 'nova-conductor', 'nova-scheduler') {
-            $s = $services | Where-Object { $_.Binary -eq $binary -and $_.Host -eq $Lab.Controller.Name }
+            $s = $services | Where-Object { $_.binary -eq $binary -and $_.host -eq $Lab.Controller.Name }
             $s | Should -Not -BeNullOrEmpty -Because "$binary registers on $($Lab.Controller.Name)"
-            $s.State | Should -Be 'up' -Because $binary
+            $s.state | Should -Be 'up' -Because $binary
         }
     }
 

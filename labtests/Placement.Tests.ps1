@@ -4,12 +4,12 @@ param([Parameter(Mandatory)] $Lab)
 BeforeAll { . (Join-Path $PSScriptRoot 'LabTest.ps1') }
 
 Describe 'Placement' -Tag Placement, controller {
-    It 'lists the placement service with its public, internal and admin endpoints' {
-        @((Invoke-LabOpenStack 'endpoint list --service placement').Interface | Sort-Object) | Should -Be @('admin', 'internal', 'public')
+    It 'lists the placement service with its public, internal and admin endpoints (openstack endpoint list)' {
+        @(((Invoke-LabApi token).catalog | Where-Object type -eq placement).endpoints.interface | Sort-Object) | Should -Be @('admin', 'internal', 'public')
     }
 
-    It 'answers on every placement endpoint' {
-        Get-LabEndpointAnswer placement | ForEach-Object { $_.Status | Should -Be '200' -Because "$($_.Interface) $($_.Url) serves the version document" }
+    It 'serves its version document on every placement endpoint' {
+        Invoke-LabApi answers placement | ForEach-Object { $_.status | Should -Be 200 -Because "$($_.interface) $($_.url) answers" }
     }
 
     It 'passes placement-status upgrade check' {

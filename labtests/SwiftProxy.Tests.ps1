@@ -1,7 +1,7 @@
 # The Swift chapters seen from the proxy (the guide's verification: swift stat, container create, object upload and download).
 param([Parameter(Mandatory)] $Lab)
 
-BeforeDiscovery { $proxies = @($Lab.NodesWithRole('swift-proxy').Name) }
+BeforeDiscovery { $proxies = @($Lab.Nodes | Where-Object { $_.HasRole('swift-proxy') } | ForEach-Object Name) }
 BeforeAll { . (Join-Path $PSScriptRoot 'LabTest.ps1') }
 
 Describe 'SwiftProxy' -Tag SwiftProxy, swift-proxy -Skip:($proxies.Count -eq 0) {
@@ -11,11 +11,11 @@ Describe 'SwiftProxy' -Tag SwiftProxy, swift-proxy -Skip:($proxies.Count -eq 0) 
     }
 
     It 'lists the object-store service with its public, internal and admin endpoints' {
-        @((Invoke-LabOpenStack 'endpoint list --service object-store').Interface | Sort-Object) | Should -Be @('admin', 'internal', 'public')
+        @(((Invoke-LabApi token).catalog | Where-Object type -eq object-store).endpoints.interface | Sort-Object) | Should -Be @('admin', 'internal', 'public')
     }
 
     It 'answers on every object-store endpoint' {
-        Get-LabEndpointAnswer object-store | ForEach-Object { $_.Status | Should -Not -Be '000' -Because "$($_.Interface) $($_.Url)" }
+        Invoke-LabApi answers object-store | ForEach-Object { $_.status | Should -Not -Be 0 -Because "$($_.interface) $($_.url) answers" }
     }
 
     It 'passes the Swift stage <_>' -ForEach @('Token', 'Account', 'ContainerCreate', 'ObjectUpload', 'ObjectList', 'ObjectDownload', 'ObjectDelete') {

@@ -1,7 +1,7 @@
 # The Swift storage chapter: the rings and the account, container and object servers on every storage node.
 param([Parameter(Mandatory)] $Lab)
 
-BeforeDiscovery { $storage = @($Lab.NodesWithRole('swift-storage').Name) + @($Lab.NodesWithRole('storage') | Where-Object { $_.Devices.Count -gt 0 } | ForEach-Object Name) | Sort-Object -Unique }
+BeforeDiscovery { $storage = @($Lab.Nodes | Where-Object { $_.HasRole('swift-storage') -or ($_.HasRole('storage') -and $_.Devices.Count -gt 0) } | ForEach-Object Name) }
 BeforeAll { . (Join-Path $PSScriptRoot 'LabTest.ps1') }
 
 Describe 'SwiftStorage' -Tag SwiftStorage, swift-storage, storage -Skip:($storage.Count -eq 0) {

@@ -151,7 +151,7 @@ Invoke-Pester -Configuration $c
         }
         string? output = OutputPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath);
 
-        var results = InvokeCommand.InvokeScript(false, ScriptBlock.Create(Runner), null,
+        var results = InvokeCommand.InvokeScript(true, ScriptBlock.Create(Runner), null,
             paths.ToArray(), Lab, Tag, ExcludeTag, output, Output, MinimumPester);
         var result = results.LastOrDefault();
         if (result?.BaseObject is string s && s == "missing")
