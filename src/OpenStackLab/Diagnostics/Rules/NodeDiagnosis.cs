@@ -22,7 +22,7 @@ public sealed class NodeDiagnosis : ChapterDiagnosis
     public override string Probe(DiagnosisContext context, LabNode node) =>
         "echo \"osl:node.clock=$(date +%s.%N)\"\n"
         + string.Concat(context.Lab.Nodes.Select(n =>
-            $"echo \"osl:node.resolve={n.Name}|$(getent ahostsv4 {Quote(n.Name)} | awk 'NR==1{{print $1}}')\"\n"));
+            $"echo \"osl:node.resolve={n.Name}|$(getent ahostsv4 {Quote(n.Name)} | awk '{{print $1}}' | sort -u | paste -sd, -)\"\n"));
 
     public override IEnumerable<OsFinding> Evaluate(DiagnosisContext context, IReadOnlyDictionary<string, NodeFacts> facts)
     {
@@ -45,11 +45,14 @@ public sealed class NodeDiagnosis : ChapterDiagnosis
         foreach (var (name, f) in facts)
             foreach (var row in f.Rows("node.resolve", 2))
             {
+                // Every address the name resolves to (getaddrinfo sorts them, so a wrong one may hide behind the right one).
                 var other = context.Lab.Nodes.FirstOrDefault(n => n.Name == row[0]);
-                if (other is null || row.Length < 2 || row[1] == other.Address) continue;
+                if (other is null || row.Length < 2) continue;
+                var addresses = row[1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                if (addresses.Length == 1 && addresses[0] == other.Address) continue;
                 yield return Finding(name, "HostName", FindingSeverity.Error,
-                    row[1].Length == 0 ? $"On {name}, the lab name '{other.Name}' does not resolve (its lab address is {other.Address})."
-                                       : $"On {name}, '{other.Name}' resolves to {row[1]}, not its lab address {other.Address}.",
+                    addresses.Length == 0 ? $"On {name}, the lab name '{other.Name}' does not resolve (its lab address is {other.Address})."
+                                          : $"On {name}, '{other.Name}' resolves to {string.Join(" and ", addresses)}, not only its lab address {other.Address}.",
                     $"Add '{other.Address} {other.Name}' to /etc/hosts on {name} and remove other lines for {other.Name} (Initialize-OsNode writes the lab's names).");
             }
     }
