@@ -5,7 +5,9 @@
 param([Parameter(Mandatory)] $Lab)
 $ErrorActionPreference = 'Stop'
 
-if ($Lab | Test-OsLabPrerequisite | Where-Object Severity -eq Error) { throw 'The nodes are not ready: see Test-OsLabPrerequisite.' }
+# Stop before touching anything when a node is not ready for these chapters (a missing provider interface is Neutron's).
+$blocking = $Lab | Test-OsLabPrerequisite | Where-Object { $_.Severity -eq 'Error' -and $_.Chapter -in '', 'MariaDb', 'RabbitMq', 'Memcached' }
+if ($blocking) { $blocking | Format-List Node, Check, Message, Fix; throw 'The nodes are not ready for the base chapters.' }
 $Lab | Initialize-OsNode | Format-Table Node, Status, Step        # host name, hosts file, chrony (a second run: all Unchanged)
 $Lab | Install-OsMariaDb | Format-Table Node, Status, Step
 $Lab | Install-OsRabbitMq | Format-Table Node, Status, Step

@@ -51,6 +51,7 @@ public static class Diagnosis
     public static IReadOnlyList<OsFinding> Run(DiagnosisContext context, IReadOnlyDictionary<string, INodeShell> sessions, IEnumerable<LabNode> nodes,
         bool reportMissing, CancellationToken cancel = default)
     {
+        RememberSecrets(context);
         var findings = new List<OsFinding>();
         var work = nodes.Select(node => System.Threading.Tasks.Task.Run(() => Probe(context, sessions, node, findings, cancel), cancel)).ToArray();
         System.Threading.Tasks.Task.WaitAll(work, cancel);
@@ -58,6 +59,18 @@ public static class Diagnosis
         findings.AddRange(Evaluate(context, facts, reportMissing));
         findings.AddRange(CheckApis(context, facts, cancel));
         return findings;
+    }
+
+    // The secrets the plans refer to are masked by value in every finding (log lines, database and broker answers).
+    static void RememberSecrets(DiagnosisContext context)
+    {
+        LabSecrets secrets;
+        try { secrets = context.Lab.GetSecrets(); }
+        catch (Exception ex) when (ex is LabSecretsException or System.IO.IOException or UnauthorizedAccessException) { return; }   // no secrets file here: the probe still masks user:password@ in URLs on the node
+        foreach (var id in context.Plans.SelectMany(p => p.SecretIds).Distinct())
+            try { SecretMask.Remember(secrets.Reveal(id)); }
+            catch (LabSecretsException) { }
+
     }
 
     static (string Node, NodeFacts Facts) Probe(DiagnosisContext context, IReadOnlyDictionary<string, INodeShell> sessions, LabNode node,

@@ -22,7 +22,7 @@ public sealed class NodeDiagnosis : ChapterDiagnosis
     public override string Probe(DiagnosisContext context, LabNode node) =>
         "echo \"osl:node.clock=$(date +%s.%N)\"\n"
         + string.Concat(context.Lab.Nodes.Select(n =>
-            $"echo \"osl:node.resolve={n.Name}|$(getent ahostsv4 {Quote(n.Name)} | awk '{{print $1}}' | sort -u | paste -sd, -)\"\n"));
+            $"echo {Quote($"osl:node.resolve={n.Name}|")}\"$(getent ahostsv4 {Quote(n.Name)} | awk '{{print $1}}' | sort -u | paste -sd, -)\"\n"));
 
     public override IEnumerable<OsFinding> Evaluate(DiagnosisContext context, IReadOnlyDictionary<string, NodeFacts> facts)
     {
