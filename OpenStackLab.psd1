@@ -53,6 +53,8 @@
         'Install-OsSwiftProxy',
         'Install-OsSwiftStorage',
         'Invoke-OsCommand',
+        'Invoke-OsDiagnosis',
+        'Invoke-OsLabTest',
         'Invoke-OsPlan',
         'Invoke-SwiftRingRebalance',
         'New-OsDatabase',

@@ -74,6 +74,9 @@ function Invoke-Build {
     Copy-Item (Join-Path $Root 'src/OpenStackLab/OpenStackLab.Format.ps1xml') $ModuleOut -Force
     Copy-Item (Join-Path $Root 'schemas') $ModuleOut -Recurse -Force
     Copy-TestLabHarness
+    # The lab's Pester suite (Invoke-OsLabTest) ships as plain files users read, copy and extend.
+    Remove-Item (Join-Path $ModuleOut 'labtests') -Recurse -Force -ErrorAction SilentlyContinue
+    Copy-Item (Join-Path $Root 'labtests') $ModuleOut -Recurse -Force
     Invoke-Help
     Copy-Item (Join-Path $Root 'en-US') $ModuleOut -Recurse -Force
     Write-Host "Module: $ModuleOut"

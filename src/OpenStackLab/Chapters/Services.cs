@@ -17,6 +17,7 @@ internal static class Services
         IReadOnlyList<string> configPaths, string? hint = null)
     {
         if (units.Count == 0) return steps;
+        steps.Runs(units);
         var init = context.InitSystemOf(node);
         var enable = context.Platform.EnableServices(units, init);
         if (configPaths.Count == 0) return steps.Action(enable, hint);

@@ -18,6 +18,10 @@ namespace OpenStackLab.Cmdlets;
 /// <code>PS> Get-OsSession -Name storage* | Invoke-OsCommand -Command 'df -h /srv'</code>
 /// <para>Runs a command on every session whose name starts with storage.</para>
 /// </example>
+/// <example>
+/// <code>PS> Get-OsSession -Lab $lab -Name controller | Invoke-OsCommand -Command 'hostname'</code>
+/// <para>Runs a command on the session Connect-OsLab opened to the lab's controller.</para>
+/// </example>
 [Cmdlet(VerbsCommon.Get, "OsSession")]
 [OutputType(typeof(OsSession))]
 public sealed class GetOsSessionCommand : OsCmdlet
@@ -36,9 +40,16 @@ public sealed class GetOsSessionCommand : OsCmdlet
     [SupportsWildcards]
     public string[]? ComputerName { get; set; }
 
+    /// <summary>Only the sessions Connect-OsLab opened for this lab (named after its nodes).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public OpenStackLab.Lab.LabDefinition? Lab { get; set; }
+
     protected override void ProcessRecord()
     {
-        foreach (var session in SessionFilter.Select(OsSessionRegistry.All, Id, Name, ComputerName))
+        var sessions = Lab is null ? OsSessionRegistry.All
+            : LabConnections.Sessions(Lab).Values.OfType<OsSession>().OrderBy(s => s.Id).ToList();
+        foreach (var session in SessionFilter.Select(sessions, Id, Name, ComputerName))
             WriteObject(session);
         foreach (var id in Id ?? System.Array.Empty<int>())
             if (OsSessionRegistry.Get(id) is null)

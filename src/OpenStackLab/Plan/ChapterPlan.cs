@@ -97,6 +97,20 @@ public sealed class NodePlan
     public string PhaseName { get; }
     public IReadOnlyList<Step> Steps => _steps;
 
+    readonly List<string> _units = new();
+    /// <summary>
+    /// The services this part of the chapter leaves running on the node (in start order): not steps, but what the
+    /// diagnosis checks afterwards (Invoke-OsDiagnosis: each must be running).
+    /// </summary>
+    public IReadOnlyList<string> Units => _units;
+
+    /// <summary>Records services the node runs once the chapter is done (see <see cref="Units"/>).</summary>
+    public NodePlan Runs(IEnumerable<string> units)
+    {
+        foreach (var u in units) if (!_units.Contains(u)) _units.Add(u);
+        return this;
+    }
+
     /// <summary>Appends a step (stamped with the chapter).</summary>
     public NodePlan Add(Step step)
     {

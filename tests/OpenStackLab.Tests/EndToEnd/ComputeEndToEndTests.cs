@@ -29,6 +29,8 @@ public sealed class ComputeEndToEndCollection : ICollectionFixture<TestNodes>
 /// </summary>
 internal sealed class ComputeTestLab : IDisposable
 {
+    /// <summary>Where (in the lab state dir) the deployed lab's definition is saved for the Pester tests.</summary>
+    public const string LabFileName = "compute-e2e.lab.json";
     readonly Dictionary<string, OsSession> _sessions = new(StringComparer.OrdinalIgnoreCase);
 
     /// <param name="network">With a network node (the Neutron end-to-end tests): its provider interface is
@@ -161,6 +163,8 @@ public sealed class ComputeEndToEndTests
             {
                 var lab = new ComputeTestLab(nodes);
                 _deployed = (lab, lab.Deploy());
+                // For tests/Pester/LabVerification.Tests.ps1: the same lab through Invoke-OsLabTest and Invoke-OsDiagnosis.
+                LabFile.Save(lab.Lab, Path.Combine(nodes.StateDir, ComputeTestLab.LabFileName));
             }
             return _deployed.Value;
         }
