@@ -354,7 +354,8 @@ main() {
     make_client_keys
     ensure_users
     make_login_files
-    if lab_is_up && wait_for_nodes 3 2>/dev/null; then
+    # Running nodes hold a built lab: give a busy machine's sshd time before deciding to start afresh.
+    if lab_is_up && wait_for_nodes 30 2>/dev/null; then
         log "nodes already up: ${NODES[*]}"
     else
         log "starting ${#NODES[@]} nodes: ${NODES[*]}"
