@@ -119,9 +119,13 @@ Describe 'Credentials from the lab (-Lab)' {
         $verbose = @($first | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
         $objects.Count | Should -Be 6
         $objects | ForEach-Object { $_.Changed | Should -BeTrue }
-        @($verbose | Where-Object Message -like 'POST */auth/tokens').Count | Should -Be 1 -Because 'one token per invocation'
+        # At most one token: none when an earlier call of this session holds a valid one for the lab's admin.
+        @($verbose | Where-Object Message -like 'POST */auth/tokens').Count | Should -BeLessOrEqual 1 -Because 'one token per invocation at most'
         $verbose.Message | Should -Not -Match ([regex]::Escape($name + '"'))
-        $again = @(New-OsServiceAccount -Lab $lab -Name $name -Type $objects[2].Type -Url 'http://controller:9696')
+        $again = @(New-OsServiceAccount -Lab $lab -Name $name -Type $objects[2].Type -Url 'http://controller:9696' -Verbose 4>&1)
+        @($again | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'POST */auth/tokens' }).Count |
+            Should -Be 0 -Because 'the token of the first call is reused'
+        $again = @($again | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })
         $again.Count | Should -Be 6
         $again | ForEach-Object { $_.Changed | Should -BeFalse }
         (Get-OsUser -Lab $lab -Name $name).Id | Should -Be $objects[0].Id
