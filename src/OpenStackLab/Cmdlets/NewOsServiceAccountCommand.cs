@@ -86,6 +86,7 @@ public sealed class NewOsServiceAccountCommand : OsIdentityCmdlet
 
         Invoke(Name, () =>
         {
+            Keystone.Prefetch(Name, Project, Role, Domain, services: service || acceptedEndpoints.Count > 0);
             if (user)
             {
                 // Without -Password the user must exist already: the lookup is the whole check.

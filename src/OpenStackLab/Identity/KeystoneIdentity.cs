@@ -217,10 +217,11 @@ public sealed class KeystoneIdentity : IDisposable
     /// instance's own creates are added).</summary>
     public IReadOnlyList<OsService> ListServices()
     {
-        lock (_gate) return _services ??= List("services", "", IdentityJson.Service).ToList();
+        lock (_servicesGate) return _services ??= List("services", "", IdentityJson.Service).ToList();
     }
 
     List<OsService>? _services;
+    readonly object _servicesGate = new();   // not _gate: a parallel lookup must not wait for the list to get the token
 
     /// <summary>Services whose ID, else name, else type is <paramref name="nameTypeOrId"/> (the openstack client's lookup order).</summary>
     public IReadOnlyList<OsService> FindServices(string nameTypeOrId)
@@ -262,7 +263,7 @@ public sealed class KeystoneIdentity : IDisposable
         {
             ["service"] = new JObject { ["name"] = name, ["type"] = type, ["description"] = description ?? "", ["enabled"] = true },
         })!;
-        lock (_gate) _services?.Add(Mark(IdentityJson.Service((JObject)made["service"]!), false));   // the list's own copy: listed, not changed
+        lock (_servicesGate) _services?.Add(Mark(IdentityJson.Service((JObject)made["service"]!), false));   // the list's own copy: listed, not changed
         return Mark(IdentityJson.Service((JObject)made["service"]!), true);
     }
 
@@ -406,8 +407,38 @@ public sealed class KeystoneIdentity : IDisposable
         return _ids[key] = (string)found["id"]!;
     }
 
-    /// <summary>By name first (within the domain when given), then by ID, as the openstack client looks things up.</summary>
+    /// <summary>
+    /// Looks up at once what a service account's steps then ask for one by one (the user, its project, the role, the
+    /// service list): a check costs a few rounds of requests instead of one per object. Found records are remembered
+    /// by this instance; what is missing is not, so a later create still finds its object.
+    /// </summary>
+    public void Prefetch(string? user = null, string? project = null, string? role = null, string domain = "default", bool services = false)
+    {
+        _ = Api;             // the token first, once
+        _ = DomainId(domain);
+        var lookups = new List<Action>();
+        if (user is not null && IdentityNames.Problem("user", user) is null) lookups.Add(() => FindUser(user, domain));
+        if (project is not null && IdentityNames.Problem("project", project) is null) lookups.Add(() => FindProject(project, domain));
+        if (role is not null && IdentityNames.Problem("role", role) is null) lookups.Add(() => FindRole(role));
+        if (services) lookups.Add(() => ListServices());
+        try { Parallel.Invoke(new ParallelOptions { CancellationToken = CancellationToken }, lookups.ToArray()); }
+        catch (AggregateException e) { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw(); }
+    }
+
+    readonly ConcurrentDictionary<string, JObject> _records = new(StringComparer.Ordinal);
+
+    /// <summary>By name first (within the domain when given), then by ID, as the openstack client looks things up.
+    /// A record found once is remembered by this instance.</summary>
     JObject? FindRecord(string kind, string collection, string nameOrId, string? domainId)
+    {
+        var key = $"{kind}\0{domainId}\0{nameOrId}";
+        if (_records.TryGetValue(key, out var known)) return known;
+        var found = LookUp(kind, collection, nameOrId, domainId);
+        if (found is not null) _records[key] = found;
+        return found;
+    }
+
+    JObject? LookUp(string kind, string collection, string nameOrId, string? domainId)
     {
         var hits = (Api.Get($"{V3}/{collection}?name={Q(nameOrId)}{(domainId is null ? "" : "&domain_id=" + Q(domainId))}")[collection] as JArray ?? new JArray())
             .OfType<JObject>().Where(o => (string?)o["name"] == nameOrId).ToList();
