@@ -421,8 +421,18 @@ public sealed class KeystoneIdentity : IDisposable
         if (project is not null && IdentityNames.Problem("project", project) is null) lookups.Add(() => FindProject(project, domain));
         if (role is not null && IdentityNames.Problem("role", role) is null) lookups.Add(() => FindRole(role));
         if (services) lookups.Add(() => ListServices());
+        // The log writes to PowerShell (WriteVerbose), which only the pipeline thread may do: collect, then replay here.
+        var api = Api;
+        var log = api.Log;
+        var lines = new ConcurrentQueue<string>();
+        if (log is not null) api.Log = lines.Enqueue;
         try { Parallel.Invoke(new ParallelOptions { CancellationToken = CancellationToken }, lookups.ToArray()); }
         catch (AggregateException e) { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw(); }
+        finally
+        {
+            api.Log = log;
+            if (log is not null) foreach (var line in lines) log(line);
+        }
     }
 
     readonly ConcurrentDictionary<string, JObject> _records = new(StringComparer.Ordinal);
