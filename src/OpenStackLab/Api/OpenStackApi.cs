@@ -127,6 +127,7 @@ public sealed class OpenStackApi : IDisposable
     {
         Credentials = credentials; Hosts = hosts; _http = http; Target = target;
         _secrets = new[] { credentials.Password };
+        _cacheKey = CacheKeyOf(credentials);
     }
 
     public OsCredentials Credentials { get; }
@@ -153,14 +154,12 @@ public sealed class OpenStackApi : IDisposable
     static readonly TimeSpan ReuseMargin = TimeSpan.FromMinutes(10);
     readonly object _authGate = new();
 
-    string CacheKey
+    readonly string _cacheKey;
+
+    static string CacheKeyOf(OsCredentials c)
     {
-        get
-        {
-            var c = Credentials;
-            var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(c.Password)));
-            return string.Join("\n", c.IdentityUrl, c.UserName, c.UserDomain, c.ProjectName, c.ProjectDomain, c.DomainsAreIds.ToString(), hash);
-        }
+        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(c.Password)));
+        return string.Join("\n", c.IdentityUrl, c.UserName, c.UserDomain, c.ProjectName, c.ProjectDomain, c.DomainsAreIds.ToString(), hash);
     }
 
     /// <summary>Forgets every token this process keeps for reuse (the next conversation authenticates afresh).</summary>
@@ -176,17 +175,17 @@ public sealed class OpenStackApi : IDisposable
             target ?? new Uri(credentials.AuthUrl).Host) { Log = log, CancellationToken = cancellationToken };
         try
         {
-            if (Issued.TryGetValue(api.CacheKey, out var t) && t.ExpiresAt - DateTimeOffset.UtcNow > ReuseMargin) api.Use(t, reused: true);
+            if (Issued.TryGetValue(api._cacheKey, out var t) && t.ExpiresAt - DateTimeOffset.UtcNow > ReuseMargin) api.Reuse(t);
             else api.Authenticate();
         }
         catch { api.Dispose(); throw; }
         return api;
     }
 
-    void Use(IssuedToken t, bool reused)
+    void Reuse(IssuedToken t)
     {
         Token = t.Token; UserId = t.UserId; ProjectId = t.ProjectId; ProjectName = t.ProjectName; ExpiresAt = t.ExpiresAt; Catalog = t.Catalog;
-        TokenReused = reused;
+        TokenReused = true;
     }
 
     /// <summary>Replaces a reused token by a fresh one; false when the token was already fresh (nothing to retry).</summary>
@@ -196,7 +195,7 @@ public sealed class OpenStackApi : IDisposable
         {
             if (Token != staleToken) return true;   // another thread renewed it already
             if (!TokenReused) return false;
-            Issued.TryRemove(CacheKey, out _);
+            Issued.TryRemove(_cacheKey, out _);
             Authenticate();
             return true;
         }
@@ -260,7 +259,7 @@ public sealed class OpenStackApi : IDisposable
                 (string?)s["name"] ?? "", (string?)s["type"] ?? "", (string?)e["interface"] ?? "",
                 (string?)e["region_id"] ?? (string?)e["region"] ?? "", (string?)e["url"] ?? ""))).ToList();
         TokenReused = false;
-        if (ExpiresAt is { } expires) Issued[CacheKey] = new IssuedToken(Token, UserId, ProjectId, ProjectName, expires, Catalog);
+        if (ExpiresAt is { } expires) Issued[_cacheKey] = new IssuedToken(Token, UserId, ProjectId, ProjectName, expires, Catalog);
     }
 
     /// <summary>The catalog URL of a service type for an interface (and region, when given).</summary>
@@ -341,19 +340,6 @@ public sealed class OpenStackApi : IDisposable
     public int SendAnonymous(HttpMethod method, string url, JObject body, params string[] secrets)
     {
         using var response = Send(method, url, body, authenticated: false, secrets);
-        return (int)response.StatusCode;
-    }
-
-    /// <summary>Sends with this conversation's token and another token as X-Subject-Token (validate: GET/HEAD, revoke: DELETE
-    /// on /v3/auth/tokens); returns the status.</summary>
-    internal int SendWithSubjectToken(HttpMethod method, string url, string subjectToken)
-    {
-        using var request = new HttpRequestMessage(method, url);
-        request.Headers.ConnectionClose = true;
-        request.Headers.TryAddWithoutValidation("X-Auth-Token", Token);
-        request.Headers.TryAddWithoutValidation("X-Subject-Token", subjectToken);
-        Log?.Invoke($"{method} {url}");
-        using var response = _http.Send(request, HttpCompletionOption.ResponseContentRead, CancellationToken);
         return (int)response.StatusCode;
     }
 

@@ -414,15 +414,15 @@ public sealed class KeystoneIdentity : IDisposable
     /// </summary>
     public void Prefetch(string? user = null, string? project = null, string? role = null, string domain = "default", bool services = false)
     {
-        _ = Api;             // the token first, once
+        var api = Api;       // the token first, once
         _ = DomainId(domain);
+        // Lookups only (names travel URL-escaped); the Ensure* calls that follow validate the names.
         var lookups = new List<Action>();
-        if (user is not null && IdentityNames.Problem("user", user) is null) lookups.Add(() => FindUser(user, domain));
-        if (project is not null && IdentityNames.Problem("project", project) is null) lookups.Add(() => FindProject(project, domain));
-        if (role is not null && IdentityNames.Problem("role", role) is null) lookups.Add(() => FindRole(role));
+        if (user is not null) lookups.Add(() => FindUser(user, domain));
+        if (project is not null) lookups.Add(() => FindProject(project, domain));
+        if (role is not null) lookups.Add(() => FindRole(role));
         if (services) lookups.Add(() => ListServices());
         // The log writes to PowerShell (WriteVerbose), which only the pipeline thread may do: collect, then replay here.
-        var api = Api;
         var log = api.Log;
         var lines = new ConcurrentQueue<string>();
         if (log is not null) api.Log = lines.Enqueue;
