@@ -112,3 +112,41 @@ Describe 'A two-node test lab' -Tag TestLab {
         { $lab | Remove-OsTestLab -ErrorAction Stop } | Should -Throw -ErrorId 'TestLabNotFound,OpenStackLab.Cmdlets.RemoveOsTestLabCommand'
     }
 }
+
+# Nodes another clone started: refused while they live; once their processes are gone (a machine restored from a
+# snapshot keeps /run/netns and the owner file), the next start clears their remains and starts its own.
+Describe 'Test nodes another clone left behind' -Tag TestLab {
+    BeforeAll {
+        $script:clone = Join-Path $TestDrive 'clone/tests/lab'
+        New-Item -ItemType Directory $clone | Out-Null
+        Copy-Item (Join-Path $env:OSL_REPO_ROOT 'tests/lab/*.sh') $clone
+        $env:OSL_LAB_INSTANCE = $instance
+        try { $script:otherJson = bash (Join-Path $clone 'start-nodes.sh') --nodes controller 2>$null }
+        finally { Remove-Item Env:OSL_LAB_INSTANCE }
+        $script:otherState = Split-Path $otherJson
+    }
+    AfterAll {
+        Remove-OsTestLab -Instance $instance -ErrorAction SilentlyContinue
+        $env:OSL_LAB_INSTANCE = $instance
+        try { bash (Join-Path $clone 'stop-nodes.sh') 2>$null } finally { Remove-Item Env:OSL_LAB_INSTANCE }
+    }
+
+    It 'are refused while they run, naming who started them' {
+        Test-Path $otherJson | Should -BeTrue
+        { New-OsTestLab -Node controller -Instance $instance -ErrorAction Stop } | Should -Throw -ExpectedMessage "*already running from $otherState*"
+        (Get-LabNetns).Count | Should -Be 1
+        Test-Path $otherState | Should -BeTrue
+    }
+
+    It 'are cleared when none of their processes is alive, and this clone''s lab starts' {
+        foreach ($ns in Get-LabNetns) { ip netns pids $ns | ForEach-Object { kill -KILL $_ } }
+        Start-Sleep -Milliseconds 200
+        Get-LabNetns | Should -HaveCount 1    # the netns entry outlives its processes
+        $lab = New-OsTestLab -Name pester -Node controller -Instance $instance -ErrorAction Stop
+        Test-Path $otherState | Should -BeFalse
+        $nodes = Get-Content ([OpenStackLab.TestLab.TestLabState]::NodesFile($instance)) -Raw | ConvertFrom-Json
+        $nodes.stateDir | Should -Not -Be $otherState
+        $s = Get-OsSession | Where-Object { $_.ComputerName -eq $lab.Nodes[0].Address -and $_.State -eq 'Opened' }
+        (Invoke-OsCommand -Session $s -Command 'hostname').StdOut.Trim() | Should -Be 'controller'
+    }
+}

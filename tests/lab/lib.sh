@@ -82,6 +82,27 @@ running_nodes() {
     ip netns list 2>/dev/null | awk -v p="$NS_PREFIX" 'index($1, p) == 1 {print substr($1, length(p) + 1)}' | sort
 }
 
+# Of those, the nodes with a process alive. A machine restored from a
+# snapshot keeps /run/netns entries whose processes are gone.
+live_nodes() {
+    local name
+    for name in $(running_nodes); do
+        [[ -z $(ip netns pids "$(netns_name "$name")" 2>/dev/null) ]] || echo "$name"
+    done
+}
+
+# Remove a state dir, but only one that looks like ours (OWNER_FILE and
+# OSL_LAB_STATE_DIR come from outside: never rm -rf something else).
+remove_state_dir() {
+    local dir=$1
+    [[ -e $dir ]] || return 0
+    if [[ $dir == /*/* && ( -e $dir/nodes.json || -d $dir/nodes || -d $dir/keys || $dir == "$STATE_ROOT"/lab[0-9]-* ) ]]; then
+        rm -rf -- "$dir"
+    else
+        log "not removing $dir: it does not look like a lab state dir"
+    fi
+}
+
 # install_packages <package...>: apt-get install those not installed yet.
 install_packages() {
     local missing=() p

@@ -333,11 +333,22 @@ write_nodes_json() {
     chmod 600 "$json.tmp" && mv "$json.tmp" "$json"
 }
 
-# One lab per machine: refuse to take over nodes another state dir started.
-check_owner() {
-    if [[ -f $OWNER_FILE && $(cat "$OWNER_FILE") != "$STATE_DIR" && -n $(running_nodes) ]]; then
-        die "test nodes are already running from $(cat "$OWNER_FILE"); stop them with its stop-nodes.sh first"
+# One lab per machine and instance: refuse to take over nodes another state
+# dir started while they live; clear what is left of them when none does
+# (the machine was restarted or restored from a snapshot); only under the lock.
+check_owner() { # check_owner [clear]
+    [[ -f $OWNER_FILE ]] || return 0
+    local owner name
+    owner=$(cat "$OWNER_FILE")
+    [[ $owner != "$STATE_DIR" ]] || return 0
+    if [[ -n $(live_nodes) ]]; then
+        die "test nodes are already running from $owner; stop them with its stop-nodes.sh first"
     fi
+    [[ ${1:-} == clear ]] || return 0
+    log "clearing the remains of the lab $owner started (no node process is alive)"
+    for name in $(running_nodes); do teardown_node "$name"; done
+    remove_state_dir "$owner"
+    rm -f "$OWNER_FILE"
 }
 
 main() {
@@ -348,7 +359,7 @@ main() {
     check_owner
     exec 9>"$LOCK_FILE"
     flock -w 300 9 || die "another start/stop holds $LOCK_FILE for 5 minutes; giving up"
-    check_owner
+    check_owner clear
     install_packages "${PACKAGES[@]}"
     load_or_make_secrets
     make_client_keys

@@ -24,18 +24,6 @@ unmount_leftovers() {
     done
 }
 
-# Remove a state dir, but only one that looks like ours (OWNER_FILE and
-# OSL_LAB_STATE_DIR come from outside: never rm -rf something else).
-remove_state_dir() {
-    local dir=$1
-    [[ -e $dir ]] || return 0
-    if [[ $dir == /*/* && ( -e $dir/nodes.json || -d $dir/nodes || -d $dir/keys || $dir == "$STATE_ROOT"/lab[0-9]-* ) ]]; then
-        rm -rf -- "$dir"
-    else
-        log "not removing $dir: it does not look like a lab state dir"
-    fi
-}
-
 main() {
     require_root
     exec 9>"$LOCK_FILE"
