@@ -52,6 +52,12 @@ public abstract class Chapter
 
     /// <summary>Adds one node's steps.</summary>
     protected abstract void Plan(ChapterContext context, LabNode node, NodePlan steps);
+
+    /// <summary>
+    /// Undoing what only this chapter knows (bridges, mounts), after its services stopped and before its packages go;
+    /// everything else a teardown reads from the chapter's plan (<see cref="Teardown"/>).
+    /// </summary>
+    protected internal virtual void PlanTeardown(ChapterContext context, LabNode node, NodePlan steps) { }
 }
 
 /// <summary>The chapters in the guide's order, for whole-lab rendering and export.</summary>
@@ -87,5 +93,5 @@ internal static class NodePlanExtensions
 
     /// <summary>Installs a component's packages (the platform preseeds debconf answers in the same action).</summary>
     public static NodePlan InstallComponent(this NodePlan steps, IPlatform platform, Component component, string? hint = null) =>
-        steps.Actions(platform.InstallPackages(component), hint);
+        steps.Installs(component).Actions(platform.InstallPackages(component), hint);
 }

@@ -87,7 +87,7 @@ public static class DatabaseSteps
             + $"{{ echo 'CREATE DATABASE IF NOT EXISTS `{database}`;'; "
             + string.Concat(new[] { "localhost", "%" }.Select(h => $"echo \"GRANT ALL PRIVILEGES ON \\`{database}\\`.* TO '{user}'@'{h}' IDENTIFIED BY '\"{pw}\"';\"; "))
             + "echo 'FLUSH PRIVILEGES;'; } | mysql";
-        return steps.Command($"Create database {database} and its user {user}", check, apply,
+        return steps.Creates(database, user).Command($"Create database {database} and its user {user}", check, apply,
             hint ?? "Check that MariaDB runs on the controller (Install-OsMariaDb) and that the user's password matches the lab secrets.");
     }
 }

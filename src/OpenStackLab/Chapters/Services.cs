@@ -11,7 +11,7 @@ internal static class Services
 {
     // A stamp per unit, touched after each restart: "restart if any config file is newer than the stamp"
     // gives handler-like restarts that stay idempotent across runs and across init systems.
-    const string StampDir = "/var/lib/openstacklab/restarted";
+    internal const string StampDir = "/var/lib/openstacklab/restarted";
 
     public static NodePlan StartServices(this NodePlan steps, ChapterContext context, string node, IReadOnlyList<string> units,
         IReadOnlyList<string> configPaths, string? hint = null)

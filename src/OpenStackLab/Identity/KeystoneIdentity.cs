@@ -321,6 +321,37 @@ public sealed class KeystoneIdentity : IDisposable
         return results;
     }
 
+    /// <summary>Removes the service of that name and type with its endpoints; false when there is none.</summary>
+    public bool RemoveService(string name, string type)
+    {
+        var hits = ListServices().Where(s => s.Name == name && s.Type == type).ToList();
+        foreach (var svc in hits)
+        {
+            foreach (var e in Api.Get($"{V3}/endpoints?service_id={Q(svc.Id)}")["endpoints"] as JArray ?? new JArray())
+                RemoveEndpoint((string)e["id"]!);
+            Api.Delete($"{V3}/services/{Q(svc.Id)}");
+        }
+        lock (_servicesGate) _services?.RemoveAll(s => hits.Any(h => h.Id == s.Id));
+        return hits.Count > 0;
+    }
+
+    /// <summary>Removes the user (Keystone drops its role assignments with it); false when there is none.</summary>
+    public bool RemoveUser(string name, string domain = "default")
+    {
+        var user = FindUser(name, domain);
+        if (user is null) return false;
+        Api.Delete($"{V3}/users/{Q(user.Id)}");
+        Forget(user.Id);
+        return true;
+    }
+
+    /// <summary>Drops what this instance remembers of a deleted object.</summary>
+    void Forget(string id)
+    {
+        foreach (var k in _records.Where(r => (string?)r.Value["id"] == id).Select(r => r.Key).ToList()) _records.TryRemove(k, out _);
+        foreach (var k in _ids.Where(r => r.Value == id).Select(r => r.Key).ToList()) _ids.TryRemove(k, out _);
+    }
+
     public void RemoveEndpoint(string id)
     {
         if (string.IsNullOrWhiteSpace(id) || id.Any(char.IsControl)) throw new ArgumentException("The endpoint ID is empty or not printable.");

@@ -57,6 +57,13 @@ public sealed class LabNode
     [JsonProperty("ovsDatapath", Order = 11, NullValueHandling = NullValueHandling.Ignore)]
     public string? OvsDatapath { get; set; }
 
+    /// <summary>
+    /// The node's packages are its host's (a test node: /usr is the host machine's, shared by every node), so they
+    /// cannot be removed from the node: Uninstall-OsLab keeps them (-KeepPackages) and refuses to purge.
+    /// </summary>
+    [JsonProperty("packagesFromHost", Order = 12, DefaultValueHandling = DefaultValueHandling.Ignore)]
+    public bool PackagesFromHost { get; set; }
+
     /// <summary>The datapath in effect: <see cref="OvsDatapath"/>, or "system" when unset.</summary>
     [JsonIgnore] public string EffectiveOvsDatapath => string.IsNullOrEmpty(OvsDatapath) ? OvsDatapaths.System : OvsDatapath!;
 

@@ -111,6 +111,28 @@ public sealed class NodePlan
         return this;
     }
 
+    readonly List<Platforms.Component> _components = new();
+    /// <summary>The platform components this part of the chapter installs on the node: what a teardown removes.</summary>
+    public IReadOnlyList<Platforms.Component> Components => _components;
+
+    /// <summary>Records a component the steps install (see <see cref="Components"/>).</summary>
+    public NodePlan Installs(Platforms.Component component)
+    {
+        if (!_components.Contains(component)) _components.Add(component);
+        return this;
+    }
+
+    readonly List<(string Name, string User)> _databases = new();
+    /// <summary>The databases (with their users) this part of the chapter creates on the node's MariaDB: what a teardown drops.</summary>
+    public IReadOnlyList<(string Name, string User)> Databases => _databases;
+
+    /// <summary>Records a database the steps create (see <see cref="Databases"/>).</summary>
+    public NodePlan Creates(string database, string user)
+    {
+        if (!_databases.Contains((database, user))) _databases.Add((database, user));
+        return this;
+    }
+
     /// <summary>Appends a step (stamped with the chapter).</summary>
     public NodePlan Add(Step step)
     {

@@ -151,6 +151,26 @@ public sealed record EndpointObject(string Region, string ServiceType, string In
         Admin(rc, $"openstack endpoint create --region {Quote(Region)} {Quote(ServiceType)} {Quote(Interface)} {Quote(Url)}"));
 }
 
+/// <summary>No user of that name (a teardown): done when Keystone has none.</summary>
+public sealed record UserAbsentObject(string Name, string Domain = "default") : IdentityObject
+{
+    internal override bool IsDone(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => k.FindUser(Name, Domain) is null;
+    internal override void Make(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => k.RemoveUser(Name, Domain);
+    internal override (string, string) Shell(string rc) => (
+        Admin(rc, $"! openstack user show --domain {Quote(Domain)} {Quote(Name)} -f value -c id >/dev/null 2>&1"),
+        Admin(rc, $"openstack user delete --domain {Quote(Domain)} {Quote(Name)}"));
+}
+
+/// <summary>No service of that name and type, hence none of its endpoints (a teardown).</summary>
+public sealed record ServiceAbsentObject(string Name, string Type) : IdentityObject
+{
+    internal override bool IsDone(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => !k.ListServices().Any(x => x.Name == Name && x.Type == Type);
+    internal override void Make(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => k.RemoveService(Name, Type);
+    internal override (string, string) Shell(string rc) => (
+        Admin(rc, $"! openstack service list -f value -c Name -c Type | grep -qxF -- {Quote(Name + " " + Type)}"),
+        Admin(rc, $"openstack service delete {Quote(Name)}"));
+}
+
 /// <summary>
 /// The Keystone conversations of one plan run: one token per set of admin credentials, shared by every node's
 /// identity steps, closed when the run ends.

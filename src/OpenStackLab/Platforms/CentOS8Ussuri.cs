@@ -198,5 +198,10 @@ public sealed class CentOS8Ussuri : PlatformBase
     }
 
     protected override string SysVEnable(string unit) => $"chkconfig {Q(unit)} on";
+    protected override string SysVDisable(string unit) => $"chkconfig {Q(unit)} off >/dev/null 2>&1";
+
+    protected override ShellAction RenderRemove(IReadOnlyList<string> packages) => new($"Remove {string.Join(" ", packages)}",
+        string.Join(" && ", packages.Select(p => $"! rpm -q --quiet {Q(p)}")),
+        $"dnf -y remove {QJoin(packages)}");
     protected override string SysVEnabledCheck(string unit) => $"chkconfig {Q(unit)} >/dev/null 2>&1";
 }

@@ -218,5 +218,12 @@ public sealed class Debian12Zed : PlatformBase
         $"{{ service {Q(unit)} status >/dev/null 2>&1 || kill -0 $(cat /run/*/{Q(unit)}.pid 2>/dev/null) 2>/dev/null; }}";
 
     protected override string SysVEnable(string unit) => $"update-rc.d {Q(unit)} defaults >/dev/null";
+    protected override string SysVDisable(string unit) => $"update-rc.d -f {Q(unit)} remove >/dev/null 2>&1";
+
+    // Purge: a package left with its config files ("rc") still counts as installed. Names dpkg does not know are skipped.
+    protected override ShellAction RenderRemove(IReadOnlyList<string> packages) => new($"Purge {string.Join(" ", packages)}",
+        $"! dpkg-query -W -f='${{db:Status-Abbrev}}\n' {QJoin(packages)} 2>/dev/null | grep -q '^[a-z][ic]'",
+        $"p=$(dpkg-query -W -f='${{db:Status-Abbrev}} ${{binary:Package}}\n' {QJoin(packages)} 2>/dev/null | awk '$1 ~ /^[a-z][ic]/ {{print $2}}'); "
+        + $"[ -z \"$p\" ] || DEBIAN_FRONTEND=noninteractive apt-get {AptOptions} -y -q purge $p");
     protected override string SysVEnabledCheck(string unit) => $"ls /etc/rc2.d/S??{Q(unit)} >/dev/null 2>&1";
 }

@@ -49,6 +49,12 @@ public interface IPlatform
     ShellAction RestartServices(IReadOnlyList<string> units, InitSystem init);
     /// <summary>A command exiting 0 when the unit is running.</summary>
     string ServiceIsActive(string unit, InitSystem init);
+    /// <summary>Stops the units and keeps them from starting at boot (teardown).</summary>
+    ShellAction DisableServices(IReadOnlyList<string> units, InitSystem init);
+    /// <summary>Removes packages with their configuration files (apt purge, dnf remove); the check passes when none is installed.</summary>
+    ShellAction RemovePackages(IReadOnlyList<string> packages);
+    /// <summary>Where a component keeps its state outside its config files (databases, keys, images, logs): removed with its packages.</summary>
+    IReadOnlyList<string> StateDirectories(Component component);
 
     /// <summary>Opens ports (e.g. 5672/tcp, 5900-5999/tcp) and firewalld services, then reloads.</summary>
     IReadOnlyList<ShellAction> OpenFirewall(IReadOnlyList<string> ports, IReadOnlyList<string> services);

@@ -97,6 +97,56 @@ public abstract class PlatformBase : IPlatform
             : new ShellAction($"Restart {names} (SysV)", null, string.Join(" && ", units.Select(u => $"{{ service {Q(u)} stop >/dev/null 2>&1; service {Q(u)} start; }}")));
     }
 
+    public ShellAction DisableServices(IReadOnlyList<string> units, InitSystem init)
+    {
+        RequireAny(units, nameof(units));
+        var names = string.Join(", ", units);
+        if (init == InitSystem.Systemd)
+            return new ShellAction($"Stop and disable {names}",
+                string.Join(" && ", units.Select(u => $"! systemctl is-enabled -q {Q(u)} 2>/dev/null && ! systemctl is-active -q {Q(u)}")),
+                $"systemctl disable --now {QJoin(units)}");
+        // A script that is gone (its package purged earlier) is already stopped and disabled.
+        return new ShellAction($"Stop and disable {names} (SysV)",
+            string.Join(" && ", units.Select(u => $"! {{ {SysVEnabledCheck(u)} || {ServiceIsActive(u, init)}; }}")),
+            string.Join(" && ", units.Select(u => $"{{ service {Q(u)} stop >/dev/null 2>&1; {SysVDisable(u)}; ! {ServiceIsActive(u, init)}; }}")));
+    }
+
+    public IReadOnlyList<string> StateDirectories(Component component) =>
+        StateTable.TryGetValue(component, out var dirs) ? dirs : Array.Empty<string>();
+
+    /// <summary>Each component's state directories (see <see cref="StateDirectories"/>).</summary>
+    protected virtual IReadOnlyDictionary<Component, string[]> StateTable { get; } = new Dictionary<Component, string[]>
+    {
+        [Component.MariaDb] = new[] { "/var/lib/mysql", "/var/log/mariadb" },
+        [Component.RabbitMq] = new[] { "/var/lib/rabbitmq", "/var/log/rabbitmq" },
+        [Component.Keystone] = new[] { "/var/lib/keystone", "/var/log/keystone", "/etc/keystone/fernet-keys", "/etc/keystone/credential-keys" },
+        [Component.Glance] = new[] { "/var/lib/glance", "/var/log/glance" },
+        [Component.Placement] = new[] { "/var/lib/placement", "/var/log/placement" },
+        [Component.NovaController] = new[] { "/var/lib/nova", "/var/log/nova" },
+        [Component.NovaCompute] = new[] { "/var/lib/nova", "/var/log/nova" },
+        [Component.NeutronServer] = new[] { "/var/lib/neutron", "/var/log/neutron" },
+        [Component.NeutronNetworkNode] = new[] { "/var/lib/neutron", "/var/log/neutron" },
+        [Component.NeutronComputeNode] = new[] { "/var/lib/neutron", "/var/log/neutron" },
+        [Component.OpenVSwitch] = new[] { "/etc/openvswitch", "/var/lib/openvswitch", "/var/log/openvswitch" },
+        [Component.CinderController] = new[] { "/var/lib/cinder", "/var/log/cinder" },
+        [Component.CinderVolume] = new[] { "/var/lib/cinder", "/var/log/cinder" },
+        [Component.Heat] = new[] { "/var/lib/heat", "/var/log/heat" },
+        [Component.SwiftProxy] = new[] { "/var/cache/swift", "/var/log/swift" },
+        [Component.SwiftStorage] = new[] { "/var/cache/swift", "/var/log/swift" },
+    };
+
+    public ShellAction RemovePackages(IReadOnlyList<string> packages)
+    {
+        if (packages is null || packages.Count == 0) throw new ArgumentException("No packages given.", nameof(packages));
+        return RenderRemove(packages);
+    }
+
+    /// <summary>Renders a package removal with its check (none of the packages installed).</summary>
+    protected abstract ShellAction RenderRemove(IReadOnlyList<string> packages);
+
+    /// <summary>Keeps a SysV script from starting at boot.</summary>
+    protected abstract string SysVDisable(string unit);
+
     public string ServiceIsActive(string unit, InitSystem init) =>
         init == InitSystem.Systemd ? $"systemctl is-active -q {Q(unit)}" : SysVIsActive(unit);
 

@@ -65,6 +65,7 @@ public static class TestLabFactory
             node.Address = running.Address;
             node.Port = running.Port;
             node.User = nodes.UserName;
+            node.PackagesFromHost = true;   // every node runs the host's /usr
             // The test nodes' kernel has no openvswitch module (Open vSwitch's userspace datapath), and the network
             // node's provider NIC is the harness's veth (the template's ens32 does not exist there).
             if (node.HasRole(LabRoles.Network) || node.HasRole(LabRoles.Compute)) node.OvsDatapath = OvsDatapaths.Netdev;
