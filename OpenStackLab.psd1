@@ -88,7 +88,8 @@
         'Test-OsKeystone',
         'Test-OsLabPrerequisite',
         'Test-OsNova',
-        'Test-OsSwift'
+        'Test-OsSwift',
+        'Uninstall-OsLab'
     )
     FunctionsToExport = @()
     AliasesToExport   = @()
