@@ -57,11 +57,7 @@ public sealed class NeutronEndToEndTests
         }
     }
 
-    void Show(IEnumerable<StepResult> results)
-    {
-        foreach (var r in results)
-            _output.WriteLine($"{r.Node,-10} {r.Chapter,-17} {r.Status,-9} {r.Duration.TotalSeconds,6:0.0}s {r.Step}{(r.Error is { } e ? " :: " + e.Message + " " + e.StdErrTail : "")}");
-    }
+    void Show(IEnumerable<StepResult> results) => ChapterRuns.Show(_output, results);
 
     static void Succeeded(CommandResult r, string what) =>
         Assert.True(r.ExitCode == 0, $"{what} failed ({r.ExitCode}): {r.StdErr}\n{r.StdOut}");
@@ -178,15 +174,8 @@ public sealed class NeutronEndToEndTests
     {
         var (lab, first) = Deployed(_nodes);
         Assert.DoesNotContain(first, r => r.Status == StepStatus.Failed);
-        var second = lab.Deploy(rerun: true);
-        Show(second.Where(r => r.Status != StepStatus.Unchanged));
-        Assert.DoesNotContain(second, r => r.Status == StepStatus.Failed);
-        Assert.Empty(second.Where(r => r.Status == StepStatus.Changed).Select(r => $"{r.Node} {r.Chapter}: {r.Step}"));
-
-        var secrets = lab.Lab.GetSecrets();
-        var text = string.Join("\n", first.Concat(second).Select(r => $"{r.Step} {r.Message} {r.Output} {r.Error?.Message} {r.Error?.StdErrTail}"));
-        foreach (var id in new[] { SecretIds.NeutronDb, SecretIds.NeutronUser, SecretIds.MetadataSecret, SecretIds.NovaUser, SecretIds.RabbitOpenStack })
-            Assert.DoesNotContain(secrets.Reveal(id), text);
+        ChapterRuns.AssertSecondRunChangesNothing(_output, lab.Lab, first, lab.Deploy(rerun: true),
+            SecretIds.NeutronDb, SecretIds.NeutronUser, SecretIds.MetadataSecret, SecretIds.NovaUser, SecretIds.RabbitOpenStack);
     }
 }
 
