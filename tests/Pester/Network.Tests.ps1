@@ -158,3 +158,41 @@ Describe 'New-OsNetwork and New-OsSubnet: -WhatIf, pipeline input, updates and b
         (Invoke-OsCommand -Session $session -Command '[ -e /tmp/osl-pwned ] && echo yes || echo no').StdOut.Trim() | Should -Be 'no'
     }
 }
+
+Describe 'Invoke-OsDiagnosis: neutron not notifying nova, made for real on the controller and repaired' {
+    BeforeAll {
+        $script:labFile = Join-Path $nodesJson.stateDir 'neutron-e2e.lab.json'
+        if (Test-Path $labFile) {
+            $script:lab = Import-OsLab $labFile
+            $null = $lab | Connect-OsLab -Credential ([pscredential]::new($nodesJson.user.name, [securestring]::new())) -KeyFilePath $nodesJson.keys.ed25519 -KnownHostsPath $nodesJson.knownHosts
+        }
+        $script:conf = '/etc/neutron/neutron.conf'
+        function script:OnController([string] $command) { Invoke-OsCommand -Session $session -AsRoot -Command $command | Out-Null }
+        function script:Findings { @($lab | Invoke-OsDiagnosis -Chapter NeutronController -Node controller | Where-Object Check -like 'NeutronNo*') }
+    }
+    AfterAll { if ($lab) { $lab | Disconnect-OsLab -ErrorAction SilentlyContinue } }
+
+    It 'finds nothing on the healthy lab, then NeutronNotifiesNova for a false notify_nova_on_port_status_changes and NeutronNovaSection for a [nova] without its password (never shown)' {
+        if (-not $lab) { Set-ItResult -Skipped -Because "no $labFile (NeutronEndToEndTests writes it)"; return }
+        Findings | Should -BeNullOrEmpty
+        # Saved with cp -p and restored as it was (content and mtime: the chapters see no change).
+        OnController "cp -p $conf $conf.osl-test"
+        try {
+            OnController "sed -i 's/^notify_nova_on_port_status_changes *=.*/notify_nova_on_port_status_changes = False/' $conf"
+            $f = Findings
+            $f.Count | Should -Be 1
+            $f[0].Check | Should -Be 'NeutronNotifiesNova'
+            $f[0].Message | Should -BeLike '*notify_nova_on_port_status_changes = False*vif_plugging_timeout*'
+            $f[0].Fix | Should -BeLike '*notify_nova_on_port_status_changes = True*restart neutron-server*'
+            OnController "cp -p $conf.osl-test $conf && sed -i '/^\[nova\]/,/^\[/{/^password *=/d}' $conf"
+            $f = Findings
+            $f.Count | Should -Be 1
+            $f[0].Check | Should -Be 'NeutronNovaSection'
+            $f[0].Message | Should -BeLike '*lacks password*'
+            $secret = $lab.GetSecrets().Reveal([OpenStackLab.Lab.SecretIds]::NovaUser)
+            "$($f[0].Message) $($f[0].Fix)" | Should -Not -BeLike "*$secret*"
+        }
+        finally { OnController "mv -f $conf.osl-test $conf" }
+        Findings | Should -BeNullOrEmpty
+    }
+}

@@ -31,6 +31,8 @@ public sealed class NeutronEndToEndTests
 
     /// <summary>The document's router (2.5.6); earlier runs named theirs osl-e2e-router.</summary>
     const string Router = "router";
+    /// <summary>The lab with its network node, saved in the lab state dir once deployed.</summary>
+    public const string LabFileName = "neutron-e2e.lab.json";
     const string OldRouter = "osl-e2e-router";
     const string Image = "osl-e2e-net-image";
     const string Flavor = "osl-e2e-tiny";
@@ -57,6 +59,8 @@ public sealed class NeutronEndToEndTests
                 var lab = new ComputeTestLab(nodes, network: "network");
                 MakeProviderNic(lab);
                 _deployed = (lab, lab.Deploy());
+                // For tests/Pester/Examples.Tests.ps1: the lab with its network node (examples/chapters/Neutron.ps1).
+                LabFile.Save(lab.Lab, System.IO.Path.Combine(nodes.StateDir, LabFileName));
             }
             return _deployed.Value;
         }
