@@ -19,7 +19,7 @@ public sealed class NewOsSecurityGroupCommand : OsComputeCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     public string Name { get; set; } = "";
 
-    /// <summary>Its description (default: its name, as the document's).</summary>
+    /// <summary>Its description; a new group without one is described by its name, as the document's all-port.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Description { get; set; }
 
