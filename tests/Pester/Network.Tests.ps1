@@ -55,8 +55,9 @@ Describe 'The document''s networks, router and security group rules through the 
         $intNet.NetworkType, $intNet.Mtu, $intNet.External, $intNet.Status | Should -Be @('vxlan', 1450, $false, 'ACTIVE')
         $extNet = Get-OsNetwork @ks -Name $ext.Name
         $extNet.NetworkType, $extNet.PhysicalNetwork, $extNet.Mtu, $extNet.External | Should -Be @('flat', $ext.Physnet, 1500, $true)
-        # A network object's Id binds -Network of Get-OsSubnet.
+        # A network object's NetworkId binds -Network of Get-OsSubnet (a subnet piped on binds its own network).
         $extSub = $extNet | Get-OsSubnet @auth
+        ($extSub | Get-OsSubnet @auth).Id | Should -Be $extSub.Id
         $extSub.Name | Should -Be "$($ext.Name)-sub"
         $extSub.AllocationPools | Should -Be @("$($ext.Start)-$($ext.End)")
         $extSub.GatewayIp | Should -Be $ext.Gateway
@@ -65,11 +66,12 @@ Describe 'The document''s networks, router and security group rules through the 
         $router.Status | Should -Be 'ACTIVE'
         $router.ExternalNetworkId | Should -Be $extNet.Id
         $router.ExternalFixedIps.Count | Should -Be 1
-        # A router object's Id binds -DeviceId of Get-OsPort.
+        # A router object's RouterId binds -DeviceId of Get-OsPort; a network's NetworkId binds -Network.
         $ports = $router | Get-OsPort @auth
         $intSub = Get-OsSubnet @ks -Name "$($int.Name)-sub"
         $ports | Where-Object { $_.DeviceOwner -eq 'network:router_interface' -and $_.SubnetIds -contains $intSub.Id } | Should -Not -BeNullOrEmpty
         $ports | Where-Object DeviceOwner -eq 'network:router_gateway' | Should -Not -BeNullOrEmpty
+        (Get-OsNetwork @ks -Name $int.Name | Get-OsPort @auth).DeviceOwner | Should -Contain 'network:router_interface'
         $dhcp = Get-OsPort @ks -Network $int.Name -DeviceOwner network:dhcp
         $dhcp.Status | Should -Be 'ACTIVE'
         $dhcp.BindingHost | Should -Be 'network'

@@ -9,8 +9,10 @@ namespace OpenStackLab.Cmdlets;
 /// compute:nova, ...) and -DeviceId (a router's or server's ID); -Name filters by name with wildcards, or by port ID.</remarks>
 /// <example><code>PS> Get-OsPort -Lab $lab -Network int -DeviceOwner network:dhcp</code>
 /// <para>Shows int's DHCP port, its status and the node that bound it.</para></example>
+/// <example><code>PS> Get-OsNetwork -Lab $lab -Name int | Get-OsPort</code>
+/// <para>Lists the ports of int (a network object's NetworkId binds -Network).</para></example>
 /// <example><code>PS> Get-OsRouter -Lab $lab -Name router | Get-OsPort</code>
-/// <para>Lists the router's interfaces and gateway port (a router object's Id binds -DeviceId).</para></example>
+/// <para>Lists the router's interfaces and gateway port (a router object's RouterId binds -DeviceId).</para></example>
 [Cmdlet(VerbsCommon.Get, "OsPort")]
 [OutputType(typeof(OsPort))]
 public sealed class GetOsPortCommand : OsComputeCmdlet
@@ -27,7 +29,7 @@ public sealed class GetOsPortCommand : OsComputeCmdlet
 
     /// <summary>Only the ports of this device: a router's or server's ID.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("Id")]
+    [Alias("RouterId")]
     public string? DeviceId { get; set; }
 
     /// <summary>Only the ports with this owner, e.g. network:dhcp or compute:nova.</summary>

@@ -9,7 +9,7 @@ namespace OpenStackLab.Cmdlets;
 /// <example><code>PS> Get-OsSubnet -Lab $lab</code>
 /// <para>Lists the subnets with their CIDR, gateway and allocation pools.</para></example>
 /// <example><code>PS> Get-OsNetwork -Lab $lab -Name ext | Get-OsSubnet</code>
-/// <para>Lists the subnets of the network ext (a network object's Id binds -Network).</para></example>
+/// <para>Lists the subnets of the network ext (a network object's NetworkId binds -Network).</para></example>
 [Cmdlet(VerbsCommon.Get, "OsSubnet")]
 [OutputType(typeof(OsSubnet))]
 public sealed class GetOsSubnetCommand : OsComputeCmdlet
@@ -21,7 +21,7 @@ public sealed class GetOsSubnetCommand : OsComputeCmdlet
 
     /// <summary>Only the subnets of this network (name or ID).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("Id", "NetworkId")]
+    [Alias("NetworkId")]
     public string? Network { get; set; }
 
     protected override void ProcessRecord()

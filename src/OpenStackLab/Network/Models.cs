@@ -9,6 +9,8 @@ public sealed class OsNetwork : OsResource
 {
     public override string Kind => "Network";
     public string Name { get; init; } = "";
+    /// <summary>Its Id again, under the name that binds -Network of Get-OsSubnet, Get-OsPort and New-OsSubnet in a pipeline.</summary>
+    public string NetworkId => Id;
     /// <summary>ACTIVE, DOWN, BUILD or ERROR.</summary>
     public string Status { get; init; } = "";
     /// <summary>router:external: a network routers can use as their gateway (the document's ext).</summary>
@@ -50,6 +52,8 @@ public sealed class OsRouter : OsResource
 {
     public override string Kind => "Router";
     public string Name { get; init; } = "";
+    /// <summary>Its Id again, under the name that binds -DeviceId of Get-OsPort in a pipeline.</summary>
+    public string RouterId => Id;
     /// <summary>ACTIVE, ALLOCATING or ERROR.</summary>
     public string Status { get; init; } = "";
     public bool AdminStateUp { get; init; }
