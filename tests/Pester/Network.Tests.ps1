@@ -97,6 +97,36 @@ Describe 'The document''s networks, router and security group rules through the 
     }
 }
 
+Describe 'A server on int through New-OsServer -Network (the network looked up in Neutron by the same engine)' {
+    BeforeAll {
+        $file = Join-Path ([IO.Path]::GetTempPath()) "$(Unique 'osl-netimage').raw"
+        [IO.File]::WriteAllBytes($file, [byte[]]::new(1048576))
+        $script:image = Add-OsImage @ks -Name (Unique 'oslnetimage') -Path $file -DiskFormat raw
+        Remove-Item $file
+        $script:flavor = New-OsFlavor @ks -Name (Unique 'oslnetflavor') -Ram 64 -Disk 1 -Vcpus 1
+    }
+    AfterAll {
+        $image | Remove-OsImage @auth -Confirm:$false -ErrorAction SilentlyContinue
+        Admin "openstack flavor delete $($flavor.Id)" -ErrorAction SilentlyContinue | Out-Null
+    }
+
+    It 'refuses a network Neutron does not have, naming it, and boots a server on int to ACTIVE with its port bound on compute' {
+        $name = Unique 'oslnetserver'
+        New-OsServer @ks -Name $name -Image $image.Id -Flavor $flavor.Id -Network 'no such net' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].Exception.Message | Should -BeLike "*No network with the name or ID 'no such net' in Neutron at http://controller:9696*"
+        $server = New-OsServer @ks -Name $name -Image $image.Id -Flavor $flavor.Id -Network $int.Name -Wait -TimeoutSec 600
+        try {
+            $server.Status | Should -Be 'ACTIVE'
+            $server.Addresses | Should -BeLike "$($int.Name)=1.1.1.*"
+            $port = Get-OsPort @ks -DeviceId $server.Id
+            $port.Status | Should -Be 'ACTIVE'
+            $port.BindingHost | Should -Be 'compute'
+            $port.VifType | Should -Be 'ovs'
+        }
+        finally { Get-OsServer @ks -Name $name | Remove-OsServer @auth -Wait -Confirm:$false }
+    }
+}
+
 Describe 'New-OsNetwork and New-OsSubnet: -WhatIf, pipeline input, updates and bad input' {
     It '-WhatIf creates nothing, with its input from the pipeline by property name' {
         $name = Unique 'oslpester'
