@@ -2,19 +2,21 @@ using System;
 using System.Management.Automation;
 using OpenStackLab.Compute;
 using OpenStackLab.Lab;
+using OpenStackLab.Network;
 using OpenStackLab.Ssh;
 
 namespace OpenStackLab.Cmdlets;
 
 /// <summary>
-/// The image and compute cmdlets: the identity cmdlets' credentials (-Lab, -Session with its rc file, or
-/// -Credential with -AuthUrl) and their one token per invocation, with Glance and Nova reached through that
+/// The image, compute and network cmdlets: the identity cmdlets' credentials (-Lab, -Session with its rc file, or
+/// -Credential with -AuthUrl) and their one token per invocation, with Glance, Nova and Neutron reached through that
 /// token's catalog.
 /// </summary>
 public abstract class OsComputeCmdlet : OsIdentityCmdlet
 {
     GlanceImages? glance;
     NovaCompute? nova;
+    NeutronNetworking? neutron;
     object? api;
 
     /// <summary>Glance over this invocation's token.</summary>
@@ -23,11 +25,14 @@ public abstract class OsComputeCmdlet : OsIdentityCmdlet
     /// <summary>Nova (and Placement) over this invocation's token.</summary>
     protected NovaCompute Nova { get { Follow(); return nova ??= new NovaCompute(Keystone.Api, Where, Session); } }
 
+    /// <summary>Neutron over this invocation's token.</summary>
+    protected NeutronNetworking Neutron { get { Follow(); return neutron ??= new NeutronNetworking(Keystone.Api, Where, Session); } }
+
     // A pipeline that brings another session gets another token (OsIdentityCmdlet.Keystone): the clients follow it.
     void Follow()
     {
         var current = Keystone.Api;
-        if (!ReferenceEquals(current, api)) { api = current; glance = null; nova = null; }
+        if (!ReferenceEquals(current, api)) { api = current; glance = null; nova = null; neutron = null; }
     }
 
     /// <summary>The session to run something on <paramref name="node"/>: -Session, else the lab's connection (Connect-OsLab); null with an error written when there is none.</summary>

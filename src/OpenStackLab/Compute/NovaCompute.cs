@@ -166,13 +166,8 @@ public sealed class NovaCompute
         if (!HasNetworkService)
             throw new OsApiException(Node, OsApiFailure.NotFound,
                 $"The catalog of {_api.Credentials.AuthUrl} has no network service (Neutron), so there is no network '{nameOrId}'. Give -NoNetwork, or install Neutron first.", 404, "network");
-        var neutron = _api.EndpointFor("network");
-        var named = (_api.Get($"{neutron}/v2.0/networks?name={Q(nameOrId)}")["networks"] as JArray ?? new JArray()).OfType<JObject>()
-            .Where(n => (string?)n["name"] == nameOrId).ToList();
-        if (named.Count > 1) throw new OsApiException(Node, OsApiFailure.Ambiguous, $"{named.Count} networks are named '{nameOrId}'; use the network ID.");
-        if (named.Count == 1) return (string)named[0]["id"]!;
-        if (ComputeNames.IsUuid(nameOrId) && _api.GetOrNull($"{neutron}/v2.0/networks/{Q(nameOrId)}") is { } byId) return (string)byId["network"]!["id"]!;
-        throw new OsApiException(Node, OsApiFailure.NotFound, $"No network with the name or ID '{nameOrId}' in Neutron at {neutron}. Create it first, or give -NoNetwork.", 404, "network");
+        var network = new OpenStackLab.Network.NeutronNetworking(_api, Node, Session).FindNetwork(nameOrId);
+        return network?.Id ?? throw new OsApiException(Node, OsApiFailure.NotFound, $"No network with the name or ID '{nameOrId}' in Neutron at {_api.EndpointFor("network")}. Create it first, or give -NoNetwork.", 404, "network");
     }
 
     // ---- services and hypervisors ----

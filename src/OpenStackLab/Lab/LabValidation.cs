@@ -413,6 +413,12 @@ internal sealed class SettingsValidator : ValidatorBase
                 else if (cidr && field != "dns" && !Check.InSubnet(ip, net, prefix))
                     yield return Error("settings.externalNetwork." + field, null, $"{value} is outside {ext.Cidr}.");
             }
+            // Each value is sound on its own: then the subnet as a whole, as New-OsSubnet checks it (a reversed pool, the
+            // gateway inside the pool, a network or broadcast address in it, host bits in the CIDR).
+            var spec = new OpenStackLab.Network.SubnetSpec(ext.Name + "-sub", ext.Name, ext.Cidr, ext.Gateway, false, ext.AllocationStart, ext.AllocationEnd, new[] { ext.Dns });
+            if (cidr && new[] { ext.AllocationStart, ext.AllocationEnd, ext.Gateway, ext.Dns }.All(v => Check.TryParseIp(v, out var a) && (v == ext.Dns || Check.InSubnet(a, net, prefix)))
+                && spec.Problem() is { } problem)
+                yield return Error("settings.externalNetwork", null, problem);
         }
         var tenant = s.TenantNetwork;
         if (tenant is null) yield return Error("settings.tenantNetwork", null, "Missing.");
@@ -424,6 +430,12 @@ internal sealed class SettingsValidator : ValidatorBase
             if (!Check.TryParseIp(tenant.Gateway, out var gw)) yield return Error("settings.tenantNetwork.gateway", null, $"{Check.Show(tenant.Gateway)} is not an IP address.");
             else if (cidr && !Check.InSubnet(gw, net, prefix)) yield return Error("settings.tenantNetwork.gateway", null, $"{tenant.Gateway} is outside {tenant.Cidr}.");
             if (!Check.IsIp(tenant.Dns)) yield return Error("settings.tenantNetwork.dns", null, $"{Check.Show(tenant.Dns)} is not an IP address.");
+            var spec = new OpenStackLab.Network.SubnetSpec(tenant.Name + "-sub", tenant.Name, tenant.Cidr, tenant.Gateway, DnsNameservers: new[] { tenant.Dns });
+            if (cidr && Check.TryParseIp(tenant.Gateway, out var g) && Check.InSubnet(g, net, prefix) && Check.IsIp(tenant.Dns) && spec.Problem() is { } problem)
+                yield return Error("settings.tenantNetwork", null, problem);
+            // The document's router joins both: overlapping subnets cannot be routed (Add-OsRouterInterface refuses them).
+            if (cidr && ext is not null && OpenStackLab.Network.IpSubnet.Parse(tenant.Cidr, out _) is { } t && OpenStackLab.Network.IpSubnet.Parse(ext.Cidr, out _) is { } e && t.Overlaps(e))
+                yield return Error("settings.tenantNetwork.cidr", null, $"{tenant.Cidr} overlaps the external network's {ext.Cidr}: the router between them cannot route overlapping subnets.");
         }
     }
 }

@@ -175,6 +175,32 @@ public sealed class DiagnosisRuleTests
     }
 
     [Fact]
+    public void NeutronMustNotifyNova_BothSettingsTrueAndTheNovaLoginPresent_ThePasswordNeverShown()
+    {
+        var lab = Lab();
+        var context = Context(lab, "NeutronController");
+        const string installed = "osl:installed=NeutronController|1\n";
+        const string login = "osl:neutron.nova=auth_url\nosl:neutron.nova=auth_type\nosl:neutron.nova=username\nosl:neutron.nova=password\nosl:neutron.nova=project_name\n";
+        List<OsFinding> Run(string output) => Evaluate(context, new() { ["controller"] = Facts(installed + output) }).Where(f => f.Check.StartsWith("NeutronNo", StringComparison.Ordinal)).ToList();
+
+        Assert.Empty(Run(login + "osl:neutron.notify_nova_on_port_status_changes=True\nosl:neutron.notify_nova_on_port_data_changes=true"));
+        Assert.Empty(Run(login));   // unset: Neutron's default is True
+        // The last occurrence counts, as oslo.config reads it.
+        var off = Assert.Single(Run(login + "osl:neutron.notify_nova_on_port_status_changes=True\nosl:neutron.notify_nova_on_port_status_changes=False"));
+        Assert.Equal(("controller", "NeutronNotifiesNova", FindingSeverity.Error), (off.Node, off.Check, off.Severity));
+        Assert.Contains("[DEFAULT] notify_nova_on_port_status_changes = False", off.Message);
+        Assert.Contains("notify_nova_on_port_status_changes = True", off.Fix);
+        var section = Assert.Single(Run("osl:neutron.nova=auth_url\nosl:neutron.nova=auth_type\nosl:neutron.nova=project_name"));
+        Assert.Equal("NeutronNovaSection", section.Check);
+        Assert.Contains("lacks username, password", section.Message);
+        // Not installed on the controller: nothing.
+        Assert.DoesNotContain(Evaluate(context, new() { ["controller"] = Facts("osl:installed=NeutronController|0\nosl:neutron.notify_nova_on_port_status_changes=False") }),
+            f => f.Check.StartsWith("NeutronNo", StringComparison.Ordinal));
+        // The probe prints [nova]'s option names only, never a value.
+        Assert.Contains("print \"osl:neutron.nova=\" k", new OpenStackLab.Diagnostics.Rules.NeutronNotifyNovaDiagnosis().Probe(context, lab.Controller!));
+    }
+
+    [Fact]
     public void EveryChapterRuleNamesAChapterOfTheCatalog() =>
         Assert.All(Diagnosis.Rules, r => Assert.Contains(ChapterCatalog.All, c => c.Name == r.Chapter));
 }

@@ -2,8 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Newtonsoft.Json.Linq;
+using OpenStackLab.Api;
 using OpenStackLab.Chapters;
+using OpenStackLab.Identity;
 using OpenStackLab.Lab;
+using OpenStackLab.Network;
 using OpenStackLab.Plan;
 using OpenStackLab.Ssh;
 using OpenStackLab.Tests.Infrastructure;
@@ -26,7 +29,11 @@ public sealed class NeutronEndToEndTests
     static readonly object Gate = new();
     static (ComputeTestLab Lab, List<StepResult> First)? _deployed;
 
-    const string Router = "osl-e2e-router";
+    /// <summary>The document's router (2.5.6); earlier runs named theirs osl-e2e-router.</summary>
+    const string Router = "router";
+    /// <summary>The lab with its network node, saved in the lab state dir once deployed.</summary>
+    public const string LabFileName = "neutron-e2e.lab.json";
+    const string OldRouter = "osl-e2e-router";
     const string Image = "osl-e2e-net-image";
     const string Flavor = "osl-e2e-tiny";
     const string Server = "osl-e2e-net-server";
@@ -52,6 +59,8 @@ public sealed class NeutronEndToEndTests
                 var lab = new ComputeTestLab(nodes, network: "network");
                 MakeProviderNic(lab);
                 _deployed = (lab, lab.Deploy());
+                // For tests/Pester/Examples.Tests.ps1: the lab with its network node (examples/chapters/Neutron.ps1).
+                LabFile.Save(lab.Lab, System.IO.Path.Combine(nodes.StateDir, LabFileName));
             }
             return _deployed.Value;
         }
@@ -61,6 +70,47 @@ public sealed class NeutronEndToEndTests
 
     static void Succeeded(CommandResult r, string what) =>
         Assert.True(r.ExitCode == 0, $"{what} failed ({r.ExitCode}): {r.StdErr}\n{r.StdOut}");
+
+    /// <summary>Neutron through the network cmdlets' engine, as the lab's admin from this machine.</summary>
+    internal static (OpenStackApi Api, NeutronNetworking Neutron) Neutron(ComputeTestLab lab)
+    {
+        var api = OpenStackApi.Connect(KeystoneCredentials.ForLab(lab.Lab), KeystoneCredentials.Hosts(lab.Lab));
+        return (api, new NeutronNetworking(api, lab.Lab.ControllerName));
+    }
+
+    /// <summary>
+    /// The document's networks, router and security group rules (2.5.6) through the engine of New-OsNetwork, New-OsSubnet,
+    /// New-OsRouter, Add-OsRouterInterface, Set-OsRouterGateway and New-OsSecurityGroupRule, in the document's order.
+    /// </summary>
+    internal static List<OsResource> BuildDocumentNetworks(NeutronNetworking neutron, LabDefinition lab)
+    {
+        var ext = lab.Settings.ExternalNetwork;
+        var tenant = lab.Settings.TenantNetwork;
+        return new List<OsResource>
+        {
+            neutron.EnsureRouter(Router),
+            neutron.EnsureNetwork(new NetworkSpec(tenant.Name, NetworkType: "vxlan")),
+            neutron.EnsureSubnet(new SubnetSpec(tenant.Name + "-sub", tenant.Name, tenant.Cidr, tenant.Gateway, DnsNameservers: new[] { tenant.Dns })),
+            neutron.AddRouterInterface(Router, tenant.Name + "-sub"),
+            neutron.EnsureNetwork(new NetworkSpec(ext.Name, true, "flat", ext.PhysicalNetwork)),
+            neutron.EnsureSubnet(new SubnetSpec(ext.Name + "-sub", ext.Name, ext.Cidr, ext.Gateway, false, ext.AllocationStart, ext.AllocationEnd, new[] { ext.Dns })),
+            neutron.SetRouterGateway(Router, ext.Name),
+            neutron.EnsureSecurityGroup("all-port"),
+            neutron.EnsureSecurityGroupRule(new SecurityGroupRuleSpec("all-port", "icmp")),
+            neutron.EnsureSecurityGroupRule(new SecurityGroupRuleSpec("all-port", "tcp", 22, 22)),
+        };
+    }
+
+    /// <summary>Routers of earlier runs' name: their interfaces, then the router (they hold int-sub's gateway address).</summary>
+    internal static void RemoveOldRouters(NeutronNetworking neutron)
+    {
+        foreach (var old in neutron.ListRouters(OldRouter))
+        {
+            foreach (var port in neutron.ListPorts(deviceId: old.Id, deviceOwner: "network:router_interface"))
+                foreach (var subnet in port.SubnetIds) neutron.RemoveRouterInterface(old.Id, subnet);
+            neutron.DeleteRouter(old.Id);
+        }
+    }
 
     static JToken Json(ComputeTestLab lab, string command)
     {
@@ -78,9 +128,15 @@ public sealed class NeutronEndToEndTests
         var chapters = first.Select(r => r.Chapter).Distinct().ToList();
         Assert.Equal(new[] { "NeutronController", "NeutronNetwork", "NeutronCompute" }, chapters.Skip(chapters.IndexOf("NeutronController")));
 
-        var agents = (JArray)Json(lab, "openstack network agent list -f json");
-        foreach (var (type, host) in new[] { ("Open vSwitch agent", "network"), ("DHCP agent", "network"), ("L3 agent", "network"), ("Metadata agent", "network"), ("Open vSwitch agent", "compute") })
-            Assert.Contains(agents, a => (string?)a["Agent Type"] == type && (string?)a["Host"] == host && (bool?)a["Alive"] == true && (bool?)a["State"] == true);
+        var (api, neutron) = Neutron(lab);
+        using (api)
+        {
+            var agents = neutron.ListAgents();
+            foreach (var (type, host) in new[] { ("Open vSwitch agent", "network"), ("DHCP agent", "network"), ("L3 agent", "network"), ("Metadata agent", "network"), ("Open vSwitch agent", "compute") })
+                Assert.Contains(agents, a => a.AgentType == type && a.Host == host && a.Alive && a.AdminStateUp);
+            // The network node's agent maps the lab's physical network to the provider bridge.
+            Assert.Equal(NeutronLab.ProviderBridge, agents.Single(a => a.AgentType == "Open vSwitch agent" && a.Host == "network").BridgeMappings[lab.Lab.Settings.ExternalNetwork.PhysicalNetwork]);
+        }
 
         // The bridges run in ovs-vswitchd's userspace datapath, the provider NIC in br-eth1.
         var network = lab.Session("network");
@@ -107,30 +163,38 @@ public sealed class NeutronEndToEndTests
         Assert.DoesNotContain(first, r => r.Status == StepStatus.Failed);
         var ext = lab.Lab.Settings.ExternalNetwork;
         var tenant = lab.Lab.Settings.TenantNetwork;
-        // Leftovers of an interrupted earlier run go first (order matters: the server, the router's ports, the networks).
-        lab.Admin($"openstack server delete --wait {Server} 2>/dev/null; openstack router remove subnet {Router} {tenant.Name}-sub 2>/dev/null; openstack router delete {Router} 2>/dev/null; "
-            + $"openstack network delete {tenant.Name} {ext.Name} 2>/dev/null; openstack image delete {Image} 2>/dev/null; true", TimeSpan.FromMinutes(10));
+        var (api, neutron) = Neutron(lab);
+        using var _ = api;
+        // Leftovers of an interrupted earlier run: the server and image; the document's objects themselves converge.
+        lab.Admin($"openstack server delete --wait {Server} 2>/dev/null; openstack image delete {Image} 2>/dev/null; true", TimeSpan.FromMinutes(10));
+        RemoveOldRouters(neutron);
 
-        Json(lab, $"openstack router create {Router} -f json");
-        var intNet = Json(lab, $"openstack network create {tenant.Name} --provider-network-type vxlan -f json");
-        Assert.Equal("vxlan", (string?)intNet["provider:network_type"]);
-        Assert.Equal(1450, (int?)intNet["mtu"]);
-        Json(lab, $"openstack subnet create {tenant.Name}-sub --network {tenant.Name} --subnet-range {tenant.Cidr} --gateway {tenant.Gateway} --dns-nameserver {tenant.Dns} -f json");
-        Succeeded(lab.Admin($"openstack router add subnet {Router} {tenant.Name}-sub"), "router add subnet");
-        var extNet = Json(lab, $"openstack network create --provider-physical-network {ext.PhysicalNetwork} --provider-network-type flat --external {ext.Name} -f json");
-        Assert.Equal(true, (bool?)extNet["router:external"]);
-        Json(lab, $"openstack subnet create {ext.Name}-sub --network {ext.Name} --subnet-range {ext.Cidr} --allocation-pool start={ext.AllocationStart},end={ext.AllocationEnd} --gateway {ext.Gateway} --dns-nameserver {ext.Dns} -f json");
-        Succeeded(lab.Admin($"openstack router set {Router} --external-gateway {ext.Name}"), "router set --external-gateway");
+        var built = BuildDocumentNetworks(neutron, lab.Lab);
+        _output.WriteLine(string.Join("\n", built.Select(o => $"{o.Kind} {o.Id} Changed={o.Changed}")));
+        // A second build changes nothing.
+        Assert.Empty(BuildDocumentNetworks(neutron, lab.Lab).Where(o => o.Changed).Select(o => $"{o.Kind} {o.Id}"));
 
-        var router = Json(lab, $"openstack router show {Router} -f json");
-        Assert.Equal("ACTIVE", (string?)router["status"]);
-        var gateway = router["external_gateway_info"]!;
-        Assert.Equal((string?)extNet["id"], (string?)gateway["network_id"]);
+        var intNet = neutron.ResolveNetwork(tenant.Name);
+        Assert.Equal("vxlan", intNet.NetworkType);
+        Assert.Equal(1450, intNet.Mtu);
+        var extNet = neutron.ResolveNetwork(ext.Name);
+        Assert.True(extNet.External);
+        Assert.Equal(("flat", ext.PhysicalNetwork, 1500), (extNet.NetworkType, extNet.PhysicalNetwork, extNet.Mtu));
+        var extSub = Assert.Single(neutron.ListSubnets(networkId: extNet.Id));
+        Assert.Equal(new[] { $"{ext.AllocationStart}-{ext.AllocationEnd}" }, extSub.AllocationPools);
+        var intSub = Assert.Single(neutron.ListSubnets(networkId: intNet.Id));
+        Assert.Equal((tenant.Cidr, tenant.Gateway), (intSub.Cidr, intSub.GatewayIp));
+
+        var router = neutron.ResolveRouter(Router);
+        Assert.Equal("ACTIVE", router.Status);
+        Assert.Equal(extNet.Id, router.ExternalNetworkId);
+        Assert.Contains(neutron.ListPorts(deviceId: router.Id), p => p.DeviceOwner == "network:router_interface" && p.SubnetIds.Contains(intSub.Id));
 
         // The DHCP port on int turns ACTIVE once the network node's agents wired it.
-        var intId = (string)intNet["id"]!;
-        Succeeded(lab.Admin($"i=0; until [ \"$(openstack port list --network {intId} --device-owner network:dhcp -f value -c Status)\" = ACTIVE ]; do i=$((i+1)); [ $i -ge 90 ] && exit 1; sleep 2; done", TimeSpan.FromMinutes(5)),
-            "waiting for the DHCP port of int to become ACTIVE");
+        var intId = intNet.Id;
+        var dhcp = api.Poll(() => neutron.ListPorts(intId, deviceOwner: "network:dhcp").FirstOrDefault(p => p.Status == "ACTIVE"),
+            TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(2), "the DHCP port of int to become ACTIVE");
+        Assert.Equal("network", dhcp.BindingHost);
         // Packets, not only API objects: from the DHCP namespace to the router's address on int, through br-int.
         var ping = lab.Session("network").Run($"i=0; until ip netns exec qdhcp-{intId} ping -c 1 -W 2 {tenant.Gateway}; do i=$((i+1)); [ $i -ge 30 ] && exit 1; sleep 2; done",
             new CommandOptions { AsRoot = true, Timeout = TimeSpan.FromMinutes(3) });
@@ -206,5 +270,63 @@ public sealed class NeutronBadInputTests
         Assert.All(results.Where(r => r.Node == "network" && r.Index > failed.Index), r => Assert.Equal(StepStatus.Skipped, r.Status));
         Assert.All(results.Where(r => r.Step.StartsWith("Wait for the", StringComparison.Ordinal)), r => Assert.Equal(StepStatus.Skipped, r.Status));
         Assert.Equal(before, lab.Session("network").Run(State, new CommandOptions { AsRoot = true }).StdOut);
+    }
+}
+
+/// <summary>
+/// Bad input to the network cmdlets' engine on the deployed Neutron lab: each is refused with the value named before
+/// anything is changed (the document's networks and router stay as they were).
+/// </summary>
+[Collection(ComputeEndToEndCollection.Name)]
+public sealed class NeutronNetworkBadInputTests
+{
+    readonly TestNodes _nodes;
+    public NeutronNetworkBadInputTests(TestNodes nodes) => _nodes = nodes;
+
+    static string State(NeutronNetworking neutron) =>
+        string.Join("\n", neutron.ListNetworks().Select(n => $"{n.Name} {n.NetworkType} {n.External} {string.Join(",", n.Subnets.OrderBy(x => x))}")
+            .Concat(neutron.ListSubnets().Select(s => $"{s.Name} {s.Cidr} {s.GatewayIp} {string.Join(",", s.AllocationPools)}"))
+            .Concat(neutron.ListRouters().Select(r => $"{r.Name} {r.ExternalNetworkId}"))
+            .Concat(neutron.ListPorts().Where(p => p.DeviceOwner.StartsWith("network:router", StringComparison.Ordinal)).Select(p => $"{p.DeviceId} {string.Join(",", p.SubnetIds)}"))
+            .OrderBy(x => x, StringComparer.Ordinal));
+
+    [Fact]
+    public void OverlappingSubnetsAnUnmappedPhysicalNetworkAndAnInternalGatewayAreRefusedNamingTheValuesAndChangeNothing()
+    {
+        var (lab, first) = NeutronEndToEndTests.Deployed(_nodes);
+        Assert.DoesNotContain(first, r => r.Status == StepStatus.Failed);
+        var (api, neutron) = NeutronEndToEndTests.Neutron(lab);
+        using var _ = api;
+        NeutronEndToEndTests.RemoveOldRouters(neutron);
+        NeutronEndToEndTests.BuildDocumentNetworks(neutron, lab.Lab);
+        var tenant = lab.Lab.Settings.TenantNetwork;
+        var before = State(neutron);
+
+        // A second subnet on int inside int-sub's range.
+        var e = Assert.Throws<ArgumentException>(() => neutron.EnsureSubnet(new SubnetSpec("osl-e2e-overlap", tenant.Name, "1.1.1.128/25")));
+        Assert.Equal($"Subnet 'osl-e2e-overlap': 1.1.1.128/25 overlaps {tenant.Cidr}, the subnet '{tenant.Name}-sub' ({neutron.ResolveSubnet(tenant.Name + "-sub").Id}) already on network '{tenant.Name}'; give a CIDR that does not overlap.", e.Message);
+
+        // A flat network on a physical network no agent maps (the lab's agents map physnet1 on the network node).
+        e = Assert.Throws<ArgumentException>(() => neutron.EnsureNetwork(new NetworkSpec("osl-e2e-physnet9", true, "flat", "physnet9")));
+        Assert.Contains("no Open vSwitch agent maps the physical network 'physnet9'", e.Message);
+        Assert.Contains($"mapped: {lab.Lab.Settings.ExternalNetwork.PhysicalNetwork} on network.", e.Message);
+
+        // The router's gateway on the self-service network.
+        e = Assert.Throws<ArgumentException>(() => neutron.SetRouterGateway("router", tenant.Name));
+        Assert.Equal($"Router 'router': the network '{tenant.Name}' is not external (router:external is false); a gateway needs an external network (New-OsNetwork -External).", e.Message);
+        Assert.Equal(before, State(neutron));
+
+        // An interface on a subnet that overlaps the router's int-sub (its own network, made and removed by the test).
+        var net = neutron.EnsureNetwork(new NetworkSpec("osl-e2e-overlap-net"));
+        try
+        {
+            neutron.EnsureSubnet(new SubnetSpec("osl-e2e-overlap-sub", net.Id, "1.1.0.0/16"));
+            var during = State(neutron);
+            e = Assert.Throws<ArgumentException>(() => neutron.AddRouterInterface("router", "osl-e2e-overlap-sub"));
+            Assert.Equal($"Router 'router': the subnet 'osl-e2e-overlap-sub' (1.1.0.0/16) overlaps {tenant.Cidr}, the subnet '{tenant.Name}-sub' of an interface of the router; a router cannot route between overlapping subnets.", e.Message);
+            Assert.Equal(during, State(neutron));
+        }
+        finally { neutron.DeleteNetwork(net.Id); }
+        Assert.Equal(before, State(neutron));
     }
 }

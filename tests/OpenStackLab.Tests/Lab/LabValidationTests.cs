@@ -240,6 +240,31 @@ public class LabValidationTests
         Assert.All(errors, e => Assert.Null(e.Node));
     }
 
+    [Theory]
+    [InlineData("ext-pool-reversed", "settings.externalNetwork", "the allocation pool starts at 192.168.10.200, after its end 192.168.10.150")]
+    [InlineData("ext-gateway-in-pool", "settings.externalNetwork", "the gateway 192.168.10.160 is inside the allocation pool 192.168.10.150-192.168.10.200")]
+    [InlineData("ext-host-bits", "settings.externalNetwork", "'192.168.10.7/24' has host bits set")]
+    [InlineData("int-overlaps-ext", "settings.tenantNetwork.cidr", "192.168.10.128/25 overlaps the external network's 192.168.10.0/24")]
+    [InlineData("physnet-mapping", "settings.externalNetwork.physicalNetwork", "\"physnet1:br-ex\" is not a valid physical network name")]
+    [InlineData("physnet-shell", "settings.externalNetwork.physicalNetwork", "\"physnet1$(reboot)\" is not a valid physical network name")]
+    public void TheNetworksOfTheDocumentAreCheckedAsSubnetsBeforeAnythingIsBuilt(string fault, string field, string message)
+    {
+        var lab = SixNodes();
+        var ext = lab.Settings.ExternalNetwork;
+        switch (fault)
+        {
+            case "ext-pool-reversed": (ext.AllocationStart, ext.AllocationEnd) = ("192.168.10.200", "192.168.10.150"); break;
+            case "ext-gateway-in-pool": ext.Gateway = "192.168.10.160"; break;
+            case "ext-host-bits": ext.Cidr = "192.168.10.7/24"; break;
+            case "int-overlaps-ext": (lab.Settings.TenantNetwork.Cidr, lab.Settings.TenantNetwork.Gateway) = ("192.168.10.128/25", "192.168.10.129"); break;
+            case "physnet-mapping": ext.PhysicalNetwork = "physnet1:br-ex"; break;
+            case "physnet-shell": ext.PhysicalNetwork = "physnet1$(reboot)"; break;
+        }
+        var error = Assert.Single(Errors(lab));
+        Assert.Equal(field, error.Field);
+        Assert.Contains(message, error.Message);
+    }
+
     [Fact]
     public void AddressOutsideTheManagementSubnetIsOnlyAWarning()
     {
