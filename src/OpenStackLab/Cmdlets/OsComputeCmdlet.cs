@@ -7,7 +7,7 @@ using OpenStackLab.Ssh;
 namespace OpenStackLab.Cmdlets;
 
 /// <summary>
-/// The image and compute cmdlets: the identity cmdlets' credentials (-Lab, -Session with its rc file, or
+/// The image, compute and volume cmdlets: the identity cmdlets' credentials (-Lab, -Session with its rc file, or
 /// -Credential with -AuthUrl) and their one token per invocation, with Glance and Nova reached through that
 /// token's catalog.
 /// </summary>
@@ -15,6 +15,7 @@ public abstract class OsComputeCmdlet : OsIdentityCmdlet
 {
     GlanceImages? glance;
     NovaCompute? nova;
+    CinderVolumes? cinder;
     object? api;
 
     /// <summary>Glance over this invocation's token.</summary>
@@ -23,11 +24,14 @@ public abstract class OsComputeCmdlet : OsIdentityCmdlet
     /// <summary>Nova (and Placement) over this invocation's token.</summary>
     protected NovaCompute Nova { get { Follow(); return nova ??= new NovaCompute(Keystone.Api, Where, Session); } }
 
+    /// <summary>Cinder (block storage v3) over this invocation's token.</summary>
+    protected CinderVolumes Cinder { get { Follow(); return cinder ??= new CinderVolumes(Keystone.Api, Where, Session); } }
+
     // A pipeline that brings another session gets another token (OsIdentityCmdlet.Keystone): the clients follow it.
     void Follow()
     {
         var current = Keystone.Api;
-        if (!ReferenceEquals(current, api)) { api = current; glance = null; nova = null; }
+        if (!ReferenceEquals(current, api)) { api = current; glance = null; nova = null; cinder = null; }
     }
 
     /// <summary>The session to run something on <paramref name="node"/>: -Session, else the lab's connection (Connect-OsLab); null with an error written when there is none.</summary>
