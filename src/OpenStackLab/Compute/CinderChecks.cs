@@ -73,23 +73,31 @@ public static partial class ComputeChecks
         return s.Checks;
     }
 
-    /// <summary>Why the volume failed: LVM's words from the volume service's log on its node, else Cinder's user messages.</summary>
+    /// <summary>
+    /// Why the volume failed: LVM's words from the volume service's log on its node, else Cinder's user messages. A
+    /// create the driver failed is rescheduled and then loses its host, so the candidates are its host's node, else the
+    /// nodes of every cinder-volume service.
+    /// </summary>
     static string? Cause(CinderVolumes cinder, OsVolume volume, Func<string, INodeShell?> nodeShell, CancellationToken cancel)
     {
-        var node = volume.Host.Split('@')[0];
-        if (node.Length > 0 && nodeShell(node) is { } shell)
+        var nodes = volume.Host.Length > 0 ? new[] { volume.Host.Split('@')[0] }
+            : cinder.ListServices().Where(x => x.Binary == "cinder-volume").Select(x => x.Host.Split('@')[0]).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        var unread = new List<string>();
+        string? other = null;
+        foreach (var node in nodes.Where(n => n.Length > 0))
         {
-            // The lines after the volume's first mention: the driver's failure and the command's stderr.
-            var r = shell.Run($"grep -F -A 60 -- {ShellQuote.Quote(volume.Id)} {VolumeLog} | grep -iE 'device-mapper|lvcreate|Stderr|error' | grep -v '^--$' | tail -n 4",
+            if (nodeShell(node) is not { } shell) { unread.Add(node); continue; }
+            // The lines after each mention of the volume: the driver's failure and the command's stderr.
+            var r = shell.Run($"grep -F -A 40 -- {ShellQuote.Quote(volume.Id)} {VolumeLog} | grep -iE 'device-mapper|lvcreate|Stderr|error' | grep -v '^--$' | tail -n 8",
                 new CommandOptions { AsRoot = true, Timeout = TimeSpan.FromMinutes(1) }, cancel);
             var lines = r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var lvm = lines.FirstOrDefault(l => NoDeviceMapper.IsMatch(l));
-            if (lvm is not null) return $"{VolumeLog} on {node}: {Trim(lvm)}";
-            if (lines.Length > 0) return $"{VolumeLog} on {node}: {Trim(lines[^1])}";
+            if (lines.FirstOrDefault(l => NoDeviceMapper.IsMatch(l)) is { } lvm) return $"{VolumeLog} on {node}: {Trim(lvm)}";
+            if (lines.Length > 0) other ??= $"{VolumeLog} on {node}: {Trim(lines[^1])}";
         }
+        if (other is not null) return other;
         var messages = cinder.Messages(volume.Id);
-        var unread = node.Length > 0 ? $" (no session to {node} to read {VolumeLog}: give -Lab after Connect-OsLab, or -Session to {node})" : "";
-        return messages.Count > 0 ? "Cinder's messages: " + string.Join(" | ", messages) + unread : unread.Length > 0 ? unread.Trim(' ', '(', ')') : null;
+        var why = unread.Count > 0 ? $" (no session to {string.Join(", ", unread)} to read {VolumeLog}: give -Lab after Connect-OsLab)" : "";
+        return messages.Count > 0 ? "Cinder's messages: " + string.Join(" | ", messages.Distinct()) + why : why.Length > 0 ? why.Trim(' ', '(', ')') : null;
     }
 
     static string Trim(string line) => line.Length > 400 ? line[..400] + "..." : line;
