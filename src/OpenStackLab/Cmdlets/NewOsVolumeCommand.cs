@@ -32,7 +32,7 @@ public sealed class NewOsVolumeCommand : OsComputeCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Description { get; set; }
 
-    /// <summary>The volume type (default: the deployment's default type).</summary>
+    /// <summary>The volume type; omitted, Cinder uses the deployment's default type.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? VolumeType { get; set; }
 
