@@ -42,6 +42,21 @@ Describe 'A lab edited in the session after it was made' {
         Test-Path $out | Should -BeFalse                                    # no script was written
         Test-Path '/tmp/osl-pwned' | Should -BeFalse
     }
+
+    It "is refused by Install-OsCinderVolume when the compute node's cinderLvm loop file is hostile, naming the node and the value" {
+        $lab = New-OsLab -Name edited -Template Ussuri6Node -Path (Join-Path $dir 'cinder.json')
+        $compute = $lab.Nodes | Where-Object Name -eq compute
+        $compute.CinderLvm = [OpenStackLab.Lab.LabCinderLvm]@{ LoopFile = "/var/lib/cinder/x'`$(touch /tmp/osl-pwned)'.img" }
+        $transcript = Join-Path $dir 'cinder.txt'
+        Start-Transcript -Path $transcript | Out-Null
+        try { $err = $null; try { $lab | Install-OsCinderVolume -WhatIf -ErrorAction Stop } catch { $err = $_ } } finally { Stop-Transcript | Out-Null }
+        $err | Should -Not -BeNullOrEmpty
+        $err.Exception.Message | Should -Match ([regex]::Escape('nodes[2].cinderLvm'))
+        $err.Exception.Message | Should -Match "node 'compute'"
+        $err.Exception.Message | Should -Match ([regex]::Escape('touch /tmp/osl-pwned'))
+        Get-Content $transcript -Raw | Should -Not -Match "Chapter '"      # no plan was shown
+        Test-Path '/tmp/osl-pwned' | Should -BeFalse
+    }
 }
 
 Describe 'Install-OsKeystone -WhatIf' {

@@ -39,6 +39,8 @@ PACKAGES=(
     ethtool
     # the end-to-end tests ping through Open vSwitch from the agents' namespaces
     iputils-ping
+    # cinder chapters: the API (uwsgi) and scheduler; cinder-volume with LVM and tgt (Debian's target helper)
+    cinder-api cinder-scheduler cinder-volume lvm2 tgt
 )
 
 # Keystone's own debconf questions; all "no" so that its postinst neither runs
@@ -72,13 +74,17 @@ neutron-common neutron/configure_ksat boolean false
 neutron-common neutron/configure_nova boolean false
 neutron-api neutron/configure_api-endpoint boolean false
 neutron-metadata-agent neutron-metadata/configure_metadata boolean false
+cinder-common cinder/configure_db boolean false
+cinder-common cinder/configure_rabbit boolean false
+cinder-common cinder/configure_ksat boolean false
+cinder-api cinder/configure_api-endpoint boolean false
 '
 
 # Daemons a package script could leave running on the host run as the
 # package's system user. Only those in the host's network namespace count:
 # test nodes (other namespaces) run the same daemons on purpose, and other
 # tests run their own (as root) in the host namespace; neither is ours to stop.
-DAEMON_USERS=mysql,rabbitmq,memcache,keystone,swift,_chrony,glance,placement,nova,neutron
+DAEMON_USERS=mysql,rabbitmq,memcache,keystone,swift,_chrony,glance,placement,nova,neutron,cinder
 HOST_NETNS=$(readlink /proc/self/ns/net)
 
 die() { echo "ERROR: $*" >&2; exit 1; }

@@ -8,8 +8,8 @@ using OpenStackLab.Ssh;
 namespace OpenStackLab.Cmdlets;
 
 /// <summary>
-/// The image, compute and network cmdlets: the identity cmdlets' credentials (-Lab, -Session with its rc file, or
-/// -Credential with -AuthUrl) and their one token per invocation, with Glance, Nova and Neutron reached through that
+/// The image, compute, network and volume cmdlets: the identity cmdlets' credentials (-Lab, -Session with its rc file, or
+/// -Credential with -AuthUrl) and their one token per invocation, with Glance, Nova, Neutron and Cinder reached through that
 /// token's catalog.
 /// </summary>
 public abstract class OsComputeCmdlet : OsIdentityCmdlet
@@ -17,6 +17,7 @@ public abstract class OsComputeCmdlet : OsIdentityCmdlet
     GlanceImages? glance;
     NovaCompute? nova;
     NeutronNetworking? neutron;
+    CinderVolumes? cinder;
     object? api;
 
     /// <summary>Glance over this invocation's token.</summary>
@@ -27,12 +28,14 @@ public abstract class OsComputeCmdlet : OsIdentityCmdlet
 
     /// <summary>Neutron over this invocation's token.</summary>
     protected NeutronNetworking Neutron { get { Follow(); return neutron ??= new NeutronNetworking(Keystone.Api, Where, Session); } }
+    /// <summary>Cinder (block storage v3) over this invocation's token.</summary>
+    protected CinderVolumes Cinder { get { Follow(); return cinder ??= new CinderVolumes(Keystone.Api, Where, Session); } }
 
     // A pipeline that brings another session gets another token (OsIdentityCmdlet.Keystone): the clients follow it.
     void Follow()
     {
         var current = Keystone.Api;
-        if (!ReferenceEquals(current, api)) { api = current; glance = null; nova = null; neutron = null; }
+        if (!ReferenceEquals(current, api)) { api = current; glance = null; nova = null; neutron = null; cinder = null; }
     }
 
     /// <summary>The session to run something on <paramref name="node"/>: -Session, else the lab's connection (Connect-OsLab); null with an error written when there is none.</summary>

@@ -15,7 +15,7 @@ namespace OpenStackLab.Compute;
 /// The guide's image and compute verifications as checks (one <see cref="OsCheck"/> per stage, like Test-OsSwift):
 /// each stage runs only when the ones before it passed, and what a check creates it deletes again.
 /// </summary>
-public static class ComputeChecks
+public static partial class ComputeChecks
 {
     sealed class Stages
     {

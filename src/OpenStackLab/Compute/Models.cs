@@ -119,3 +119,40 @@ public sealed class OsHypervisor : OsResource
     public int LocalGb { get; init; }
     public int RunningVms { get; init; }
 }
+
+/// <summary>A Cinder volume (block storage API v3).</summary>
+public sealed class OsVolume : OsResource
+{
+    public override string Kind => "Volume";
+    public string Name { get; init; } = "";
+    /// <summary>creating, available, in-use, error, deleting, error_deleting, ...</summary>
+    public string Status { get; init; } = "";
+    /// <summary>GiB.</summary>
+    public int Size { get; init; }
+    /// <summary>The volume type (the deployment's default, __DEFAULT__, unless one was asked for).</summary>
+    public string VolumeType { get; init; } = "";
+    public string AvailabilityZone { get; init; } = "";
+    public bool Bootable { get; init; }
+    /// <summary>The backend that holds it, host@backend#pool, e.g. compute@lvm#lvm (admin only; empty before scheduling).</summary>
+    public string Host { get; init; } = "";
+    /// <summary>The servers it is attached to (server IDs).</summary>
+    public string AttachedTo { get; init; } = "";
+    public string Description { get; init; } = "";
+    public DateTimeOffset? CreatedAt { get; init; }
+}
+
+/// <summary>A Cinder service (cinder-scheduler, cinder-volume host@backend) and whether it is up.</summary>
+public sealed class OsVolumeService : OsResource
+{
+    public override string Kind => "VolumeService";
+    public string Binary { get; init; } = "";
+    /// <summary>The host, with @backend for a volume service (compute@lvm).</summary>
+    public string Host { get; init; } = "";
+    public string Zone { get; init; } = "";
+    /// <summary>enabled or disabled.</summary>
+    public string Status { get; init; } = "";
+    /// <summary>up or down (from the service's heartbeat).</summary>
+    public string State { get; init; } = "";
+    public string DisabledReason { get; init; } = "";
+    public DateTimeOffset? UpdatedAt { get; init; }
+}

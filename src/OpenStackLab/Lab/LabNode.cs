@@ -64,6 +64,14 @@ public sealed class LabNode
     [JsonProperty("packagesFromHost", Order = 12, DefaultValueHandling = DefaultValueHandling.Ignore)]
     public bool PackagesFromHost { get; set; }
 
+    /// <summary>
+    /// Where a cinder-volume node keeps its LVM volume group: a block device (the document's spare disk, /dev/sdb) or a
+    /// file the chapter creates and attaches to a loop device, re-attached when the node starts (labs without a spare
+    /// disk). Null on nodes without the role cinder-volume.
+    /// </summary>
+    [JsonProperty("cinderLvm", Order = 13, NullValueHandling = NullValueHandling.Ignore)]
+    public LabCinderLvm? CinderLvm { get; set; }
+
     /// <summary>The datapath in effect: <see cref="OvsDatapath"/>, or "system" when unset.</summary>
     [JsonIgnore] public string EffectiveOvsDatapath => string.IsNullOrEmpty(OvsDatapath) ? OvsDatapaths.System : OvsDatapath!;
 
@@ -109,6 +117,28 @@ public static class OvsDatapaths
     public const string Netdev = "netdev";
 
     public static IReadOnlyList<string> All { get; } = new[] { System, Netdev };
+}
+
+/// <summary>
+/// The physical volume of a cinder-volume node's LVM volume group: exactly one of <see cref="Device"/> (a block device,
+/// e.g. /dev/sdb) and <see cref="LoopFile"/> (a file of <see cref="SizeGb"/> GiB, sparse, on a loop device).
+/// </summary>
+public sealed class LabCinderLvm
+{
+    /// <summary>A block device or partition for the volume group, e.g. /dev/sdb. Exactly one of Device and LoopFile.</summary>
+    [JsonProperty("device", Order = 1, NullValueHandling = NullValueHandling.Ignore)]
+    public string? Device { get; set; }
+
+    /// <summary>A file on the node backing a loop device, e.g. /var/lib/cinder/cinder-volumes.img. Exactly one of Device and LoopFile.</summary>
+    [JsonProperty("loopFile", Order = 2, NullValueHandling = NullValueHandling.Ignore)]
+    public string? LoopFile { get; set; }
+
+    /// <summary>The loop file's size in GiB (a sparse file: it takes disk space only as volumes are written).</summary>
+    [JsonProperty("sizeGb", Order = 3)] public int SizeGb { get; set; } = 4;
+
+    [JsonIgnore] public bool IsLoopFile => !string.IsNullOrEmpty(LoopFile);
+
+    public override string ToString() => IsLoopFile ? $"loop file {LoopFile} ({SizeGb} GiB)" : $"device {Device}";
 }
 
 /// <summary>

@@ -67,6 +67,7 @@ public static class LabValidator
         new RoleValidator(),
         new StorageDeviceValidator(),
         new VirtDriverValidator(),
+        new CinderLvmValidator(),
         new NetworkNodeValidator(),
         new SettingsValidator(),
     };
@@ -329,6 +330,36 @@ internal sealed class StorageDeviceValidator : ValidatorBase
                 if (dev.Region < 0) yield return Error(dpath + ".region", label, $"Region {dev.Region} must be 0 or more.");
                 if (dev.Zone < 0) yield return Error(dpath + ".zone", label, $"Zone {dev.Zone} must be 0 or more.");
             }
+        }
+    }
+}
+
+/// <summary>A cinder-volume node's LVM physical volume: one device under /dev/ or one loop file, as safe paths.</summary>
+internal sealed class CinderLvmValidator : ValidatorBase
+{
+    /// <summary>The findings for one node's cinderLvm (also what the chapter checks before planning anything).</summary>
+    public static IEnumerable<string> Problems(LabCinderLvm lvm)
+    {
+        bool hasDevice = !string.IsNullOrEmpty(lvm.Device), hasFile = !string.IsNullOrEmpty(lvm.LoopFile);
+        if (hasDevice == hasFile)
+            yield return "Give exactly one of \"device\" (a block device, e.g. /dev/sdb) and \"loopFile\" (a file for a loop device, e.g. /var/lib/cinder/cinder-volumes.img).";
+        if (hasDevice && !(Check.IsSafeAbsolutePath(lvm.Device) && lvm.Device!.StartsWith("/dev/", StringComparison.Ordinal) && !lvm.Device.Contains("/../") && !lvm.Device.EndsWith("/", StringComparison.Ordinal)))
+            yield return $"device {Check.Show(lvm.Device)} is not a block device path under /dev/ (letters, digits, '_', '.', '-', '/').";
+        if (hasFile && !(Check.IsSafeAbsolutePath(lvm.LoopFile) && !lvm.LoopFile!.Contains("/../") && !lvm.LoopFile.EndsWith("/", StringComparison.Ordinal)
+                         && !lvm.LoopFile.StartsWith("/dev/", StringComparison.Ordinal) && !lvm.LoopFile.StartsWith("/proc/", StringComparison.Ordinal) && !lvm.LoopFile.StartsWith("/sys/", StringComparison.Ordinal)))
+            yield return $"loopFile {Check.Show(lvm.LoopFile)} is not an absolute file path (letters, digits, '_', '.', '-', '/'; not under /dev, /proc or /sys).";
+        if (lvm.SizeGb is < 1 or > 16384) yield return $"sizeGb {lvm.SizeGb} must be between 1 and 16384.";
+    }
+
+    public override IEnumerable<LabValidationMessage> Validate(LabDefinition lab, LabValidationContext context)
+    {
+        foreach (var (node, index, path) in Nodes(lab))
+        {
+            if (node.CinderLvm is null) continue;
+            foreach (var problem in Problems(node.CinderLvm))
+                yield return Error(path + ".cinderLvm", NodeLabel(node, index), problem);
+            if (node.Roles?.Contains(LabRoles.CinderVolume) != true)
+                yield return Warning(path + ".cinderLvm", NodeLabel(node, index), $"cinderLvm is set but the node has no role '{LabRoles.CinderVolume}': nothing uses it.");
         }
     }
 }

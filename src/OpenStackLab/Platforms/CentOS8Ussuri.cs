@@ -27,6 +27,8 @@ public sealed class CentOS8Ussuri : PlatformBase
     public override string Description => "CentOS 8, RDO OpenStack Ussuri (dnf, firewalld, SELinux, httpd): the document's platform";
     public override bool HasFirewall => true;
     public override bool HasSelinux => true;
+    /// <summary>The document's target_helper: LIO through targetcli (L2773).</summary>
+    public override string CinderTargetHelper => "lioadm";
 
     static readonly string[] Ussuri = { UssuriRepo };
     static readonly string[] PowerTools = { PowerToolsRepo };
@@ -132,6 +134,8 @@ public sealed class CentOS8Ussuri : PlatformBase
         [ConfigFiles.NeutronL3Agent] = "/etc/neutron/l3_agent.ini",
         [ConfigFiles.NeutronMetadataAgent] = "/etc/neutron/metadata_agent.ini",
         [ConfigFiles.Cinder] = "/etc/cinder/cinder.conf",
+        [ConfigFiles.CinderApiUwsgi] = null,
+        [ConfigFiles.LvmConf] = "/etc/lvm/lvm.conf",
         [ConfigFiles.Heat] = "/etc/heat/heat.conf",
         [ConfigFiles.HorizonSettings] = "/etc/openstack-dashboard/local_settings",
         [ConfigFiles.HorizonWebConf] = "/etc/httpd/conf.d/openstack-dashboard.conf",

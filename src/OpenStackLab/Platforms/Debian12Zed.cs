@@ -21,6 +21,8 @@ public sealed class Debian12Zed : PlatformBase
     public override string Description => "Debian 12 (bookworm), Debian's OpenStack Zed packages (apt, apache2/uwsgi, no firewalld or SELinux)";
     public override bool HasFirewall => false;
     public override bool HasSelinux => false;
+    /// <summary>Debian's cinder-volume depends on tgt (or open-iscsi) and ships tgt's include of its volumes directory.</summary>
+    public override string CinderTargetHelper => "tgtadm";
 
     static PackageCommand[] Apt(params string[] packages) => new[] { PackageCommand.Of(packages) };
 
@@ -50,7 +52,7 @@ public sealed class Debian12Zed : PlatformBase
         [Component.NeutronNetworkNode] = Apt("neutron-openvswitch-agent", "neutron-dhcp-agent", "neutron-l3-agent", "neutron-metadata-agent", "openvswitch-switch", "ethtool"),
         [Component.NeutronComputeNode] = Apt("neutron-openvswitch-agent", "openvswitch-switch"),
         [Component.CinderController] = Apt("cinder-api", "cinder-scheduler"),
-        [Component.CinderVolume] = Apt("cinder-volume", "lvm2", "targetcli-fb"),
+        [Component.CinderVolume] = Apt("cinder-volume", "lvm2", "tgt"),
         [Component.Horizon] = Apt("openstack-dashboard-apache"),
         [Component.SwiftProxy] = Apt("swift-proxy", "python3-keystonemiddleware", "python3-memcache", "openssh-client"),
         [Component.SwiftStorage] = Apt("swift-account", "swift-container", "swift-object", "xfsprogs", "rsync", "openssh-client"),
@@ -78,7 +80,8 @@ public sealed class Debian12Zed : PlatformBase
         [Component.NeutronNetworkNode] = new[] { "neutron-dhcp-agent", "neutron-l3-agent", "neutron-metadata-agent", "neutron-openvswitch-agent" },
         [Component.NeutronComputeNode] = new[] { "neutron-openvswitch-agent" },
         [Component.CinderController] = new[] { "cinder-api", "cinder-scheduler" },
-        [Component.CinderVolume] = new[] { "cinder-volume" },
+        // tgtd first: the volume service exports volumes through it (target_helper tgtadm).
+        [Component.CinderVolume] = new[] { "tgt", "cinder-volume" },
         [Component.Horizon] = new[] { "apache2" },
         [Component.SwiftProxy] = new[] { "swift-proxy" },
         [Component.SwiftStorage] = new[]
@@ -122,6 +125,8 @@ public sealed class Debian12Zed : PlatformBase
         [ConfigFiles.NeutronL3Agent] = "/etc/neutron/l3_agent.ini",
         [ConfigFiles.NeutronMetadataAgent] = "/etc/neutron/metadata_agent.ini",
         [ConfigFiles.Cinder] = "/etc/cinder/cinder.conf",
+        [ConfigFiles.CinderApiUwsgi] = "/etc/cinder/cinder-api-uwsgi.ini",
+        [ConfigFiles.LvmConf] = "/etc/lvm/lvm.conf",
         [ConfigFiles.Heat] = "/etc/heat/heat.conf",
         [ConfigFiles.HorizonSettings] = "/etc/openstack-dashboard/local_settings.py",
         [ConfigFiles.HorizonWebConf] = "/etc/apache2/sites-available/openstack-dashboard.conf",

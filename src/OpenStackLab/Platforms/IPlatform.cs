@@ -21,6 +21,9 @@ public interface IPlatform
     /// <summary>What serves the WSGI APIs (Keystone, Placement): httpd with mod_wsgi, or the packages' uwsgi services.</summary>
     WsgiHost WsgiHost { get; }
 
+    /// <summary>cinder-volume's iSCSI target helper (cinder.conf target_helper): lioadm (LIO, targetcli) or tgtadm (tgt).</summary>
+    string CinderTargetHelper { get; }
+
     /// <summary>A POSIX sh command exiting 0 when the node runs systemd: <c>[ -d /run/systemd/system ]</c>.</summary>
     string InitSystemDetection { get; }
 

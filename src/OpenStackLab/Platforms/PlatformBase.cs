@@ -29,6 +29,7 @@ public abstract class PlatformBase : IPlatform
     public abstract string Description { get; }
     public abstract bool HasFirewall { get; }
     public abstract bool HasSelinux { get; }
+    public abstract string CinderTargetHelper { get; }
     public string InitSystemDetection => "[ -d /run/systemd/system ]";
 
     protected abstract IReadOnlyDictionary<Component, PackageCommand[]> PackageTable { get; }

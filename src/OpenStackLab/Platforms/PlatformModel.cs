@@ -127,6 +127,10 @@ public static class ConfigFiles
     public const string NeutronL3Agent = "neutron-l3-agent";
     public const string NeutronMetadataAgent = "neutron-metadata-agent";
     public const string Cinder = "cinder";
+    /// <inheritdoc cref="PlacementUwsgi"/>
+    public const string CinderApiUwsgi = "cinder-api-uwsgi";
+    /// <summary>LVM's /etc/lvm/lvm.conf (its devices { filter }).</summary>
+    public const string LvmConf = "lvm-conf";
     public const string Heat = "heat";
     public const string HorizonSettings = "horizon-settings";
     public const string HorizonWebConf = "horizon-web-conf";

@@ -201,6 +201,29 @@ public sealed class DiagnosisRuleTests
     }
 
     [Fact]
+    public void CinderVolumeGroupMustExistAndItsLoopFileBeAttached()
+    {
+        var lab = Lab();
+        var compute = lab.Nodes.Single(n => n.Name == "compute");
+        compute.Roles.Add(LabRoles.CinderVolume);
+        compute.CinderLvm = new LabCinderLvm { LoopFile = "/var/lib/cinder/v.img" };
+        var context = Context(lab, "CinderVolume");
+        // The probe names the lab's file and volume group, quoted.
+        var probe = Diagnosis.Script(context, compute);
+        Assert.Contains("losetup -j /var/lib/cinder/v.img -n -O NAME", probe);
+        Assert.Contains("vgs --noheadings -o vg_name cinder", probe);
+        const string Installed = "osl:installed=CinderVolume|1\nosl:unit=cinder-volume|1\nosl:unit=tgt|1\nosl:unit=openstacklab-cinder-lvm|1\n";
+        List<OsFinding> Run(string output) => Evaluate(context, new() { ["controller"] = Facts(""), ["compute"] = Facts(Installed + output) })
+            .Where(f => f.Chapter == "CinderVolume" && f.Node == "compute").ToList();
+        Assert.Empty(Run("osl:cinder.vg=1\nosl:cinder.file=1\nosl:cinder.loop=1\n"));
+        var detached = Assert.Single(Run("osl:cinder.vg=0\nosl:cinder.file=1\nosl:cinder.loop=0\n"));
+        Assert.Equal("LoopDevice", detached.Check);
+        Assert.Contains("openstacklab-cinder-lvm start", detached.Fix);
+        Assert.Equal("VolumeGroup", Assert.Single(Run("osl:cinder.vg=0\nosl:cinder.file=1\nosl:cinder.loop=1\n")).Check);
+        Assert.Equal("LoopFile", Assert.Single(Run("osl:cinder.vg=0\nosl:cinder.file=0\nosl:cinder.loop=0\n")).Check);
+    }
+
+    [Fact]
     public void EveryChapterRuleNamesAChapterOfTheCatalog() =>
         Assert.All(Diagnosis.Rules, r => Assert.Contains(ChapterCatalog.All, c => c.Name == r.Chapter));
 }

@@ -29,6 +29,7 @@ public class LabSchemaTests
     [InlineData(null, typeof(LabDefinition))]
     [InlineData("node", typeof(LabNode))]
     [InlineData("device", typeof(LabDevice))]
+    [InlineData("cinderLvm", typeof(LabCinderLvm))]
     [InlineData("settings", typeof(LabSettings))]
     [InlineData("externalNetwork", typeof(ExternalNetworkSettings))]
     [InlineData("tenantNetwork", typeof(TenantNetworkSettings))]
