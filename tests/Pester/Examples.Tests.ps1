@@ -1,7 +1,7 @@
 # The chapter examples (examples/chapters/*.ps1) run as users run them, in a fresh PowerShell each (they call
 # Invoke-OsLabTest, and Pester cannot run inside this Pester run), against the labs the xunit end-to-end tests deployed
-# on the test nodes: Base, Keystone, Glance and Nova on the compute lab (compute-e2e.lab.json), Swift on the Swift lab
-# (swift-e2e.lab.json). On a built lab each example converges (nothing fails), its verification passes and its
+# on the test nodes: Base, Keystone, Glance, Nova and Horizon on the compute lab (compute-e2e.lab.json), Swift on the
+# Swift lab (swift-e2e.lab.json), Heat on the Heat lab (heat-e2e.lab.json). On a built lab each example converges (nothing fails), its verification passes and its
 # diagnosis finds nothing; an example that throws fails here with its output.
 
 BeforeDiscovery {
@@ -11,6 +11,7 @@ BeforeDiscovery {
         @{ Name = 'Glance'; LabFile = 'compute-e2e.lab.json' }
         @{ Name = 'Nova'; LabFile = 'compute-e2e.lab.json' }
         @{ Name = 'Swift'; LabFile = 'swift-e2e.lab.json' }
+        @{ Name = 'Horizon'; LabFile = 'compute-e2e.lab.json' }
     )
 }
 

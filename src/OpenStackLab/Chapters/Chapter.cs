@@ -62,6 +62,7 @@ public static class ChapterCatalog
         new NodeChapter(), new MariaDbChapter(), new RabbitMqChapter(), new MemcachedChapter(), new KeystoneChapter(),
         new GlanceChapter(), new PlacementChapter(), new NovaControllerChapter(), new NovaComputeChapter(),
         new NeutronControllerChapter(), new NeutronNetworkChapter(), new NeutronComputeChapter(),
+        new HorizonChapter(),
         new SwiftProxyChapter(), new SwiftStorageChapter(),
     };
 

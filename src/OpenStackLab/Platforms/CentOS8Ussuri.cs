@@ -135,6 +135,10 @@ public sealed class CentOS8Ussuri : PlatformBase
         [ConfigFiles.Heat] = "/etc/heat/heat.conf",
         [ConfigFiles.HorizonSettings] = "/etc/openstack-dashboard/local_settings",
         [ConfigFiles.HorizonWebConf] = "/etc/httpd/conf.d/openstack-dashboard.conf",
+        // RDO's local_settings is read last, and its site serves /dashboard with static files built for it.
+        [ConfigFiles.HorizonSettingsLast] = null,
+        [ConfigFiles.HorizonWsgiScript] = null,
+        [ConfigFiles.HorizonStaticDir] = null,
         [ConfigFiles.Swift] = "/etc/swift/swift.conf",
         [ConfigFiles.SwiftProxy] = "/etc/swift/proxy-server.conf",
         [ConfigFiles.SwiftAccount] = "/etc/swift/account-server.conf",
