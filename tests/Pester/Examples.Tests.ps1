@@ -12,6 +12,7 @@ BeforeDiscovery {
         @{ Name = 'Nova'; LabFile = 'compute-e2e.lab.json' }
         @{ Name = 'Swift'; LabFile = 'swift-e2e.lab.json' }
         @{ Name = 'Horizon'; LabFile = 'compute-e2e.lab.json' }
+        @{ Name = 'Heat'; LabFile = 'heat-e2e.lab.json' }
     )
 }
 

@@ -64,6 +64,7 @@ public static class ChapterCatalog
         new NeutronControllerChapter(), new NeutronNetworkChapter(), new NeutronComputeChapter(),
         new HorizonChapter(),
         new SwiftProxyChapter(), new SwiftStorageChapter(),
+        new HeatChapter(),
     };
 
     public static Chapter Get(string name) =>

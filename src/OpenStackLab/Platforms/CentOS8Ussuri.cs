@@ -133,6 +133,8 @@ public sealed class CentOS8Ussuri : PlatformBase
         [ConfigFiles.NeutronMetadataAgent] = "/etc/neutron/metadata_agent.ini",
         [ConfigFiles.Cinder] = "/etc/cinder/cinder.conf",
         [ConfigFiles.Heat] = "/etc/heat/heat.conf",
+        [ConfigFiles.HeatApiUwsgi] = null,
+        [ConfigFiles.HeatApiCfnUwsgi] = null,
         [ConfigFiles.HorizonSettings] = "/etc/openstack-dashboard/local_settings",
         [ConfigFiles.HorizonWebConf] = "/etc/httpd/conf.d/openstack-dashboard.conf",
         // RDO's local_settings is read last, and its site serves /dashboard with static files built for it.

@@ -124,6 +124,8 @@ public sealed class Debian12Zed : PlatformBase
         [ConfigFiles.NeutronMetadataAgent] = "/etc/neutron/metadata_agent.ini",
         [ConfigFiles.Cinder] = "/etc/cinder/cinder.conf",
         [ConfigFiles.Heat] = "/etc/heat/heat.conf",
+        [ConfigFiles.HeatApiUwsgi] = "/etc/heat/heat-api-uwsgi.ini",
+        [ConfigFiles.HeatApiCfnUwsgi] = "/etc/heat/heat-api-cfn-uwsgi.ini",
         [ConfigFiles.HorizonSettings] = "/etc/openstack-dashboard/local_settings.py",
         [ConfigFiles.HorizonWebConf] = "/etc/apache2/sites-available/openstack-dashboard.conf",
         // Executed after local_settings.py in name order: Debian's _0005_debian_webroot.py (WEBROOT "/") and

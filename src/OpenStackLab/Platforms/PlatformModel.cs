@@ -127,6 +127,10 @@ public static class ConfigFiles
     public const string NeutronL3Agent = "neutron-l3-agent";
     public const string NeutronMetadataAgent = "neutron-metadata-agent";
     public const string Cinder = "cinder";
+    /// <inheritdoc cref="PlacementUwsgi"/>
+    public const string HeatApiUwsgi = "heat-api-uwsgi";
+    /// <inheritdoc cref="PlacementUwsgi"/>
+    public const string HeatApiCfnUwsgi = "heat-api-cfn-uwsgi";
     public const string Heat = "heat";
     public const string HorizonSettings = "horizon-settings";
     public const string HorizonWebConf = "horizon-web-conf";

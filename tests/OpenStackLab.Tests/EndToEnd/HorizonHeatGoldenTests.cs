@@ -49,6 +49,27 @@ public sealed class HorizonHeatGoldenTests
         Assert.Contains(plan.Steps, s => s.Name.StartsWith("Collect and compress the dashboard's static files", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void TheCentOS8HeatPlanHasTheDocumentsStepsOnTheControllerAndTheNetworkNodeWithItsErrorsCorrected()
+    {
+        var plans = Plans(new HeatChapter());
+        // The controller's database and Keystone objects first, then the network node, then the wait for heat-engine.
+        Assert.Equal(new[] { "controller", "network", "controller" }, plans["Heat"].NodePlans.Select(n => n.Node));
+        Assert.Equal(new[] { 0, 1, 2 }, plans["Heat"].NodePlans.Select(n => n.Phase));
+        // (the golden file describes the first two phases; the third is the controller's wait for heat-engine)
+        var failures = GoldenPlan.Failures(Golden("centos8-ussuri-heat.txt"),
+            new Dictionary<string, ChapterPlan> { ["Heat"] = plans["Heat"].ForNodePlans(plans["Heat"].NodePlans.Where(n => n.Phase < 2)) });
+        Assert.True(failures.Count == 0, string.Join("\n", failures) + "\n" + string.Join("\n", plans["Heat"].NodePlans.SelectMany(n => n.Steps).Select(PlanRenderer.StepBash)));
+    }
+
+    [Fact]
+    public void ALabWithoutAHeatNodeHasAnEmptyHeatPlan()
+    {
+        var lab = LabTemplates.Load(LabTemplates.Ussuri6Node);
+        foreach (var n in lab.Nodes) n.Roles.Remove(LabRoles.Heat);
+        Assert.Equal(0, new HeatChapter().Build(ChapterContext.For(lab)).StepCount);
+    }
+
     [Theory]
     [InlineData("Asia/Seoul'; import os")]
     [InlineData("$(id)")]
