@@ -2,13 +2,15 @@
 # stack of built-in resources instead of the document's server (a lab may have no image or network yet).
 param([Parameter(Mandatory)] $Lab)
 
-BeforeAll {
-    . (Join-Path $PSScriptRoot 'LabTest.ps1')
-    $script:checks = @(Test-OsHeat -Lab $Lab)
-    function Check([string] $Name) { $checks | Where-Object Name -eq $Name }
-}
+BeforeDiscovery { $heatNodes = @($Lab.Nodes | Where-Object { $_.HasRole('heat') } | ForEach-Object Name) }
+BeforeAll { . (Join-Path $PSScriptRoot 'LabTest.ps1') }
 
-Describe 'Heat' -Tag Heat, network {
+Describe 'Heat' -Tag Heat, heat -Skip:($heatNodes.Count -eq 0) {
+    BeforeAll {
+        $script:checks = @(Test-OsHeat -Lab $Lab)
+        function Check([string] $Name) { $checks | Where-Object Name -eq $Name }
+    }
+
     It 'lists the orchestration and cloudformation services with their public, internal and admin endpoints (openstack endpoint list)' {
         $catalog = (Invoke-LabApi token).catalog
         foreach ($type in 'orchestration', 'cloudformation') {
