@@ -31,20 +31,8 @@ public static class HorizonChecks
     {
         if (!root.IsAbsoluteUri || root.Scheme is not ("http" or "https")) throw new ArgumentException($"'{root}' is not an http(s) URL.", nameof(root));
         if (!root.AbsolutePath.EndsWith("/", StringComparison.Ordinal)) root = new Uri(root + "/");
-        var checks = new List<OsCheck>();
-        bool ok = true;
-        void Stage(string name, Func<(bool, string)> run)
-        {
-            (bool Passed, string Message) r;
-            if (!ok) r = (false, "not run: an earlier check failed");
-            else
-            {
-                try { r = run(); }
-                catch (Exception e) when (e is HttpRequestException or OperationCanceledException or ArgumentException) { r = (false, $"{e.GetType().Name}: {e.Message}"); }
-            }
-            ok &= r.Passed;
-            checks.Add(new OsCheck { Node = node, Name = name, Passed = r.Passed, Message = r.Message });
-        }
+        var stages = new Compute.ComputeChecks.Stages(node);
+        void Stage(string name, Func<(bool, string)> run) => stages.Run(name, run);
 
         using var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = true, UseProxy = false };
         using var http = new HttpClient(handler) { Timeout = timeout };
@@ -75,7 +63,7 @@ public static class HorizonChecks
             }
             return (true, $"{string.Join(" and ", pick)} answer ({assets.Count} files linked)");
         });
-        if (user is null || password is null) return checks;
+        if (user is null || password is null) return stages.Checks;
         Stage("Login", () =>
         {
             var form = Fields(page);
@@ -94,7 +82,7 @@ public static class HorizonChecks
                 ? (true, $"{user} logged in and landed on {landed?.AbsolutePath}")
                 : (false, $"the login as {user} reached {landed} without a sign-out link");
         });
-        return checks;
+        return stages.Checks;
     }
 
     /// <summary>The name=value of each input of a page (the login form's hidden fields among them).</summary>

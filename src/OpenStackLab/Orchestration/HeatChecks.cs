@@ -37,20 +37,8 @@ outputs:
     public static IReadOnlyList<OsCheck> Run(OpenStackApi api, string node, TimeSpan timeout)
     {
         var heat = new HeatStacks(api, node);
-        var checks = new List<OsCheck>();
-        bool ok = true;
-        void Stage(string name, Func<(bool, string)> run)
-        {
-            (bool Passed, string Message) r;
-            if (!ok) r = (false, "not run: an earlier check failed");
-            else
-            {
-                try { r = run(); }
-                catch (Exception e) when (e is OsApiException or ArgumentException) { r = (false, e.Message); }
-            }
-            ok &= r.Passed;
-            checks.Add(new OsCheck { Node = node, Name = name, Passed = r.Passed, Message = r.Message });
-        }
+        var stages = new Compute.ComputeChecks.Stages(node);
+        void Stage(string name, Func<(bool, string)> run) => stages.Run(name, run);
 
         Stage("EngineUp", () =>
         {
@@ -76,7 +64,7 @@ outputs:
             api.Poll(() => heat.Find(stack!.Id) is { } s && s.Status != "DELETE_COMPLETE" ? (s.Status == "DELETE_FAILED" ? throw new OsApiException(node, OsApiFailure.RequestFailed, $"{name}: DELETE_FAILED: {s.StatusReason}") : null) : "gone", timeout, TimeSpan.FromSeconds(2), $"stack {name} to go");
             return (true, $"deleted {name} (DELETE_COMPLETE)");
         });
-        if (!ok && stack is not null) try { heat.Delete(stack); } catch (OsApiException) { /* gone or unreachable: the failed check says why */ }
-        return checks;
+        if (!stages.Ok && stack is not null) try { heat.Delete(stack); } catch (OsApiException) { /* gone or unreachable: the failed check says why */ }
+        return stages.Checks;
     }
 }
