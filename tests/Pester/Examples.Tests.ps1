@@ -1,8 +1,8 @@
 # The chapter examples (examples/chapters/*.ps1) run as users run them, in a fresh PowerShell each (they call
 # Invoke-OsLabTest, and Pester cannot run inside this Pester run), against the labs the xunit end-to-end tests deployed
-# on the test nodes: Base, Keystone, Glance and Nova on the compute lab (compute-e2e.lab.json), Neutron on that lab with
-# its network node (neutron-e2e.lab.json), Cinder on it with the compute node's volume group on a loop file
-# (cinder-e2e.lab.json), Swift on the Swift lab (swift-e2e.lab.json). On a built lab each example converges (nothing fails), its verification passes and its
+# on the test nodes: Base, Keystone, Glance, Nova and Horizon on the compute lab (compute-e2e.lab.json), Neutron on that
+# lab with its network node (neutron-e2e.lab.json), Cinder on it with the compute node's volume group on a loop file
+# (cinder-e2e.lab.json), Swift on the Swift lab (swift-e2e.lab.json), Heat on the Heat lab (heat-e2e.lab.json). On a built lab each example converges (nothing fails), its verification passes and its
 # diagnosis finds nothing; an example that throws fails here with its output.
 
 BeforeDiscovery {
@@ -11,9 +11,11 @@ BeforeDiscovery {
         @{ Name = 'Keystone'; LabFile = 'compute-e2e.lab.json' }
         @{ Name = 'Glance'; LabFile = 'compute-e2e.lab.json' }
         @{ Name = 'Nova'; LabFile = 'compute-e2e.lab.json' }
-        @{ Name = 'Neutron'; LabFile = 'neutron-e2e.lab.json' },
+        @{ Name = 'Neutron'; LabFile = 'neutron-e2e.lab.json' }
         @{ Name = 'Cinder'; LabFile = 'cinder-e2e.lab.json' }
         @{ Name = 'Swift'; LabFile = 'swift-e2e.lab.json' }
+        @{ Name = 'Horizon'; LabFile = 'compute-e2e.lab.json' }
+        @{ Name = 'Heat'; LabFile = 'heat-e2e.lab.json' }
     )
 }
 

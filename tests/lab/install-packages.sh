@@ -41,6 +41,10 @@ PACKAGES=(
     iputils-ping
     # cinder chapters: the API (uwsgi) and scheduler; cinder-volume with LVM and tgt (Debian's target helper)
     cinder-api cinder-scheduler cinder-volume lvm2 tgt
+    # horizon chapter: the dashboard on apache2 with mod_wsgi (its own site on port 80, preseeded below)
+    openstack-dashboard-apache
+    # heat chapter (heat-api and heat-api-cfn served by uwsgi from their init scripts)
+    heat-api heat-api-cfn heat-engine python3-heatclient
 )
 
 # Keystone's own debconf questions; all "no" so that its postinst neither runs
@@ -78,13 +82,21 @@ cinder-common cinder/configure_db boolean false
 cinder-common cinder/configure_rabbit boolean false
 cinder-common cinder/configure_ksat boolean false
 cinder-api cinder/configure_api-endpoint boolean false
+openstack-dashboard-apache horizon/activate_vhost boolean true
+openstack-dashboard-apache horizon/use_ssl boolean false
+heat-common heat/configure_db boolean false
+heat-common heat/configure_rabbit boolean false
+heat-common heat/configure_ksat boolean false
+heat-common heat/configure_with_debconf boolean false
+heat-api heat/configure_api-endpoint boolean false
+heat-api-cfn heat-api-cfn/configure_api-endpoint boolean false
 '
 
 # Daemons a package script could leave running on the host run as the
 # package's system user. Only those in the host's network namespace count:
 # test nodes (other namespaces) run the same daemons on purpose, and other
 # tests run their own (as root) in the host namespace; neither is ours to stop.
-DAEMON_USERS=mysql,rabbitmq,memcache,keystone,swift,_chrony,glance,placement,nova,neutron,cinder
+DAEMON_USERS=mysql,rabbitmq,memcache,keystone,swift,_chrony,glance,placement,nova,neutron,cinder,heat
 HOST_NETNS=$(readlink /proc/self/ns/net)
 
 die() { echo "ERROR: $*" >&2; exit 1; }
@@ -111,7 +123,8 @@ write_versions() {
     [[ -n $VERSIONS_FILE ]] || return 0
     dpkg-query -W -f='${Package} ${Version}\n' "${PACKAGES[@]}" uwsgi-core uwsgi-plugin-python3 \
         python3-keystone python3-swift openstack-pkg-tools erlang-base \
-        python3-glance python3-placement python3-nova libvirt-daemon qemu-system-x86 python3-neutron >"$VERSIONS_FILE"
+        python3-glance python3-placement python3-nova libvirt-daemon qemu-system-x86 python3-neutron \
+        python3-django-horizon python3-heat >"$VERSIONS_FILE"
 }
 
 host_daemon_pids() {

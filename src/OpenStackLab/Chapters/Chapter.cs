@@ -69,7 +69,9 @@ public static class ChapterCatalog
         new GlanceChapter(), new PlacementChapter(), new NovaControllerChapter(), new NovaComputeChapter(),
         new NeutronControllerChapter(), new NeutronNetworkChapter(), new NeutronComputeChapter(),
         new CinderControllerChapter(), new CinderVolumeChapter(),
+        new HorizonChapter(),
         new SwiftProxyChapter(), new SwiftStorageChapter(),
+        new HeatChapter(),
     };
 
     public static Chapter Get(string name) =>

@@ -35,6 +35,15 @@ internal static class KeystoneSteps
              .RoleAssignment(admin, role, name, project)
              .Add($"Set the password of {name}", new PasswordObject(name, project, secretId), admin);
 
+    public static NodePlan Domain(this NodePlan steps, KeystoneAdmin admin, string name, string description) =>
+        steps.Add($"Create the domain {name}", new DomainObject(name, description), admin);
+
+    /// <summary>A user of <paramref name="domain"/> with no project, <paramref name="role"/> on that domain, and its password from the secret.</summary>
+    public static NodePlan DomainUser(this NodePlan steps, KeystoneAdmin admin, string name, string domain, string role, string secretId) =>
+        steps.Add($"Create the user {name} in the domain {domain}", new UserObject(name, null, domain), admin)
+             .Add($"Give {name} the role {role} on the domain {domain}", new DomainRoleAssignmentObject(role, name, domain), admin)
+             .Add($"Set the password of {name}", new PasswordObject(name, null, secretId, domain), admin);
+
     public static NodePlan RoleAssignment(this NodePlan steps, KeystoneAdmin admin, string role, string user, string project) =>
         steps.Add($"Give {user} the role {role} on the project {project}", new RoleAssignmentObject(role, user, project), admin);
 

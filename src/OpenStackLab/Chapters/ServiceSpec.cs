@@ -39,6 +39,13 @@ public sealed record DbSync(string Command, string Database, string ProbeTable)
 {
     /// <summary>How long the sync may take on a small lab machine.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// For a service away from the database's node (Heat on the network node): the service's config file, whose
+    /// <c>[database] connection</c> the probe uses (read as the service's user, so no password reaches a command line)
+    /// instead of the local <c>mysql</c> client. Null: the node has the database.
+    /// </summary>
+    public string? ConfigFile { get; init; }
 }
 
 /// <summary>How the <c>[keystone_authtoken]</c> section names the domains: the install guides' names, or Swift's ids.</summary>
@@ -138,8 +145,17 @@ public static class ServiceSteps
     {
         var user = (platform.ServiceAccount(component) ?? throw new InvalidOperationException($"The platform has no system user for {component}.")).User;
         var sql = $"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema='{sync.Database}' AND table_name='{sync.ProbeTable}'";
+        var probe = $"[ \"$(mysql -N -e {Ssh.ShellQuote.Quote(sql)})\" = 1 ]";
+        if (sync.ConfigFile is { } conf)
+        {
+            var py = "import configparser, sys, sqlalchemy\n"
+                + "c = configparser.RawConfigParser(strict=False)\n"
+                + $"c.read({Config.PythonLiteral.Quote(conf)})\n"
+                + $"sys.exit(0 if sqlalchemy.inspect(sqlalchemy.create_engine(c.get('database', 'connection'))).has_table({Config.PythonLiteral.Quote(sync.ProbeTable)}) else 1)\n";
+            probe = $"su -s /bin/sh {Ssh.ShellQuote.Quote(user)} -c {Ssh.ShellQuote.Quote("python3 -c " + Ssh.ShellQuote.Quote(py))} 2>/dev/null";
+        }
         return steps.Add(new CommandStep($"Populate the {sync.Database} database ({sync.Command})",
-            $"[ \"$(mysql -N -e {Ssh.ShellQuote.Quote(sql)})\" = 1 ]",
+            probe,
             $"su -s /bin/bash {Ssh.ShellQuote.Quote(user)} -c {Ssh.ShellQuote.Quote(sync.Command)}") { Hint = hint, Timeout = sync.Timeout });
     }
 

@@ -119,7 +119,7 @@ internal static class ServerWait
         if (!done) throw new OsApiException(nova.Node, OsApiFailure.ConnectionFailed, $"Server '{server.Name}' ({server.Id}) still exists {timeoutSec} s after its delete was accepted.");
     }
 
-    static bool Loop(Cmdlet cmdlet, string activity, int timeoutSec, System.Threading.CancellationToken cancel, Func<(bool Done, string Status, int Percent)> probe)
+    internal static bool Loop(Cmdlet cmdlet, string activity, int timeoutSec, System.Threading.CancellationToken cancel, Func<(bool Done, string Status, int Percent)> probe)
     {
         var started = DateTime.UtcNow;
         var record = new ProgressRecord(Math.Abs(activity.GetHashCode() % 100000), activity, "asking Nova");

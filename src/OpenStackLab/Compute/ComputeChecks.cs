@@ -17,7 +17,8 @@ namespace OpenStackLab.Compute;
 /// </summary>
 public static partial class ComputeChecks
 {
-    sealed class Stages
+    /// <summary>The checks' stages (Test-OsGlance, Test-OsNova, Test-OsHorizon, Test-OsHeat): each runs only when the ones before it passed.</summary>
+    internal sealed class Stages
     {
         readonly string _node;
         public readonly List<OsCheck> Checks = new();
@@ -32,6 +33,7 @@ public static partial class ComputeChecks
             {
                 try { r = stage(); }
                 catch (Exception e) when (e is OsApiException or OsShellException or ArgumentException or IOException) { r = (false, e.Message); }
+                catch (Exception e) when (e is System.Net.Http.HttpRequestException or OperationCanceledException) { r = (false, $"{e.GetType().Name}: {e.Message}"); }
             }
             Ok &= r.Passed;
             Checks.Add(new OsCheck { Node = _node, Name = name, Passed = r.Passed, Message = r.Message });

@@ -14,9 +14,12 @@ public static class PythonLiteral
     /// dictionary's order; use an ordered dictionary for a stable file), IEnumerable → [...]. Dictionaries and long
     /// lists are written one item per line, indented by 4 spaces, like the document's CACHES block.
     /// </summary>
-    public static string From(object? value) => Write(value, 0);
+    public static string From(object? value) => Write(value, 0, false);
 
-    static string Write(object? value, int indent)
+    /// <summary>The same literal on one line (dictionaries and lists inline): for a one-line config value or a Python expression.</summary>
+    public static string Inline(object? value) => Write(value, 0, true);
+
+    static string Write(object? value, int indent, bool inline = false)
     {
         switch (value)
         {
@@ -35,6 +38,8 @@ public static class PythonLiteral
             case IDictionary dict:
             {
                 if (dict.Count == 0) return "{}";
+                if (inline)
+                    return "{" + string.Join(", ", dict.Cast<DictionaryEntry>().Select(e => Write(e.Key, 0, true) + ": " + Write(e.Value, 0, true))) + "}";
                 var sb = new StringBuilder("{\n");
                 string pad = new(' ', (indent + 1) * 4);
                 foreach (DictionaryEntry entry in dict)
@@ -43,9 +48,9 @@ public static class PythonLiteral
             }
             case IEnumerable items:
             {
-                var parts = items.Cast<object?>().Select(i => Write(i, indent + 1)).ToList();
-                string inline = "[" + string.Join(", ", parts) + "]";
-                if (inline.Length <= 72 && !inline.Contains('\n')) return inline;
+                var parts = items.Cast<object?>().Select(i => Write(i, indent + 1, inline)).ToList();
+                string oneLine = "[" + string.Join(", ", parts) + "]";
+                if (inline || (oneLine.Length <= 72 && !oneLine.Contains('\n'))) return oneLine;
                 string pad = new(' ', (indent + 1) * 4);
                 return "[\n" + string.Concat(parts.Select(p => pad + p + ",\n")) + new string(' ', indent * 4) + "]";
             }

@@ -47,6 +47,8 @@ public static class SecretIds
     public const string SwiftHashPrefix = "swift_hash_prefix";
     /// <summary>swift.conf [swift-hash] swift_hash_path_suffix.</summary>
     public const string SwiftHashSuffix = "swift_hash_suffix";
+    /// <summary>heat.conf [DEFAULT] auth_encryption_key: encrypts the credentials Heat keeps in its database (32 characters).</summary>
+    public const string HeatAuthEncryptionKey = "heat_auth_encryption_key";
 
     /// <summary>Every id New-OsLab generates, in a stable order.</summary>
     public static IReadOnlyList<string> All { get; } = new[]
@@ -55,12 +57,12 @@ public static class SecretIds
         HeatDomainAdmin, DemoUser, SwiftDemoUser,
         KeystoneDb, GlanceDb, NovaDb, PlacementDb, NeutronDb, CinderDb, HeatDb, MariaDbRoot,
         RabbitOpenStack,
-        MetadataSecret, SwiftHashPrefix, SwiftHashSuffix,
+        MetadataSecret, SwiftHashPrefix, SwiftHashSuffix, HeatAuthEncryptionKey,
     };
 
     /// <summary>The ids that are passwords: the ones a single shared password (-SharedPassword) replaces.</summary>
     public static IReadOnlyList<string> Passwords { get; } =
-        All.Where(id => id is not (MetadataSecret or SwiftHashPrefix or SwiftHashSuffix)).ToArray();
+        All.Where(id => id is not (MetadataSecret or SwiftHashPrefix or SwiftHashSuffix or HeatAuthEncryptionKey)).ToArray();
 
     /// <summary>The placeholder a chapter writes where the secret goes: {{secret:id}}.</summary>
     public static string Placeholder(string id) => "{{secret:" + id + "}}";

@@ -91,18 +91,43 @@ public sealed record RoleObject(string Name) : IdentityObject
         Admin(rc, $"openstack role create {Quote(Name)}"));
 }
 
-/// <summary>A user in the default domain with a default project; created without a password (<see cref="PasswordObject"/> sets it).</summary>
-public sealed record UserObject(string Name, string Project, string Domain = "default") : IdentityObject
+/// <summary>
+/// A user in a domain, with a default project or none (a domain's own admin, like Heat's heat_domain_admin); created
+/// without a password (<see cref="PasswordObject"/> sets it).
+/// </summary>
+public sealed record UserObject(string Name, string? Project, string Domain = "default") : IdentityObject
 {
     internal override bool IsDone(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => Missing(() => k.FindUser(Name, Domain) is not null);
     internal override void Make(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => k.EnsureUser(Name, Domain, Project, (string?)null, null, null);
     internal override (string, string) Shell(string rc) => (
         Admin(rc, $"openstack user show --domain {Quote(Domain)} {Quote(Name)} -f value -c id >/dev/null 2>&1"),
-        Admin(rc, $"openstack user create --domain {Quote(Domain)} --project {Quote(Project)} {Quote(Name)}"));
+        Admin(rc, $"openstack user create --domain {Quote(Domain)}{(Project is null ? "" : $" --project {Quote(Project)}")} {Quote(Name)}"));
+}
+
+/// <summary>A domain (the document's heat domain for stack projects and users).</summary>
+public sealed record DomainObject(string Name, string Description) : IdentityObject
+{
+    internal override bool IsDone(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => Missing(() => k.FindDomain(Name) is not null);
+    internal override void Make(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => k.EnsureDomain(Name, Description);
+    internal override (string, string) Shell(string rc) => (
+        Admin(rc, $"openstack domain show {Quote(Name)} -f value -c id >/dev/null 2>&1"),
+        Admin(rc, $"openstack domain create --description {Quote(Description)} {Quote(Name)}"));
+}
+
+/// <summary>A role for a user of <see cref="Domain"/> on that domain itself (the document's heat_domain_admin, admin on heat).</summary>
+public sealed record DomainRoleAssignmentObject(string Role, string User, string Domain) : IdentityObject
+{
+    internal override bool IsDone(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) =>
+        Missing(() => k.ListRoleAssignments(User, domain: Domain, role: Role, userDomain: Domain).Count > 0);
+    internal override void Make(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) =>
+        k.EnsureRoleAssignment(Role, User, domain: Domain, userDomain: Domain);
+    internal override (string, string) Shell(string rc) => (
+        Admin(rc, $"[ -n \"$(openstack role assignment list --user {Quote(User)} --user-domain {Quote(Domain)} --domain {Quote(Domain)} --role {Quote(Role)} -f value -c Role)\" ]"),
+        Admin(rc, $"openstack role add --domain {Quote(Domain)} --user-domain {Quote(Domain)} --user {Quote(User)} {Quote(Role)}"));
 }
 
 /// <summary>The user's password is the secret: checked by logging in (unscoped, so no role is needed), set with PATCH.</summary>
-public sealed record PasswordObject(string User, string Project, string SecretId, string Domain = "default") : IdentityObject
+public sealed record PasswordObject(string User, string? Project, string SecretId, string Domain = "default") : IdentityObject
 {
     // The rendered script checks and sets the password with openstacksdk reading it on stdin (no CLI option does that without argv).
     const string CanLogIn = "import os, sys, openstack\nos.environ['OS_PASSWORD'] = sys.stdin.read()\nopenstack.connect().authorize()\n";
@@ -111,9 +136,16 @@ public sealed record PasswordObject(string User, string Project, string SecretId
     public override IReadOnlyList<string> SecretIds => new[] { SecretId };
     internal override bool IsDone(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => Missing(() => k.CanLogIn(User, Domain, s[SecretId]));
     internal override void Make(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => k.SetPassword(User, Domain, s[SecretId]);
+    // A user of another domain without a project (heat_domain_admin): logged in scoped to its domain, found in it.
+    const string SetPasswordInDomain = "import sys, openstack\nc = openstack.connect()\nd = c.identity.find_domain(sys.argv[2], ignore_missing=False)\nc.identity.update_user(c.identity.find_user(sys.argv[1], domain_id=d.id, ignore_missing=False), password=sys.stdin.read())\n";
+
     internal override (string, string) Shell(string rc)
     {
         var secret = SecretText.Ref(SecretId);
+        if (Project is null)
+            return (
+                Admin(rc, $"printf '%s' \"{secret}\" | env -u OS_PROJECT_NAME -u OS_PROJECT_DOMAIN_NAME OS_USERNAME={Quote(User)} OS_USER_DOMAIN_NAME={Quote(Domain)} OS_DOMAIN_NAME={Quote(Domain)} /usr/bin/python3 -c {Quote(CanLogIn)} >/dev/null 2>&1"),
+                Admin(rc, $"printf '%s' \"{secret}\" | /usr/bin/python3 -c {Quote(SetPasswordInDomain)} {Quote(User)} {Quote(Domain)}"));
         return (
             Admin(rc, $"printf '%s' \"{secret}\" | OS_USERNAME={Quote(User)} OS_PROJECT_NAME={Quote(Project)} /usr/bin/python3 -c {Quote(CanLogIn)} >/dev/null 2>&1"),
             Admin(rc, $"printf '%s' \"{secret}\" | /usr/bin/python3 -c {Quote(SetPassword)} {Quote(User)}"));

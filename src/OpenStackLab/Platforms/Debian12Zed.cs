@@ -53,7 +53,8 @@ public sealed class Debian12Zed : PlatformBase
         [Component.NeutronComputeNode] = Apt("neutron-openvswitch-agent", "openvswitch-switch"),
         [Component.CinderController] = Apt("cinder-api", "cinder-scheduler"),
         [Component.CinderVolume] = Apt("cinder-volume", "lvm2", "tgt"),
-        [Component.Horizon] = Apt("openstack-dashboard-apache"),
+        // python3-memcache: Django's MemcachedCache backend (the document's CACHES) imports it.
+        [Component.Horizon] = Apt("openstack-dashboard-apache", "python3-memcache"),
         [Component.SwiftProxy] = Apt("swift-proxy", "python3-keystonemiddleware", "python3-memcache", "openssh-client"),
         [Component.SwiftStorage] = Apt("swift-account", "swift-container", "swift-object", "xfsprogs", "rsync", "openssh-client"),
         [Component.SwiftClient] = Apt("python3-openstackclient", "python3-keystoneclient", "python3-swiftclient"),
@@ -128,8 +129,15 @@ public sealed class Debian12Zed : PlatformBase
         [ConfigFiles.CinderApiUwsgi] = "/etc/cinder/cinder-api-uwsgi.ini",
         [ConfigFiles.LvmConf] = "/etc/lvm/lvm.conf",
         [ConfigFiles.Heat] = "/etc/heat/heat.conf",
+        [ConfigFiles.HeatApiUwsgi] = "/etc/heat/heat-api-uwsgi.ini",
+        [ConfigFiles.HeatApiCfnUwsgi] = "/etc/heat/heat-api-cfn-uwsgi.ini",
         [ConfigFiles.HorizonSettings] = "/etc/openstack-dashboard/local_settings.py",
         [ConfigFiles.HorizonWebConf] = "/etc/apache2/sites-available/openstack-dashboard.conf",
+        // Executed after local_settings.py in name order: Debian's _0005_debian_webroot.py (WEBROOT "/") and
+        // _0006_debian_cache.py (LocMemCache) would undo local_settings.py; this one sorts after them.
+        [ConfigFiles.HorizonSettingsLast] = "/etc/openstack-dashboard/local_settings.d/_9999_openstacklab.py",
+        [ConfigFiles.HorizonWsgiScript] = "/usr/share/openstack-dashboard/wsgi.py",
+        [ConfigFiles.HorizonStaticDir] = "/var/lib/openstack-dashboard/static",
         [ConfigFiles.Swift] = "/etc/swift/swift.conf",
         [ConfigFiles.SwiftProxy] = "/etc/swift/proxy-server.conf",
         [ConfigFiles.SwiftAccount] = "/etc/swift/account-server.conf",
@@ -185,7 +193,11 @@ public sealed class Debian12Zed : PlatformBase
         [Component.NeutronComputeNode] = CommonNo("neutron-common", "neutron").Concat(No("neutron-common", "neutron/configure_nova")).ToArray(),
         [Component.CinderController] = CommonNo("cinder-common", "cinder").Concat(No("cinder-api", "cinder/configure_api-endpoint")).ToArray(),
         [Component.CinderVolume] = CommonNo("cinder-common", "cinder"),
-        [Component.Heat] = CommonNo("heat-common", "heat").Concat(No("heat-common", "heat/configure_with_debconf")).Concat(No("heat-api", "heat/configure_api-endpoint")).ToArray(),
+        // The dashboard's own site on port 80 without SSL (the default answers would serve an alias under /horizon
+        // beside Debian's default site, or redirect to https with a snake-oil certificate).
+        [Component.Horizon] = new[] { "openstack-dashboard-apache horizon/activate_vhost boolean true", "openstack-dashboard-apache horizon/use_ssl boolean false" },
+        [Component.Heat] = CommonNo("heat-common", "heat").Concat(No("heat-common", "heat/configure_with_debconf")).Concat(No("heat-api", "heat/configure_api-endpoint"))
+            .Concat(No("heat-api-cfn", "heat-api-cfn/configure_api-endpoint")).ToArray(),
     };
 
     const string AptOptions = "-o DPkg::Lock::Timeout=600";

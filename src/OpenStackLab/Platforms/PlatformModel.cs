@@ -131,9 +131,27 @@ public static class ConfigFiles
     public const string CinderApiUwsgi = "cinder-api-uwsgi";
     /// <summary>LVM's /etc/lvm/lvm.conf (its devices { filter }).</summary>
     public const string LvmConf = "lvm-conf";
+    /// <inheritdoc cref="PlacementUwsgi"/>
+    public const string HeatApiUwsgi = "heat-api-uwsgi";
+    /// <inheritdoc cref="PlacementUwsgi"/>
+    public const string HeatApiCfnUwsgi = "heat-api-cfn-uwsgi";
     public const string Heat = "heat";
     public const string HorizonSettings = "horizon-settings";
     public const string HorizonWebConf = "horizon-web-conf";
+    /// <summary>
+    /// A settings file the dashboard reads after local_settings, where the platform has files that override it (Debian:
+    /// its local_settings.d snippets set WEBROOT and CACHES after local_settings.py): the lab's settings go there, last.
+    /// None where local_settings is read last.
+    /// </summary>
+    public const string HorizonSettingsLast = "horizon-settings-last";
+    /// <summary>
+    /// The dashboard's WSGI script where the chapter itself mounts it at the lab's web root (Debian's site serves it at
+    /// "/"); none where the package's site already serves the document's /dashboard.
+    /// </summary>
+    public const string HorizonWsgiScript = "horizon-wsgi-script";
+    /// <summary>The collected static files served under the web root, with <see cref="HorizonWsgiScript"/>; they are
+    /// collected and compressed again for the lab's web root.</summary>
+    public const string HorizonStaticDir = "horizon-static-dir";
     public const string Swift = "swift";
     public const string SwiftProxy = "swift-proxy";
     public const string SwiftAccount = "swift-account";

@@ -11,7 +11,7 @@ namespace OpenStackLab.Tests.EndToEnd;
 /// <summary>
 /// The golden files under Data/golden: the document's commands for a platform that cannot run here, written by hand
 /// as "== node,node Chapter" blocks of expectations, one per line: "run" (rendered, in order), "not" (absent),
-/// "ini PATH [section] key = value", "var PATH NAME = value", "line PATH text", "file PATH MODE a line of it".
+/// "ini PATH [section] key = value", "var PATH NAME = value", "py PATH NAME = python literal", "line PATH text", "file PATH MODE a line of it".
 /// A trailing "[E3 ...]" names the erratum behind a line.
 /// </summary>
 internal static class GoldenPlan
@@ -80,6 +80,12 @@ internal static class GoldenPlan
                         var shellVar = Regex.Match(text, @"^(\S+) (\S+) = (.*)$");
                         if (!shellVar.Success) throw new InvalidDataException(where);
                         if (!Edits(nodePlan, shellVar.Groups[1].Value, ConfigFileKind.ShellVars).Any(e => e.Key == shellVar.Groups[2].Value && e.Value == shellVar.Groups[3].Value))
+                            failures.Add(where + " (not set)");
+                        break;
+                    case "py":
+                        var py = Regex.Match(text, @"^(\S+) (\S+) = (.*)$");
+                        if (!py.Success) throw new InvalidDataException(where);
+                        if (!Edits(nodePlan, py.Groups[1].Value, ConfigFileKind.PythonSettings).Any(e => e.Key == py.Groups[2].Value && e.Value == py.Groups[3].Value))
                             failures.Add(where + " (not set)");
                         break;
                     case "line":

@@ -34,6 +34,8 @@ internal sealed class TestLab
     public const string HostileAdminPrefix = "Adm'in\"$(id)`x`;\\ 한 ";
 
     /// <param name="secretsPath">Another lab's secrets file to share (the export parity test), else this lab's own.</param>
+    static readonly object SecretsGate = new();
+
     public TestLab(TestNodes nodes, string nodeName, string? secretsPath = null)
     {
         Nodes = nodes;
@@ -45,6 +47,14 @@ internal sealed class TestLab
             var generated = LabSecrets.Generate();
             generated.Set(SecretIds.KeystoneAdmin, HostileAdminPrefix + LabSecrets.GenerateValue());
             generated.Save(SecretsPath);
+        }
+        else lock (SecretsGate)
+        {
+            // A file from before a chapter added its secret (e.g. Heat's auth_encryption_key): the missing ids get values.
+            var existing = LabSecrets.Load(SecretsPath);
+            var missing = SecretIds.All.Where(id => !existing.Contains(id)).ToList();
+            foreach (var id in missing) existing.Set(id, LabSecrets.GenerateValue());
+            if (missing.Count > 0) existing.Save(SecretsPath);
         }
         Lab = new LabDefinition
         {

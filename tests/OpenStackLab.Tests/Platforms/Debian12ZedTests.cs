@@ -24,12 +24,13 @@ public class Debian12ZedTests
     }
 
     [Fact]
-    public void EveryPreseedOwnerIsARealPackageAndEveryAnswerIsFalse()
+    public void EveryPreseedOwnerIsARealPackageAndEveryAnswerIsFalseButTheDashboardsOwnSite()
     {
         var lines = Enum.GetValues<Component>().SelectMany(P.PreseedLines).Distinct().ToList();
         Assert.NotEmpty(lines);
         var parts = lines.Select(l => l.Split(' ')).ToList();
-        Assert.All(parts, p => Assert.Equal(new[] { "boolean", "false" }, p.Skip(2)));
+        // The one "true": openstack-dashboard-apache's own site on port 80 (else an alias beside Debian's default site).
+        Assert.All(parts, p => Assert.Equal(new[] { "boolean", p[1] == "horizon/activate_vhost" ? "true" : "false" }, p.Skip(2)));
         Assert.Empty(MissingPackages(parts.Select(p => p[0]).Distinct()));
     }
 
