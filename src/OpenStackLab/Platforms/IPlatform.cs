@@ -21,6 +21,9 @@ public interface IPlatform
     /// <summary>What serves the WSGI APIs (Keystone, Placement): httpd with mod_wsgi, or the packages' uwsgi services.</summary>
     WsgiHost WsgiHost { get; }
 
+    /// <summary>What sets this platform apart from the one it is compared with (CentOS8-Ussuri: the document's own), one line each.</summary>
+    IReadOnlyList<string> Differences { get; }
+
     /// <summary>A POSIX sh command exiting 0 when the node runs systemd: <c>[ -d /run/systemd/system ]</c>.</summary>
     string InitSystemDetection { get; }
 
