@@ -23,8 +23,8 @@ PACKAGES=(
     # a node: sshd, sudo, addresses, tini as PID 1 (node-init.sh), `service` and SysV scripts (no systemd runs)
     openssh-server sudo iproute2 tini openssl passwd procps sysvinit-utils init-system-helpers
     iputils-ping ca-certificates curl less
-    # base chapter
-    chrony mariadb-server python3-pymysql rabbitmq-server memcached python3-memcache
+    # base chapters (nodes reach no mirror: every package a chapter installs must be here; wget: the base tools)
+    wget chrony mariadb-server python3-pymysql rabbitmq-server memcached python3-memcache
     # keystone chapter (served by uwsgi in Debian)
     keystone python3-openstackclient python3-keystoneclient crudini
 )
