@@ -174,8 +174,17 @@ Describe 'Export-OsLab' {
 }
 
 Describe 'Get-OsPlatform' {
-    It 'lists both platforms' {
-        (Get-OsPlatform).Name | Should -Be @('CentOS8-Ussuri', 'Debian12-Zed')
+    It 'lists the three platforms' {
+        (Get-OsPlatform).Name | Should -Be @('CentOS8-Ussuri', 'Debian12-Zed', 'Debian13-Epoxy')
         (Get-OsPlatform Debian12-Zed).ServiceUnits('Keystone') | Should -Be 'keystone'
+    }
+
+    It 'shows what Debian13-Epoxy differs in' {
+        $p = Get-OsPlatform Debian13-Epoxy
+        $p.Release | Should -Be 'epoxy'
+        $p.ExpectedOs.ToString() | Should -Be 'debian 13'
+        ($p.Differences -join "`n") | Should -Match 'Epoxy'
+        $p.ServiceUnits('Keystone') | Should -Be 'keystone'
+        $p.ConfigPath('keystone-wsgi') | Should -Be '/etc/keystone/keystone-uwsgi.ini'
     }
 }

@@ -29,11 +29,39 @@ private_dir() {
     mount --bind "$src" "$dir"
 }
 
-for d in "${OVERLAY_DIRS[@]}"; do if [[ -d $d ]]; then overlay_dir "$d"; fi; done
-for d in "${PRIVATE_DIRS[@]}"; do private_dir "$d"; done
-# Drop the copies of other nodes' netns mounts (they would keep those netns
-# alive after `ip netns delete`), then give the node a fresh /run.
-umount -R -l /run/netns 2>/dev/null || true
+# A node of its own distribution (start-nodes.sh --root): its whole root is an
+# overlay of that root file system (upper dir in the node's state), with the
+# kernel's file systems, the host's /dev and the state dir (keys, sshd_config)
+# mounted in; then it becomes / and the host's tree is let go.
+enter_rootfs() {
+    local lower=$1 root=$NODE_DIR/root upper=$NODE_DIR/overlay/root.upper work=$NODE_DIR/overlay/root.work
+    mkdir -p "$root" "$upper" "$work"
+    mount -t overlay "$NS_PREFIX$NAME-root" -o "lowerdir=$lower,upperdir=$upper,workdir=$work" "$root"
+    mount -t proc proc "$root/proc"
+    mount -t sysfs sysfs "$root/sys"           # this netns's view: the node's interfaces
+    mount --rbind /dev "$root/dev"
+    mkdir -p "$root$STATE_DIR" "$root/.host"
+    mount --bind "$STATE_DIR" "$root$STATE_DIR"
+    for d in "${PRIVATE_DIRS[@]}"; do
+        mkdir -p "$NODE_DIR/private${d//\//_}" && chmod 1777 "$NODE_DIR/private${d//\//_}"
+        mount --bind "$NODE_DIR/private${d//\//_}" "$root$d"
+    done
+    cd "$root"
+    pivot_root . .host
+    cd /
+    umount -R -l /.host
+    rmdir /.host
+}
+
+if [[ -n ${OSL_LAB_ROOTFS:-} ]]; then
+    enter_rootfs "$OSL_LAB_ROOTFS"
+else
+    for d in "${OVERLAY_DIRS[@]}"; do if [[ -d $d ]]; then overlay_dir "$d"; fi; done
+    for d in "${PRIVATE_DIRS[@]}"; do private_dir "$d"; done
+    # Drop the copies of other nodes' netns mounts (they would keep those netns
+    # alive after `ip netns delete`), then give the node a fresh /run.
+    umount -R -l /run/netns 2>/dev/null || true
+fi
 # /run holds pid files, locks and sockets: fresh per node, like after a boot.
 mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run
 mkdir -p /run/lock /run/sshd && chmod 1777 /run/lock
@@ -45,6 +73,11 @@ install -m 0644 "$COMMON/hosts" /etc/hosts
 install -m 0644 "$COMMON/resolv.conf" /etc/resolv.conf
 install -m 0644 "$COMMON/ssh_known_hosts" /etc/ssh/ssh_known_hosts
 install -m 0440 "$COMMON/sudoers" /etc/sudoers.d/osl-lab
+
+# A root of its own has no login users yet (on the host's overlays they come from the host).
+for user in "$LOGIN_USER" "$PASSWORD_USER"; do
+    id -u "$user" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$user"
+done
 
 # The login users' passwords and keys live only in this node (/etc and /home
 # are its overlays). Only /etc/shadow is rewritten: chpasswd would open

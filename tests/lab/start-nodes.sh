@@ -4,7 +4,10 @@
 # and its own sshd. Writes nodes.json and known_hosts into the state dir
 # (lib.sh: /var/opt/openstacklab/lab<instance>-<id>) and prints the path of
 # nodes.json on stdout (the only stdout line; logs go to stderr).
-# Usage: start-nodes.sh [--nodes a,b,...] [--count N]     (as root)
+# Usage: start-nodes.sh [--nodes a,b,...] [--count N] [--root DIR]     (as root)
+# With --root (or OSL_LAB_ROOTFS) every node's root is an overlay of DIR, a
+# root file system of another Debian release (make-rootfs.sh builds Debian 13's),
+# instead of the host's directories.
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -17,6 +20,8 @@ usage() {
 Usage: $0 [--nodes controller,network,...] [--count N]
   --nodes  nodes to start (default: ${DEFAULT_NODES[*]}); names: those six or nodeNN
   --count  also start node01..nodeNN (1-99), e.g. 30 for benchmarks
+  --root   each node's root is an overlay of this root file system (default: OSL_LAB_ROOTFS;
+           empty: the host's directories), e.g. the path make-rootfs.sh prints
 EOF
 }
 
@@ -24,6 +29,7 @@ EOF
 
 NODES=()
 declare -A ADDRESS=()
+ROOTFS=${OSL_LAB_ROOTFS:-}
 parse_args() {
     local list=${DEFAULT_NODES[*]} count=0
     list=${list// /,}
@@ -33,6 +39,8 @@ parse_args() {
             --nodes=*) list=${1#*=}; shift ;;
             --count) (($# >= 2)) || die "--count needs a value"; count=$2; shift 2 ;;
             --count=*) count=${1#*=}; shift ;;
+            --root) (($# >= 2)) || die "--root needs a directory"; ROOTFS=$2; shift 2 ;;
+            --root=*) ROOTFS=${1#*=}; shift ;;
             -h|--help) usage; exit 0 ;;
             *) usage >&2; die "unknown argument: $1" ;;
         esac
@@ -48,6 +56,27 @@ parse_args() {
     local dups
     dups=$(printf '%s\n' "${NODES[@]}" | sort | uniq -d)
     [[ -z $dups ]] || die "node listed twice: $dups"
+    [[ -z $ROOTFS ]] || check_rootfs
+}
+
+# A node root must be a whole root file system, named so that it can be an
+# overlay's lower dir (no comma, colon or white space in the mount options).
+check_rootfs() {
+    [[ $ROOTFS == /* && $ROOTFS != *[,:[:space:]\\]* ]] ||
+        die "--root must be an absolute path without commas, colons, backslashes or spaces, got: '$ROOTFS'"
+    [[ -d $ROOTFS ]] || die "--root: no directory '$ROOTFS' (build one with make-rootfs.sh)"
+    ROOTFS=$(cd "$ROOTFS" && pwd -P)
+    local f
+    for f in etc/os-release usr/sbin/sshd usr/bin/tini usr/sbin/useradd usr/bin/sudo; do
+        [[ -e $ROOTFS/$f ]] || die "--root: '$ROOTFS' is not a node root file system: it has no /$f"
+    done
+}
+
+# What the nodes run: ID and VERSION_ID of their os-release (the root's, else the host's).
+os_release_field() { # os_release_field <field>
+    local file=${ROOTFS:-}/etc/os-release
+    [[ -e $file ]] || file=${ROOTFS:-}/usr/lib/os-release
+    (set +u; . "$file" && printf '%s' "${!1}")
 }
 
 # --- host preparation --------------------------------------------------------
@@ -233,7 +262,7 @@ boot_node() {
     setsid ip netns exec "$(netns_name "$name")" \
         unshare --mount --uts --pid --fork --mount-proc --propagation private \
         env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
-        OSL_LAB_STATE_DIR="$STATE_DIR" "$LAB_DIR/node-init.sh" "$name" \
+        OSL_LAB_STATE_DIR="$STATE_DIR" OSL_LAB_ROOTFS="$ROOTFS" "$LAB_DIR/node-init.sh" "$name" \
         </dev/null >"$(node_dir "$name")/boot.log" 2>&1 9>&- &  # 9: the lock, not for nodes
 }
 
@@ -279,6 +308,7 @@ wait_for_nodes() { # wait_for_nodes <seconds> [login]
 lab_is_up() {
     [[ -f $OWNER_FILE && $(cat "$OWNER_FILE") == "$STATE_DIR" && -s $STATE_DIR/nodes.json ]] || return 1
     [[ $(running_nodes) == $(printf '%s\n' "${NODES[@]}" | sort) ]] || return 1
+    [[ $(cat "$STATE_DIR/rootfs" 2>/dev/null) == "$ROOTFS" ]] || return 1
     local name
     for name in "${NODES[@]}"; do
         [[ -n $(ip netns pids "$(netns_name "$name")" 2>/dev/null) ]] || return 1
@@ -292,6 +322,7 @@ start_lab() {
     for name in $(running_nodes); do teardown_node "$name" & done
     wait
     rm -rf "$STATE_DIR/nodes"
+    printf '%s\n' "$ROOTFS" >"$STATE_DIR/rootfs"
     ensure_bridge
     t=${EPOCHREALTIME/./}
     write_common_files
@@ -321,13 +352,15 @@ write_nodes_json() {
         umask 077
         OSL_PW1=$USER_PASSWORD OSL_PW2=$PWUSER_PASSWORD OSL_PP=$PASSPHRASE \
             jq -n --arg s "$STATE_DIR" --argjson in "$INSTANCE" --arg br "$BRIDGE" --arg gw "$GATEWAY" --argjson pl "$PREFIX_LENGTH" \
-            --arg u "$LOGIN_USER" --arg pu "$PASSWORD_USER" --argjson nodes "$nodes" '
+            --arg u "$LOGIN_USER" --arg pu "$PASSWORD_USER" --argjson nodes "$nodes" \
+            --arg root "$ROOTFS" --arg osid "$(os_release_field ID)" --arg osver "$(os_release_field VERSION_ID)" '
             {stateDir: $s, instance: $in, bridge: $br, gateway: $gw, prefixLength: $pl,
              user: {name: $u, password: env.OSL_PW1},
              passwordUser: {name: $pu, password: env.OSL_PW2},
              keys: {ed25519: "\($s)/keys/id_ed25519", rsa: "\($s)/keys/id_rsa",
                     ed25519Encrypted: "\($s)/keys/id_ed25519_enc", passphrase: env.OSL_PP},
              knownHosts: "\($s)/known_hosts",
+             rootfs: (if $root == "" then null else $root end), os: {id: $osid, versionId: $osver},
              nodes: $nodes}' >"$json.tmp"
     )
     chmod 600 "$json.tmp" && mv "$json.tmp" "$json"

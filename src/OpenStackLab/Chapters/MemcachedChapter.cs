@@ -24,10 +24,17 @@ public sealed class MemcachedChapter : Chapter
         steps.InstallComponent(p, Component.Memcached, Hint);
         var path = p.ConfigPath(ConfigFiles.Memcached)!;
         // RHEL keeps options in a shell-variable file, Debian one option per line: the file's kind decides.
-        var edit = ConfigEditor.InferKind(path) == ConfigFileKind.ShellVars
-            ? new ConfigEdit("", "OPTIONS", $"-l 127.0.0.1,::1,{node.Address}")
-            : new ConfigEdit("", @"^-l\s", $"-l 127.0.0.1,{node.Address}");
-        steps.Config(path, ConfigEditor.InferKind(path), new[] { edit }, name: "Listen on the management address", hint: Hint);
+        // Debian's: our -l line takes the place of the last one; any other -l line goes (Debian 13's file has two,
+        // "-l 127.0.0.1" and "-l ::1": kept, 127.0.0.1 would be bound twice and memcached would not start).
+        var listen = $"-l 127.0.0.1,{node.Address}";
+        var edits = ConfigEditor.InferKind(path) == ConfigFileKind.ShellVars
+            ? new[] { new ConfigEdit("", "OPTIONS", $"-l 127.0.0.1,::1,{node.Address}") }
+            : new[]
+            {
+                new ConfigEdit("", @"^-l\s", listen),
+                new ConfigEdit("", @"^-l\s(?!" + System.Text.RegularExpressions.Regex.Escape(listen.Substring(3)) + "$)", null),
+            };
+        steps.Config(path, ConfigEditor.InferKind(path), edits, name: "Listen on the management address", hint: Hint);
         steps.StartServices(context, node.Name, p.ServiceUnits(Component.Memcached), new[] { path }, Hint);
         steps.Actions(p.OpenFirewall(Array.Empty<string>(), new[] { "memcache" }));
     }

@@ -47,11 +47,13 @@ allow init_t rabbitmq_var_log_t:file getattr;
         var pw = SecretText.Ref(SecretIds.RabbitOpenStack);
         steps.InstallComponent(p, Component.RabbitMq, Hint);
         steps.StartServices(context, node.Name, p.ServiceUnits(Component.RabbitMq), Array.Empty<string>(), Hint);
-        // rabbitmqctl reads the password from stdin when it is not an argument.
+        // rabbitmqctl reads the password from stdin when it is not an argument. No -q on those three: RabbitMQ 4.0's
+        // wrapper script (Debian 13) opens stdin only when the command has exactly its two words (an extra -q makes the
+        // runtime -noinput, and the read then hangs for ever).
         steps.Command($"Create the RabbitMQ user {user} with its password",
-            $"printf '%s\\n' {pw} | rabbitmqctl -q authenticate_user {Quote(user)} >/dev/null 2>&1",
-            $"if rabbitmqctl -q list_users | cut -f1 | grep -qx {Quote(user)}; then printf '%s\\n' {pw} | rabbitmqctl -q change_password {Quote(user)}; "
-            + $"else printf '%s\\n' {pw} | rabbitmqctl -q add_user {Quote(user)}; fi", Hint);
+            $"printf '%s\\n' {pw} | rabbitmqctl authenticate_user {Quote(user)} >/dev/null 2>&1",
+            $"if rabbitmqctl -q list_users | cut -f1 | grep -qx {Quote(user)}; then printf '%s\\n' {pw} | rabbitmqctl change_password {Quote(user)}; "
+            + $"else printf '%s\\n' {pw} | rabbitmqctl add_user {Quote(user)}; fi", Hint);
         steps.Command($"Give {user} full permissions on /",
             $"rabbitmqctl -q list_user_permissions {Quote(user)} | grep -qxF \"$(printf '/\\t.*\\t.*\\t.*')\"",
             $"rabbitmqctl -q set_permissions {Quote(user)} '.*' '.*' '.*'", Hint);

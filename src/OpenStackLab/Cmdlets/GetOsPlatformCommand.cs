@@ -6,12 +6,17 @@ namespace OpenStackLab.Cmdlets;
 /// <summary>Gets the platforms a lab can target (distro and OpenStack release).</summary>
 /// <remarks>
 /// Get-OsPlatform lists the known platforms: CentOS8-Ussuri (the document's own: RDO, dnf, firewalld,
-/// SELinux) and Debian12-Zed (apt, Debian's OpenStack packages, no firewalld or SELinux). A platform
-/// object answers package names, service units, config paths and the shell actions the chapters render.
+/// SELinux), Debian12-Zed (apt, Debian's OpenStack packages, no firewalld or SELinux) and Debian13-Epoxy (Debian 13
+/// with OpenStack 2025.1, packaged like Debian 12's Zed). A platform object answers package names, service units,
+/// config paths and the shell actions the chapters render; its Differences say what sets it apart.
 /// </remarks>
 /// <example>
 /// <code>PS> Get-OsPlatform</code>
 /// <para>Lists every platform with its release.</para>
+/// </example>
+/// <example>
+/// <code>PS> (Get-OsPlatform Debian13-Epoxy).Differences</code>
+/// <para>Shows what Debian 13 with Epoxy changes compared with Debian 12 with Zed.</para>
 /// </example>
 /// <example>
 /// <code>PS> (Get-OsPlatform Debian12-Zed).ServiceUnits('Keystone')</code>

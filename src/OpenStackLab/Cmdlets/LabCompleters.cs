@@ -23,7 +23,7 @@ public abstract class NameListCompleter : IArgumentCompleter
     }
 }
 
-/// <summary>Completes platform names (CentOS8-Ussuri, Debian12-Zed).</summary>
+/// <summary>Completes platform names (CentOS8-Ussuri, Debian12-Zed, Debian13-Epoxy).</summary>
 public sealed class PlatformNameCompleter : NameListCompleter
 {
     protected override IEnumerable<string> Names => PlatformRegistry.Names;

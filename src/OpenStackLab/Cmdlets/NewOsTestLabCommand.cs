@@ -16,7 +16,8 @@ namespace OpenStackLab.Cmdlets;
 /// Linux it installs (once) the Debian packages the chapters use, starts one network namespace per node on this
 /// machine, each with its own sshd, hostname, /etc, /run and /var state (the harness shipped in the module's testlab
 /// folder), and returns a Debian12-Zed lab of the guide's six-node layout (Ussuri6Node) restricted to the nodes you
-/// ask for. The lab has every setting those nodes need: their addresses on 10.250.N.0/24 (N is -Instance), the
+/// ask for. With -Platform Debian13-Epoxy each node's root is instead an overlay of a Debian 13 root file system the
+/// harness builds once with mmdebstrap (make-rootfs.sh) and reuses. The lab has every setting those nodes need: their addresses on 10.250.N.0/24 (N is -Instance), the
 /// harness's login user with its key and known_hosts, the lab network for chrony, no clock setting (the nodes share
 /// the host's kernel clock), directory-backed Swift devices and small rings. Its sessions are open, so the chapter
 /// cmdlets run at once.</para>
@@ -36,6 +37,12 @@ namespace OpenStackLab.Cmdlets;
 /// <para>Starts two nodes on 10.250.4.0/24 and shows the Keystone chapter's plan for the controller.</para>
 /// </example>
 /// <example>
+/// <code>PS> New-OsTestLab -Name trixie -Platform Debian13-Epoxy -Node controller -Instance 4 | Install-OsKeystone</code>
+/// <para>Builds once (cached in /var/opt/openstacklab/rootfs) a Debian 13 root file system with OpenStack 2025.1
+/// Epoxy's packages, starts the controller with its root an overlay of it, and builds Keystone there (after the base
+/// chapters).</para>
+/// </example>
+/// <example>
 /// <code>PS> New-OsTestLab -Node controller -WhatIf</code>
 /// <para>Says which nodes it would start, on which network, and starts nothing.</para>
 /// </example>
@@ -48,7 +55,7 @@ public sealed class NewOsTestLabCommand : OsCmdlet
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "testlab";
 
-    /// <summary>The platform; only Debian12-Zed runs on test nodes (they use this machine's packages).</summary>
+    /// <summary>The platform: Debian12-Zed (the nodes use this machine's Debian 12 packages) or Debian13-Epoxy (each node's root overlays a Debian 13 root file system built once and cached).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(PlatformNameCompleter))]
     [ValidateNotNullOrEmpty]
@@ -100,9 +107,16 @@ public sealed class NewOsTestLabCommand : OsCmdlet
         {
             TestLabHarness.AssertCanRun();
             var harness = TestLabHarness.Find();
-            harness.InstallPackages(Log);
+            var root = TestLabFactory.NodeRoot(lab.Platform);
+            string? rootPath = null;
+            if (root is null) harness.InstallPackages(Log);
+            else
+            {
+                progress.StatusDescription = "Building the nodes' root file system (once)";
+                rootPath = harness.MakeRootFileSystem(root, Log);
+            }
             progress.StatusDescription = "Starting nodes";
-            nodes = TestLabNodes.Load(harness.Start(instance, nodeNames.ToList(), Log));
+            nodes = TestLabNodes.Load(harness.Start(instance, nodeNames.ToList(), Log, rootPath));
             TestLabFactory.PointAt(lab, nodes);
             TestLabFactory.Save(lab, nodes);
         }

@@ -8,9 +8,10 @@ namespace OpenStackLab.Platforms;
 /// Debian 12 (bookworm) with its own OpenStack Zed packages: apt with debconf preseeding, no
 /// firewalld and no SELinux (those actions render as nothing), apache2, and keystone, glance,
 /// placement, nova-api and cinder-api served by uwsgi in their own units. Nodes without systemd
-/// (test nodes) use the SysV scripts every package ships.
+/// (test nodes) use the SysV scripts every package ships. Debian 13 packages its OpenStack the same way
+/// (<see cref="Debian13Epoxy"/> overrides what differs).
 /// </summary>
-public sealed class Debian12Zed : PlatformBase
+public class Debian12Zed : PlatformBase
 {
     public const string PlatformName = "Debian12-Zed";
 

@@ -23,6 +23,8 @@ public interface IPlatform
 
     /// <summary>cinder-volume's iSCSI target helper (cinder.conf target_helper): lioadm (LIO, targetcli) or tgtadm (tgt).</summary>
     string CinderTargetHelper { get; }
+    /// <summary>What sets this platform apart from the one it is compared with (CentOS8-Ussuri: the document's own), one line each.</summary>
+    IReadOnlyList<string> Differences { get; }
 
     /// <summary>A POSIX sh command exiting 0 when the node runs systemd: <c>[ -d /run/systemd/system ]</c>.</summary>
     string InitSystemDetection { get; }

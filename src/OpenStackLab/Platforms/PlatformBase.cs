@@ -31,6 +31,7 @@ public abstract class PlatformBase : IPlatform
     public abstract bool HasSelinux { get; }
     public abstract string CinderTargetHelper { get; }
     public string InitSystemDetection => "[ -d /run/systemd/system ]";
+    public virtual IReadOnlyList<string> Differences { get; } = Array.Empty<string>();
 
     protected abstract IReadOnlyDictionary<Component, PackageCommand[]> PackageTable { get; }
     protected abstract IReadOnlyDictionary<Component, string[]> UnitTable { get; }

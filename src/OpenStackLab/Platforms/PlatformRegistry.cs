@@ -7,7 +7,7 @@ namespace OpenStackLab.Platforms;
 /// <summary>The known platforms by name (a class named Platforms would clash with this namespace).</summary>
 public static class PlatformRegistry
 {
-    static readonly IPlatform[] All = { new CentOS8Ussuri(), new Debian12Zed() };
+    static readonly IPlatform[] All = { new CentOS8Ussuri(), new Debian12Zed(), new Debian13Epoxy() };
 
     /// <summary>Platform names, for tab completion and validation.</summary>
     public static IReadOnlyList<string> Names { get; } = All.Select(p => p.Name).ToArray();

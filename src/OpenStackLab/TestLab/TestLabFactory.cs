@@ -19,8 +19,24 @@ public static class TestLabFactory
     /// <summary>The template whose nodes and roles a test lab takes.</summary>
     public const string Template = "Ussuri6Node";
 
-    /// <summary>Platforms whose chapters run on test nodes (they use this machine's Debian packages).</summary>
-    public static IReadOnlyList<string> RunnablePlatforms { get; } = new[] { Debian12Zed.PlatformName };
+    /// <summary>
+    /// Platforms whose chapters run on test nodes, with the root file system their nodes run: null for Debian12-Zed
+    /// (the nodes overlay this Debian 12 machine's directories and use its packages), <c>debian13</c> for
+    /// Debian13-Epoxy (each node's root overlays the Debian 13 root the harness builds once, make-rootfs.sh).
+    /// </summary>
+    static readonly IReadOnlyDictionary<string, string?> NodeRoots = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+    {
+        [Debian12Zed.PlatformName] = null,
+        [Debian13Epoxy.PlatformName] = "debian13",
+    };
+
+    /// <summary>Platforms whose chapters run on test nodes.</summary>
+    public static IReadOnlyList<string> RunnablePlatforms { get; } = new[] { Debian12Zed.PlatformName, Debian13Epoxy.PlatformName };
+
+    /// <summary>The root file system the nodes of <paramref name="platform"/> run (see <see cref="TestLabHarness.MakeRootFileSystem"/>), or null: the host's.</summary>
+    public static string? NodeRoot(string platform) =>
+        NodeRoots.TryGetValue(platform, out var root) ? root
+            : throw new ArgumentException($"Platform '{platform}' cannot run on the test nodes. Use {string.Join(" or ", RunnablePlatforms)}.");
 
     /// <summary>The nodes New-OsTestLab starts by default: the template's six.</summary>
     public static IReadOnlyList<string> DefaultNodes => LabTemplates.Load(Template).Nodes.Select(n => n.Name).ToList();
@@ -35,7 +51,7 @@ public static class TestLabFactory
     public static LabDefinition Plan(string name, string platform, IReadOnlyList<string> nodeNames, LabValidationContext context)
     {
         var runnable = RunnablePlatforms.FirstOrDefault(p => string.Equals(p, platform, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ArgumentException($"Platform '{platform}' cannot run on the test nodes, which use this machine's Debian 12 packages. Use {string.Join(" or ", RunnablePlatforms)}.");
+            ?? throw new ArgumentException($"Platform '{platform}' cannot run on the test nodes, which run this machine's Debian 12 or the harness's Debian 13. Use {string.Join(" or ", RunnablePlatforms)}.");
         var lab = LabFactory.Create(name, Template, runnable, context);
         var template = lab.Nodes.ToList();
         var unknown = nodeNames.Where(n => !template.Any(t => t.Name == n) && !ExtraNode.IsMatch(n)).ToList();
@@ -59,13 +75,14 @@ public static class TestLabFactory
     /// <summary>Points a planned lab at the running nodes: addresses, ports and login user from nodes.json, and the settings.</summary>
     public static void PointAt(LabDefinition lab, TestLabNodes nodes)
     {
+        CheckSystem(lab.Platform, nodes);
         foreach (var node in lab.Nodes)
         {
             var running = nodes[node.Name];
             node.Address = running.Address;
             node.Port = running.Port;
             node.User = nodes.UserName;
-            node.PackagesFromHost = true;   // every node runs the host's /usr
+            node.PackagesFromHost = nodes.RootFileSystem is null;   // the host's /usr, unless each node overlays a root of its own
             // The test nodes' kernel has no openvswitch module (Open vSwitch's userspace datapath), and the network
             // node's provider NIC is the harness's veth (the template's ens32 does not exist there).
             if (node.HasRole(LabRoles.Network) || node.HasRole(LabRoles.Compute)) node.OvsDatapath = OvsDatapaths.Netdev;
@@ -73,6 +90,22 @@ public static class TestLabFactory
             else node.ProviderInterface = null;
         }
         ApplySettings(lab.Settings, nodes);
+    }
+
+    /// <summary>
+    /// Throws unless the running nodes run the system <paramref name="platform"/> is for (nodes.json's os, written by
+    /// start-nodes.sh from the root's or the host's os-release): a Debian13-Epoxy lab on nodes that run the host's
+    /// Debian 12, or the reverse, stops here. A nodes.json of an older harness (no os) runs the host's system.
+    /// </summary>
+    public static void CheckSystem(string platform, TestLabNodes nodes)
+    {
+        var expected = PlatformRegistry.Get(platform).ExpectedOs;
+        if (nodes.OsId is null && nodes.RootFileSystem is null) return;
+        var major = (nodes.OsVersionId ?? "").Split('.')[0];
+        if (!expected.Ids.Contains(nodes.OsId ?? "") || major != expected.MajorVersion)
+            throw new TestLabException(
+                $"The test nodes of {nodes.NodesFile} run {nodes.OsId} {nodes.OsVersionId}{(nodes.RootFileSystem is null ? " (the host's)" : $" ({nodes.RootFileSystem})")}; platform {platform} is for {expected}. "
+                + "Start them for this platform (New-OsTestLab -Platform starts the right ones) or use the platform they run.", "TestLabWrongSystem");
     }
 
     /// <summary>The settings every lab on test nodes needs (the end-to-end tests' labs too).</summary>

@@ -55,10 +55,32 @@ public sealed class TestLabHarness
     /// <summary>Installs (once) the Debian packages every chapter runs inside the nodes; quick when they are there.</summary>
     public void InstallPackages(Action<string>? log = null) => Run("install-packages.sh", Array.Empty<string>(), null, log);
 
-    /// <summary>Starts (or keeps, when already up) these nodes of the instance; returns the path of their nodes.json.</summary>
-    public string Start(int instance, IReadOnlyCollection<string>? nodes = null, Action<string>? log = null)
+    /// <summary>
+    /// Builds (once; cached under /var/opt/openstacklab/rootfs) the root file system of nodes that run their own
+    /// distribution rather than the host's, and returns its path. <paramref name="kind"/> names the root:
+    /// <c>debian13</c> (make-rootfs.sh: Debian 13 with the base and Keystone chapters' packages).
+    /// </summary>
+    public string MakeRootFileSystem(string kind, Action<string>? log = null)
     {
-        var args = nodes is { Count: > 0 } ? new[] { "--nodes", string.Join(",", nodes) } : Array.Empty<string>();
+        if (kind != "debian13") throw new TestLabException($"No root file system '{kind}': the harness builds debian13.", "TestLabNoRootFileSystem");
+        var stdout = Run("make-rootfs.sh", Array.Empty<string>(), null, log);
+        var path = stdout.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0);
+        if (path is null || !System.IO.Directory.Exists(path))
+            throw new TestLabException($"make-rootfs.sh succeeded but named no root file system (it printed '{stdout.Trim()}').", "TestLabNoRootFileSystem");
+        return path;
+    }
+
+    /// <summary>
+    /// Starts (or keeps, when already up) these nodes of the instance; returns the path of their nodes.json. With
+    /// <paramref name="rootFileSystem"/> each node's root is an overlay of it (start-nodes.sh --root), else the nodes
+    /// overlay the host's directories.
+    /// </summary>
+    public string Start(int instance, IReadOnlyCollection<string>? nodes = null, Action<string>? log = null, string? rootFileSystem = null)
+    {
+        var args = new List<string>();
+        if (nodes is { Count: > 0 }) args.AddRange(new[] { "--nodes", string.Join(",", nodes) });
+        // Always said, also when empty: an OSL_LAB_ROOTFS in the environment must not choose the nodes' system.
+        args.Add("--root=" + (rootFileSystem ?? ""));
         var stdout = Run("start-nodes.sh", args, instance, log);
         var path = stdout.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0);
         if (path is null || !File.Exists(path))

@@ -35,6 +35,9 @@ public sealed class TestLabNodes
         EncryptedKey = (string)json["keys"]!["ed25519Encrypted"]!;
         Passphrase = (string)json["keys"]!["passphrase"]!;
         KnownHosts = (string)json["knownHosts"]!;
+        RootFileSystem = (string?)json["rootfs"];
+        OsId = (string?)json["os"]?["id"];
+        OsVersionId = (string?)json["os"]?["versionId"];
         Nodes = json["nodes"]!.Select(n => new TestLabNode((string)n["name"]!, (string)n["address"]!, (int)n["port"]!)).ToList();
     }
 
@@ -63,6 +66,12 @@ public sealed class TestLabNodes
     /// <summary>known_hosts with every node's host key (by address and name).</summary>
     public string KnownHosts { get; }
     public IReadOnlyList<TestLabNode> Nodes { get; }
+    /// <summary>The root file system every node's root overlays (start-nodes.sh --root), or null: the nodes overlay the host's directories and share its packages.</summary>
+    public string? RootFileSystem { get; }
+    /// <summary>What the nodes run, as their os-release says (ID, e.g. debian); null in a nodes.json of an older harness.</summary>
+    public string? OsId { get; }
+    /// <summary>The os-release VERSION_ID the nodes run (e.g. 13); null in a nodes.json of an older harness.</summary>
+    public string? OsVersionId { get; }
 
     public TestLabNode this[string name] =>
         Nodes.FirstOrDefault(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase))

@@ -8,18 +8,20 @@ namespace OpenStackLab.Tests.Platforms;
 public class PlatformRegistryTests
 {
     [Fact]
-    public void RegistryKnowsBothPlatforms()
+    public void RegistryKnowsTheThreePlatforms()
     {
-        Assert.Equal(new[] { "CentOS8-Ussuri", "Debian12-Zed" }, PlatformRegistry.Names);
+        Assert.Equal(new[] { "CentOS8-Ussuri", "Debian12-Zed", "Debian13-Epoxy" }, PlatformRegistry.Names);
         Assert.IsType<CentOS8Ussuri>(PlatformRegistry.Get("centos8-ussuri"));
+        Assert.IsType<Debian13Epoxy>(PlatformRegistry.Get("debian13-epoxy"));
         Assert.Equal("zed", PlatformRegistry.Releases["Debian12-Zed"]);
+        Assert.Equal("epoxy", PlatformRegistry.Releases["Debian13-Epoxy"]);
     }
 
     [Fact]
     public void UnknownPlatformErrorListsTheKnownOnes()
     {
         var ex = Assert.Throws<ArgumentException>(() => PlatformRegistry.Get("Ubuntu24-Caracal"));
-        Assert.Contains("CentOS8-Ussuri, Debian12-Zed", ex.Message);
+        Assert.Contains("CentOS8-Ussuri, Debian12-Zed, Debian13-Epoxy", ex.Message);
     }
 
     [Fact]

@@ -1,0 +1,28 @@
+using System.Collections.Generic;
+
+namespace OpenStackLab.Platforms;
+
+/// <summary>
+/// Debian 13 (trixie) with its own OpenStack 2025.1 Epoxy packages (keystone 27, nova 31, neutron 26,
+/// placement 13, glance 30). Debian packages Epoxy the way it packaged Zed: the same package names, config
+/// paths, SysV scripts beside the systemd units (openstack-pkg-tools), keystone under uwsgi from
+/// /etc/keystone/keystone-uwsgi.ini, the same debconf questions. What differs is listed in
+/// <see cref="Differences"/>; the tables are Debian 12's (checked against the trixie packages' files:
+/// docs/debian13-epoxy.md).
+/// </summary>
+public sealed class Debian13Epoxy : Debian12Zed
+{
+    public new const string PlatformName = "Debian13-Epoxy";
+
+    public override string Name => PlatformName;
+    public override OsRelease ExpectedOs { get; } = new(new[] { "debian" }, "13");
+    public override string Release => "epoxy";
+    public override string Description => "Debian 13 (trixie), Debian's OpenStack 2025.1 Epoxy packages (apt, apache2/uwsgi, no firewalld or SELinux)";
+
+    public override IReadOnlyList<string> Differences { get; } = new[]
+    {
+        "Compared with Debian12-Zed: OpenStack 2025.1 Epoxy (keystone 27) instead of Zed (keystone 22), MariaDB 11.8 instead of 10.11, RabbitMQ 4.0 instead of 3.10, chrony 4.6, memcached 1.6.38.",
+        "Same package names, config paths, SysV scripts and service accounts as Debian 12 (systemd units moved from /lib to /usr/lib; Keystone's default_catalog.templates is gone).",
+        "keystone-uwsgi.ini adds close-on-exec (no memcached connections kept across forks); the init scripts set umask 0022.",
+    };
+}

@@ -1,0 +1,113 @@
+using System;
+using System.IO;
+using System.Linq;
+using OpenStackLab.Lab;
+using OpenStackLab.Platforms;
+using OpenStackLab.TestLab;
+using Xunit;
+
+namespace OpenStackLab.Tests.Platforms;
+
+/// <summary>
+/// The Debian13-Epoxy platform's data and the test-lab rule that its labs run only on nodes of Debian 13 (nodes.json's
+/// os, which start-nodes.sh reads from the nodes' root). Its packages and files were checked against the real trixie
+/// packages in the harness's root file system; the chapters on it run in tests/Pester/Debian13.Tests.ps1 (opt-in).
+/// </summary>
+public class Debian13EpoxyTests
+{
+    static readonly IPlatform P = PlatformRegistry.Get("Debian13-Epoxy");
+    static readonly IPlatform Zed = PlatformRegistry.Get("Debian12-Zed");
+    static readonly LabValidationContext Context = new(PlatformRegistry.Releases);
+
+    [Fact]
+    public void IsDebian13WithEpoxy()
+    {
+        Assert.Equal("epoxy", P.Release);
+        Assert.Equal(new OsRelease(new[] { "debian" }, "13").ToString(), P.ExpectedOs.ToString());
+        Assert.Equal(WsgiHost.Uwsgi, P.WsgiHost);
+        Assert.False(P.HasFirewall);
+        Assert.False(P.HasSelinux);
+        Assert.NotEmpty(P.Differences);
+    }
+
+    [Fact]
+    public void BaseAndKeystoneUseTheTrixiePackagesFilesAndScripts()
+    {
+        // What the trixie packages ship (checked in the root make-rootfs.sh builds: docs/debian13-epoxy.md).
+        Assert.Equal(new[] { "keystone", "python3-openstackclient" }, P.Packages(Component.Keystone));
+        Assert.Equal(new[] { "mariadb-server", "python3-pymysql" }, P.Packages(Component.MariaDb));
+        Assert.Equal(new[] { "mariadb" }, P.ServiceUnits(Component.MariaDb));
+        Assert.Equal(new[] { "rabbitmq-server" }, P.ServiceUnits(Component.RabbitMq));
+        Assert.Equal("/etc/keystone/keystone-uwsgi.ini", P.ConfigPath(ConfigFiles.KeystoneWsgi));
+        Assert.Equal("/etc/mysql/mariadb.conf.d/50-server.cnf", P.ConfigPath(ConfigFiles.MariaDbServer));
+    }
+
+    [Fact]
+    public void InstallsAnswerKeystonesDebconfQuestionsLikeZed()
+    {
+        Assert.Equal(Zed.PreseedLines(Component.Keystone), P.PreseedLines(Component.Keystone));
+        Assert.Equal(Zed.InstallPackages(Component.Keystone).Single().Apply, P.InstallPackages(Component.Keystone).Single().Apply);
+    }
+
+    [Fact]
+    public void TestLabPlansAcceptDebian13Epoxy()
+    {
+        var lab = TestLabFactory.Plan("trixie", "Debian13-Epoxy", new[] { "controller" }, Context);
+        Assert.Equal("Debian13-Epoxy", lab.Platform);
+        Assert.Equal("epoxy", lab.Release);
+        Assert.Equal("debian13", TestLabFactory.NodeRoot("Debian13-Epoxy"));
+        Assert.Null(TestLabFactory.NodeRoot("Debian12-Zed"));
+        var ex = Assert.Throws<ArgumentException>(() => TestLabFactory.Plan("x", "CentOS8-Ussuri", new[] { "controller" }, Context));
+        Assert.Contains("Debian12-Zed or Debian13-Epoxy", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("Debian13-Epoxy", "debian", "13", "/var/opt/openstacklab/rootfs/debian13-x", true)]
+    [InlineData("Debian12-Zed", "debian", "12", null, true)]
+    [InlineData("Debian13-Epoxy", "debian", "12", null, false)]                                 // the host's Debian 12
+    [InlineData("Debian12-Zed", "debian", "13", "/var/opt/openstacklab/rootfs/debian13-x", false)]
+    [InlineData("Debian13-Epoxy", "ubuntu", "13", "/r", false)]
+    public void PointingALabAtNodesChecksTheSystemTheyRun(string platform, string id, string version, string? root, bool accepted)
+    {
+        var nodes = NodesFile(id, version, root);
+        var lab = TestLabFactory.Plan("t", platform, new[] { "controller" }, Context);
+        if (accepted)
+        {
+            TestLabFactory.PointAt(lab, nodes);
+            Assert.Equal(root is null, lab.Nodes.Single().PackagesFromHost);   // a root of its own: the node's packages are its own
+        }
+        else
+        {
+            var ex = Assert.Throws<TestLabException>(() => TestLabFactory.PointAt(lab, nodes));
+            Assert.Equal("TestLabWrongSystem", ex.ErrorId);
+            Assert.Contains($"run {id} {version}", ex.Message);
+            Assert.Contains(platform, ex.Message);
+        }
+    }
+
+    [Fact]
+    public void NodesOfAnOlderHarnessWithoutOsRunTheHostsSystem()
+    {
+        var nodes = NodesFile(null, null, null);
+        Assert.Null(nodes.OsId);
+        Assert.Null(nodes.RootFileSystem);
+        TestLabFactory.PointAt(TestLabFactory.Plan("t", "Debian12-Zed", new[] { "controller" }, Context), nodes);
+    }
+
+    static TestLabNodes NodesFile(string? id, string? version, string? root)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "osl-d13-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var os = id is null ? "" : $"\"os\": {{\"id\": \"{id}\", \"versionId\": \"{version}\"}}, \"rootfs\": {(root is null ? "null" : $"\"{root}\"")},";
+        var path = Path.Combine(dir, "nodes.json");
+        File.WriteAllText(path, $$"""
+            { "stateDir": "{{dir}}", "instance": 4, "bridge": "oslbr4", "gateway": "10.250.4.1", "prefixLength": 24,
+              "user": {"name": "osl", "password": "p1"}, "passwordUser": {"name": "oslpw", "password": "p2"},
+              "keys": {"ed25519": "k1", "rsa": "k2", "ed25519Encrypted": "k3", "passphrase": "pp"},
+              "knownHosts": "kh", {{os}}
+              "nodes": [ {"name": "controller", "address": "10.250.4.10", "port": 22} ] }
+            """);
+        try { return TestLabNodes.Load(path); }
+        finally { Directory.Delete(dir, true); }
+    }
+}
