@@ -69,6 +69,8 @@ function Invoke-LabApi {
     # status of each of a service's endpoints (answers <type>; 0: no answer), or an image upload round trip.
     param([Parameter(Mandatory)] [ValidateSet('token', 'get', 'answers', 'image-roundtrip')] [string] $Mode, [string[]] $Arguments = @())
     foreach ($a in $Arguments) { if ($a -notmatch '^[A-Za-z0-9_./?=&:-]+$') { throw "Unsafe argument '$a'." } }
-    $command = ". ~/admin-openrc && /usr/bin/python3 - $Mode $($Arguments -join ' ') <<'OSL_API'`n$script:LabApiPython`nOSL_API"
+    # Quoted: '&' and '?' are allowed in a path and mean something to the shell; the check above keeps quotes out.
+    $quoted = ($Arguments | ForEach-Object { "'$_'" }) -join ' '
+    $command = ". ~/admin-openrc && /usr/bin/python3 - $Mode $quoted <<'OSL_API'`n$script:LabApiPython`nOSL_API"
     Invoke-LabCommand -Node $Lab.Controller.Name -AsUser -Command $command | ConvertFrom-Json
 }

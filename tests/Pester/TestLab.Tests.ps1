@@ -100,8 +100,16 @@ Describe 'A two-node test lab' -Tag TestLab {
         (Get-LabNetns).Count | Should -Be 2
     }
 
-    It 'Remove-OsTestLab stops the nodes, closes their sessions and removes the state' {
+    It 'Remove-OsTestLab stops the nodes, closes their sessions, detaches the loop device a node attached and removes the state' {
+        # Loop devices are host-wide: one a node attached (as Cinder's volume group does) must not outlive the node.
+        $s = Get-OsSession | Where-Object { $_.ComputerName -eq ($lab.Nodes | Where-Object Name -eq controller).Address }
+        $attach = Invoke-OsCommand -Session $s -AsRoot -Command 'truncate -s 8M /var/tmp/pester-loop.img && losetup -f --show /var/tmp/pester-loop.img && losetup -n -O BACK-INO,BACK-MAJ:MIN -l "$(losetup -j /var/tmp/pester-loop.img -n -O NAME)"'
+        $attach.ExitCode | Should -Be 0 -Because $attach.StdErr
+        $loop, $backing = $attach.StdOut.Trim() -split "`n"
+        @(losetup -l -n -O 'NAME,BACK-INO,BACK-MAJ:MIN').Trim() -replace '\s+', ' ' | Should -Contain "$loop $(($backing.Trim() -split '\s+') -join ' ')"
+
         $lab | Remove-OsTestLab -ErrorAction Stop
+        @(losetup -l -n -O 'NAME,BACK-INO,BACK-MAJ:MIN').Trim() -replace '\s+', ' ' | Should -Not -Contain "$loop $(($backing.Trim() -split '\s+') -join ' ')"
         Get-LabNetns | Should -BeNullOrEmpty
         @(Get-OsSession | Where-Object { $_.ComputerName -like "10.250.$instance.*" }).Count | Should -Be 0
         Test-Path $stateDir | Should -BeFalse

@@ -91,6 +91,28 @@ live_nodes() {
     done
 }
 
+# Loop devices are host-wide and outlive the node that attached them (Cinder's
+# loop-backed volume group): the next lab's LVM would see two volume groups of
+# one name. A loop belongs to a node that is gone when its backing file lies in
+# a state dir being removed, or on a file system no process mounts any more.
+detach_node_loops() {
+    local dev ino majmin file dir
+    command -v losetup >/dev/null || return 0
+    while read -r dev ino majmin; do
+        [[ -n $majmin ]] || continue
+        file=
+        for dir in "$@"; do
+            [[ -d $dir ]] || continue
+            file=$(find "$dir" -xdev -inum "$ino" -print -quit 2>/dev/null)
+            [[ -n $file && $(stat -c '%Hd:%Ld' "$file") == "$majmin" ]] && break
+            file=
+        done
+        if [[ -n $file ]] || ! awk -v d="$majmin" '$3 == d {found = 1; exit} END {exit !found}' /proc/[0-9]*/mountinfo 2>/dev/null; then
+            losetup -d "$dev" 2>/dev/null && log "detached $dev (its node is gone)" || true
+        fi
+    done < <(losetup -l -n -O NAME,BACK-INO,BACK-MAJ:MIN 2>/dev/null)
+}
+
 # Remove a state dir, but only one that looks like ours (OWNER_FILE and
 # OSL_LAB_STATE_DIR come from outside: never rm -rf something else).
 remove_state_dir() {

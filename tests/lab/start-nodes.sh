@@ -380,6 +380,7 @@ check_owner() { # check_owner [clear]
     [[ ${1:-} == clear ]] || return 0
     log "clearing the remains of the lab $owner started (no node process is alive)"
     for name in $(running_nodes); do teardown_node "$name"; done
+    detach_node_loops "$owner"
     remove_state_dir "$owner"
     rm -f "$OWNER_FILE"
 }

@@ -1,8 +1,8 @@
 #!/bin/bash
 # Stop every test node and remove what start-nodes.sh made: node processes,
-# netns, veths, the bridge, leftover mounts and the state dir. Safe to run
-# when nothing is up. The login users stay on the host (without password or
-# keys: those exist only inside nodes).
+# netns, veths, the bridge, leftover mounts, the loop devices no node holds
+# any more and the state dir. Safe to run when nothing is up. The login users
+# stay on the host (without password or keys: those exist only inside nodes).
 # Usage: stop-nodes.sh   (as root)
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -40,6 +40,7 @@ main() {
     ip link delete "$BRIDGE" 2>/dev/null || true
     mapfile -t dirs < <(state_dirs | sort -u)
     unmount_leftovers "${dirs[@]}"
+    detach_node_loops "${dirs[@]}"
     for dir in "${dirs[@]}"; do remove_state_dir "$dir"; done
     rm -f "$OWNER_FILE"
     log "test nodes stopped"

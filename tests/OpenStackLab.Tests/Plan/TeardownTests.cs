@@ -50,10 +50,14 @@ public sealed class TeardownTests
         Assert.DoesNotContain("Remove /etc/nova/nova.conf", steps);
         Assert.Contains("Remove /etc/neutron/neutron.conf", steps);
         Assert.DoesNotContain(steps, s => s.Contains("openstack-nova-api", StringComparison.Ordinal));
-        // Both chapters going: nova.conf goes with the Nova chapter, last in the guide's order first.
-        var both = Plans("NovaController", "NeutronController");
-        Assert.Equal(new[] { "NeutronController", "NovaController" }, both.Select(p => p.Chapter));
-        Assert.Contains("Remove /etc/nova/nova.conf", StepNames(both[1], "controller"));
+        // Cinder's controller chapter writes nova.conf's [cinder] too: while it stays, the file stays.
+        var two = Plans("NovaController", "NeutronController");
+        Assert.Equal(new[] { "NeutronController", "NovaController" }, two.Select(p => p.Chapter));
+        Assert.DoesNotContain("Remove /etc/nova/nova.conf", StepNames(two[1], "controller"));
+        // Every chapter that edits it going: nova.conf goes with the Nova chapter, last in the guide's order first.
+        var all = Plans("NovaController", "NeutronController", "CinderController");
+        Assert.Equal(new[] { "CinderController", "NeutronController", "NovaController" }, all.Select(p => p.Chapter));
+        Assert.Contains("Remove /etc/nova/nova.conf", StepNames(all[2], "controller"));
     }
 
     [Fact]
