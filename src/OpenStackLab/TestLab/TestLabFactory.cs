@@ -88,6 +88,8 @@ public static class TestLabFactory
             if (node.HasRole(LabRoles.Network) || node.HasRole(LabRoles.Compute)) node.OvsDatapath = OvsDatapaths.Netdev;
             if (node.HasRole(LabRoles.Network)) node.ProviderInterface = TestLabNodes.ProviderInterface;
             else node.ProviderInterface = null;
+            // No spare disk either (the template's /dev/sdb): Cinder's volume group goes on a sparse loop-backed file.
+            if (node.CinderLvm is { IsLoopFile: false }) node.CinderLvm = new LabCinderLvm { LoopFile = TestLabNodes.CinderLoopFile, SizeGb = 2 };
         }
         ApplySettings(lab.Settings, nodes);
     }

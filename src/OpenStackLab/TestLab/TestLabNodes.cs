@@ -19,6 +19,9 @@ public sealed class TestLabNodes
     /// <summary>The network node's provider NIC, a veth pair the harness makes there (tests/lab/lib.sh PROVIDER_INTERFACE).</summary>
     public const string ProviderInterface = "ext0";
 
+    /// <summary>The file that backs the Cinder volume group of a test node (they have no spare disk).</summary>
+    public const string CinderLoopFile = "/var/lib/cinder/cinder-volumes.img";
+
     TestLabNodes(JObject json, string path)
     {
         NodesFile = path;

@@ -17,36 +17,33 @@ using Xunit.Abstractions;
 namespace OpenStackLab.Tests.EndToEnd;
 
 /// <summary>
-/// The Horizon chapter for real on the Debian 12 controller of the shared Keystone deployment (base + Keystone +
-/// memcached: a light lab), then the dashboard in a real browser: headless Chromium (Debian's chromium and
+/// The Horizon chapter for real on the Debian 12 controller of the compute lab with Neutron (the overview the login
+/// lands on shows nova's usage and the quotas, so the services it asks must be there and up: on a Keystone-only
+/// controller it is an "unauthorized" page), then the dashboard in a real browser: headless Chromium (Debian's chromium and
 /// chromium-driver) driven by Selenium logs in as the lab's admin (its password is the hostile one of
 /// <see cref="TestLab.HostileAdminPrefix"/>), lands on the overview, opens Identity &gt; Projects and sees admin and
 /// service; a screenshot is kept with the test results. A wrong password shows the login error, not a crash.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
+[Collection(ComputeEndToEndCollection.Name)]
 public sealed class HorizonEndToEndTests
 {
     static readonly object Gate = new();
-    static (TestLab Lab, List<StepResult> First)? _deployed;
+    static (ComputeTestLab Lab, List<StepResult> First)? _deployed;
 
     readonly TestNodes _nodes;
     readonly ITestOutputHelper _output;
 
     public HorizonEndToEndTests(TestNodes nodes, ITestOutputHelper output) { _nodes = nodes; _output = output; }
 
-    static (TestLab Lab, List<StepResult> First) Deployed(TestNodes nodes)
+    static (ComputeTestLab Lab, List<StepResult> First) Deployed(TestNodes nodes)
     {
         lock (Gate)
         {
             if (_deployed is null)
             {
-                var (lab, keystone) = TestLab.DeployKeystone(nodes);
-                var results = keystone.ToList();
-                if (!results.Any(r => r.Status == StepStatus.Failed))
-                {
-                    using var session = lab.Connect();
-                    results.AddRange(lab.Run(session, new HorizonChapter()));
-                }
+                var (lab, neutron) = NeutronEndToEndTests.Deployed(nodes);
+                var results = neutron.ToList();
+                if (!results.Any(r => r.Status == StepStatus.Failed)) results.AddRange(lab.Run(new HorizonChapter()));
                 _deployed = (lab, results);
             }
             return _deployed.Value;
@@ -59,7 +56,7 @@ public sealed class HorizonEndToEndTests
             _output.WriteLine($"{r.Chapter,-9} {r.Status,-9} {r.Duration.TotalSeconds,6:0.0}s {r.Step}{(r.Error is { } e ? " :: " + e.Message + " " + e.StdErrTail : "")}");
     }
 
-    static Uri Root(TestLab lab) => new($"http://{lab.Node.Address}{HorizonChapter.WebRoot}");
+    static Uri Root(ComputeTestLab lab) => new($"http://{lab.Lab.Controller!.Address}{HorizonChapter.WebRoot}");
 
     [Fact]
     public void TheChapterRunsWithoutAFailureDebiansOwnSnippetsDoNotUndoItAndASecondRunChangesNothing()
@@ -69,7 +66,7 @@ public sealed class HorizonEndToEndTests
         Assert.DoesNotContain(first, r => r.Status == StepStatus.Failed);
         Assert.Contains(first, r => r.Chapter == "Horizon");
 
-        using var session = lab.Connect();
+        var session = lab.Session(lab.ControllerName);
         // Debian's snippet still says WEBROOT "/" and a memory cache; the lab's file sorts after it and wins (the chapter's
         // own check asked Django; here the page's links say it too).
         var snippets = session.Run("cat /etc/openstack-dashboard/local_settings.d/_0005_debian_webroot.py /etc/openstack-dashboard/local_settings.d/_9999_openstacklab.py", new CommandOptions { AsRoot = true });
@@ -78,7 +75,7 @@ public sealed class HorizonEndToEndTests
         Assert.Contains("WEBROOT = '/dashboard/'", snippets.StdOut);
         Assert.Contains($"'LOCATION': '{lab.Lab.MemcachedServers}'", snippets.StdOut);
 
-        var second = lab.Run(session, new HorizonChapter());
+        var second = lab.Run(new HorizonChapter());
         Show(second.Where(r => r.Status != StepStatus.Unchanged));
         Assert.DoesNotContain(second, r => r.Status == StepStatus.Failed);
         Assert.Empty(second.Where(r => r.Status == StepStatus.Changed).Select(r => $"{r.Chapter}: {r.Step}"));

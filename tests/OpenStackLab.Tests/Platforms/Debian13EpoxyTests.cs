@@ -94,8 +94,25 @@ public class Debian13EpoxyTests
         TestLabFactory.PointAt(TestLabFactory.Plan("t", "Debian12-Zed", new[] { "controller" }, Context), nodes);
     }
 
-    static TestLabNodes NodesFile(string? id, string? version, string? root)
+    [Fact]
+    public void ALabPointedAtTestNodesGetsTheUserspaceDatapathTheHarnessNicAndALoopFileForCindersVolumeGroup()
     {
+        var lab = TestLabFactory.Plan("t", "Debian12-Zed", new[] { "controller", "network", "compute" }, Context);
+        Assert.Equal("/dev/sdb", lab.Nodes.Single(n => n.Name == "compute").CinderLvm?.Device);   // the template's disk
+        TestLabFactory.PointAt(lab, NodesFile("debian", "12", null, "controller", "network", "compute"));
+        var compute = lab.Nodes.Single(n => n.Name == "compute");
+        Assert.Null(compute.CinderLvm!.Device);
+        Assert.Equal(TestLabNodes.CinderLoopFile, compute.CinderLvm.LoopFile);
+        Assert.Empty(LabValidator.Validate(lab, Context).Where(f => f.Severity == LabValidationSeverity.Error).Select(f => f.ToString()));
+        var network = lab.Nodes.Single(n => n.Name == "network");
+        Assert.Equal(TestLabNodes.ProviderInterface, network.ProviderInterface);
+        Assert.Equal(OvsDatapaths.Netdev, network.OvsDatapath);
+        Assert.Equal(OvsDatapaths.Netdev, compute.OvsDatapath);
+    }
+
+    static TestLabNodes NodesFile(string? id, string? version, string? root, params string[] names)
+    {
+        if (names.Length == 0) names = new[] { "controller" };
         var dir = Path.Combine(Path.GetTempPath(), "osl-d13-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         var os = id is null ? "" : $"\"os\": {{\"id\": \"{id}\", \"versionId\": \"{version}\"}}, \"rootfs\": {(root is null ? "null" : $"\"{root}\"")},";
@@ -105,7 +122,7 @@ public class Debian13EpoxyTests
               "user": {"name": "osl", "password": "p1"}, "passwordUser": {"name": "oslpw", "password": "p2"},
               "keys": {"ed25519": "k1", "rsa": "k2", "ed25519Encrypted": "k3", "passphrase": "pp"},
               "knownHosts": "kh", {{os}}
-              "nodes": [ {"name": "controller", "address": "10.250.4.10", "port": 22} ] }
+              "nodes": [ {{string.Join(", ", names.Select((n, i) => $"{{\"name\": \"{n}\", \"address\": \"10.250.4.{10 + i}\", \"port\": 22}}"))}} ] }
             """);
         try { return TestLabNodes.Load(path); }
         finally { Directory.Delete(dir, true); }
