@@ -237,6 +237,25 @@ Describe 'Invoke-OsDiagnosis finds each fault made on the lab, with its fix' {
         finally { Restore $compute $file }
     }
 
+    It 'the dashboard''s static files gone: StaticFiles, and its fix (Install-OsHorizon) brings them back' {
+        # The Horizon end-to-end tests installed the dashboard on this lab's controller.
+        $static = '/var/lib/openstack-dashboard/static'
+        On $controller "mv $static $static.osl-test && mkdir $static" | Out-Null
+        try {
+            $f = @(Diagnose -Chapter Horizon)
+            $f.Count | Should -Be 1
+            $f[0].Check | Should -Be 'StaticFiles'
+            $f[0].Node | Should -Be $controller
+            $f[0].Fix | Should -Match 'Install-OsHorizon'
+            $r = @($lab | Install-OsHorizon -ErrorAction Stop)
+            @($r | Where-Object Status -eq Failed).Step | Should -BeNullOrEmpty
+            $r | Where-Object Step -like 'Collect and compress*' | ForEach-Object Status | Should -Be 'Changed'
+            @(Diagnose -Chapter Horizon) | Should -BeNullOrEmpty
+            (Test-OsHorizon -Lab $lab -NoLogin | Where-Object Name -eq StaticFiles).Passed | Should -BeTrue
+        }
+        finally { On $controller "[ -d $static.osl-test ] && rm -rf $static && mv $static.osl-test $static || true" | Out-Null }
+    }
+
     It 'on <Node>, a lab name that <Case>: HostName' -ForEach @(
         @{ Node = 'compute'; Case = 'resolves to another address'; Edit = "sed -i '1i 192.0.2.1 controller' /etc/hosts"; Expect = "'controller' resolves to 10\.\S+ and 192\.0\.2\.1, not only its lab address|'controller' resolves to 192\.0\.2\.1 and 10\.\S+, not only its lab address" }
         @{ Node = 'compute'; Case = 'does not resolve'; Edit = "sed -i '/\scontroller\(\s\|$\)/d' /etc/hosts"; Expect = "the lab name 'controller' does not resolve" }

@@ -42,6 +42,13 @@ public sealed class HorizonChapter : ServiceChapter
 
     const string StaticStamp = "/var/lib/openstacklab/horizon-static";
 
+    /// <summary>Where the dashboard's collected static files live: the platform's STATIC_ROOT, else the package's own
+    /// folder (CentOS's package ships them compressed there).</summary>
+    public static string StaticRoot(IPlatform p) => p.ConfigPath(ConfigFiles.HorizonStaticDir) ?? "/usr/share/openstack-dashboard/static";
+
+    /// <summary>A shell test that is true when the static root holds the dashboard's stylesheets.</summary>
+    public static string StaticFilesPresent(IPlatform p) => $"[ -n \"$(find {Quote(StaticRoot(p))} -name '*.css' -print -quit 2>/dev/null)\" ]";
+
     const string Hint = "See the web server's error log (/var/log/apache2/error.log and /var/log/openstack-dashboard/ on Debian, /var/log/httpd/ on CentOS); check the lab's settings file and that memcached and Keystone answer on the controller.";
 
     static readonly Regex TimeZoneName = new(@"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$");
@@ -120,7 +127,8 @@ public sealed class HorizonChapter : ServiceChapter
             // does the same when its webroot changes).
             var rebuild = $"{ManagePy} collectstatic --noinput --clear -v0 && {ManagePy} compress --force -v0";
             steps.Add(new CommandStep($"Collect and compress the dashboard's static files for {WebRoot}",
-                $"[ -e {Quote(StaticStamp)} ] && ! [ {Quote(path)} -nt {Quote(StaticStamp)} ]",
+                // Collected for these settings, and still there (a cleaned static root is collected again).
+                $"[ -e {Quote(StaticStamp)} ] && ! [ {Quote(path)} -nt {Quote(StaticStamp)} ] && {StaticFilesPresent(p)}",
                 $"su -s /bin/sh {user} -c {Quote(rebuild)} && mkdir -p {Quote(System.IO.Path.GetDirectoryName(StaticStamp)!)} && touch {Quote(StaticStamp)}")
             { Hint = Hint, Timeout = TimeSpan.FromMinutes(20) });
         }

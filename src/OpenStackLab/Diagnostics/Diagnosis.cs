@@ -25,7 +25,7 @@ public static class Diagnosis
     /// <summary>Every chapter's own rules. A new chapter adds its class here (one file under Diagnostics/Rules).</summary>
     public static IReadOnlyList<ChapterDiagnosis> Rules { get; } = new ChapterDiagnosis[]
     {
-        new NodeDiagnosis(), new RabbitMqDiagnosis(), new NovaCellDiagnosis(), new NovaComputeDiagnosis(), new NeutronNotifyNovaDiagnosis(), new CinderVolumeDiagnosis(),
+        new NodeDiagnosis(), new RabbitMqDiagnosis(), new NovaCellDiagnosis(), new NovaComputeDiagnosis(), new NeutronNotifyNovaDiagnosis(), new CinderVolumeDiagnosis(), new HorizonDiagnosis(),
     };
 
     /// <summary>The probe for one node: the plans' checks, then each diagnosed chapter's own fragment.</summary>

@@ -224,6 +224,26 @@ public sealed class DiagnosisRuleTests
     }
 
     [Fact]
+    public void TheDashboardsStaticFilesMustBeInItsStaticRoot()
+    {
+        var lab = Lab();
+        var context = Context(lab, "Horizon");
+        // The probe looks in the platform's static root; only the node that runs the dashboard is asked.
+        Assert.Contains("find /var/lib/openstack-dashboard/static -name '*.css'", Diagnosis.Script(context, lab.Controller!));
+        Assert.DoesNotContain("horizon.static", Diagnosis.Script(context, lab.Nodes.Single(n => n.Name == "compute")));
+        List<OsFinding> Run(string output) => Evaluate(context, new() { ["controller"] = Facts("osl:installed=Horizon|1\nosl:unit=apache2|1\n" + output), ["compute"] = Facts("") })
+            .Where(f => f.Chapter == "Horizon").ToList();
+        Assert.Empty(Run("osl:horizon.static=1\n"));
+        var missing = Assert.Single(Run("osl:horizon.static=0\n"));
+        Assert.Equal(("controller", "StaticFiles", FindingSeverity.Error), (missing.Node, missing.Check, missing.Severity));
+        Assert.Contains("/var/lib/openstack-dashboard/static", missing.Message);
+        Assert.Contains("Install-OsHorizon", missing.Fix);
+        // Not installed there: nothing to say about its static files.
+        Assert.DoesNotContain(Evaluate(context, new() { ["controller"] = Facts("osl:installed=Horizon|0\nosl:horizon.static=0\n"), ["compute"] = Facts("") }),
+            f => f.Check == "StaticFiles");
+    }
+
+    [Fact]
     public void EveryChapterRuleNamesAChapterOfTheCatalog() =>
         Assert.All(Diagnosis.Rules, r => Assert.Contains(ChapterCatalog.All, c => c.Name == r.Chapter));
 }

@@ -3,8 +3,10 @@ using System.Collections.Generic;
 using System.Linq;
 using Newtonsoft.Json.Linq;
 using OpenStackLab.Chapters;
+using OpenStackLab.Diagnostics;
 using OpenStackLab.Lab;
 using OpenStackLab.Plan;
+using OpenStackLab.Platforms;
 using OpenStackLab.Ssh;
 using OpenStackLab.Tests.Infrastructure;
 using Xunit;
@@ -127,9 +129,12 @@ public sealed class CinderEndToEndTests
             Assert.DoesNotContain(secrets.Reveal(id), text);
     }
 
-    /// <summary>The helper run at boot re-attaches the loop file after it was detached (a node restart's state).</summary>
+    /// <summary>
+    /// The helper run at boot re-attaches the loop file after it was detached (a node restart's state); the diagnosis
+    /// finds the detached file (LoopDevice, with the helper as its fix) and nothing once it is back.
+    /// </summary>
     [Fact]
-    public void TheBootHelperReattachesTheDetachedLoopFileAndItsStatusSaysSo()
+    public void TheBootHelperReattachesTheDetachedLoopFileAndItsStatusSaysSoAndTheDiagnosisFindsItDetached()
     {
         var (lab, first) = Deployed(_nodes);
         Assert.DoesNotContain(first, r => r.Status == StepStatus.Failed);
@@ -137,10 +142,24 @@ public sealed class CinderEndToEndTests
         var loop = Root(lab, "compute", $"losetup -j {LoopFile} -n -O NAME").Trim();
         Succeeded(compute.Run($"losetup -d {loop}", new CommandOptions { AsRoot = true }), "losetup -d");
         Assert.NotEqual(0, compute.Run($"service {CinderLab.LvmHelper} status", new CommandOptions { AsRoot = true }).ExitCode);
+        var detached = Assert.Single(Diagnose(lab), f => f.Chapter == "CinderVolume");
+        Assert.Equal(("compute", "LoopDevice"), (detached.Node, detached.Check));
+        Assert.Contains($"{CinderLab.LvmHelper} start", detached.Fix);
+
         Succeeded(compute.Run($"service {CinderLab.LvmHelper} start", new CommandOptions { AsRoot = true }), "the helper's start");
         Assert.StartsWith("/dev/loop", Root(lab, "compute", $"losetup -j {LoopFile} -n -O NAME").Trim());
         Succeeded(compute.Run($"service {CinderLab.LvmHelper} status", new CommandOptions { AsRoot = true }), "the helper's status");
         Assert.Equal(lab.Lab.Settings.CinderVolumeGroup, Root(lab, "compute", $"vgs --noheadings -o vg_name {lab.Lab.Settings.CinderVolumeGroup}").Trim());
+        Assert.DoesNotContain(Diagnose(lab), f => f.Chapter == "CinderVolume");
+    }
+
+    /// <summary>The volume chapter's diagnosis on the lab's nodes (its own rules and its plan's checks).</summary>
+    static IReadOnlyList<OsFinding> Diagnose(ComputeTestLab lab)
+    {
+        // Test nodes run no systemd (tini starts sshd): services are SysV scripts there.
+        var context = new DiagnosisContext(lab.Lab, new Chapter[] { new CinderVolumeChapter() }, _ => InitSystem.SysV);
+        var nodes = lab.Lab.NodesWithRole(LabRoles.CinderVolume).ToList();
+        return Diagnosis.Run(context, nodes.ToDictionary(n => n.Name, n => (INodeShell)lab.Session(n.Name)), nodes, reportMissing: false);
     }
 
     /// <summary>
