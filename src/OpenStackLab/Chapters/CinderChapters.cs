@@ -240,7 +240,31 @@ allow iscsid_t self:capability dac_override;
         plan.NextPhase(AwaitPhase);
         var controller = plan.On(context.Controller.Name);
         foreach (var node in nodes) controller.WaitForService("cinder-volume", $"{node.Name}@{CinderLab.Backend}", Hint);
+        WaitForPools(controller, context.Controller, nodes.Select(n => $"{n.Name}@{CinderLab.Backend}#{CinderLab.Backend}").ToList());
         return plan;
+    }
+
+    /// <summary>
+    /// Waits until the scheduler knows each backend's pool. A volume service that just started reports its capacity on
+    /// its first periodic report (up to a minute later); until then every create fails with "No valid backend was found".
+    /// Asked over the volume API as the admin (keystoneauth, as the clients do; the password stays in the rc's env).
+    /// </summary>
+    static void WaitForPools(NodePlan controller, LabNode node, IReadOnlyList<string> pools)
+    {
+        var py = "import os, sys, time\n"
+            + "from keystoneauth1 import loading, session\n"
+            + "e = os.environ\n"
+            + "auth = loading.get_plugin_loader('password').load_from_options(auth_url=e['OS_AUTH_URL'], username=e['OS_USERNAME'], password=e['OS_PASSWORD'], project_name=e['OS_PROJECT_NAME'], user_domain_name=e.get('OS_USER_DOMAIN_NAME', 'Default'), project_domain_name=e.get('OS_PROJECT_DOMAIN_NAME', 'Default'))\n"
+            + "s = session.Session(auth=auth)\n"
+            + "want = set(sys.argv[1:])\n"
+            + "for i in range(180):\n"
+            + "    r = s.get('/scheduler-stats/get_pools', endpoint_filter={'service_type': 'volumev3', 'interface': 'internal'}, raise_exc=False)\n"
+            + "    if r.status_code == 200 and want <= {p['name'] for p in r.json().get('pools', [])}: sys.exit(0)\n"
+            + "    time.sleep(1)\n"
+            + "sys.exit('the scheduler knows no pool ' + ', '.join(sorted(want)) + ' after 3 minutes: see cinder-volume.log on the volume node (its volume group, its first capacity report)')\n";
+        var rc = OpenRc.AdminPath(node).Path;
+        controller.Verify($"Wait for the scheduler to know the pool{(pools.Count == 1 ? "" : "s")} {string.Join(", ", pools)}",
+            $". {Quote(rc)} && /usr/bin/python3 -c {Quote(py)} {string.Join(" ", pools.Select(Quote))}", Hint);
     }
 
     /// <summary>The node's cinderLvm, checked: an error naming the node and the value before any step exists.</summary>
