@@ -119,7 +119,7 @@ try {
             $watch = [Diagnostics.Stopwatch]::StartNew()
             $r = @(& $c.Run $lab)
             $failed = @($r | Where-Object Status -eq Failed).Count
-            Write-Host ('{0,-6} {1,-14} {2,3} steps on {3,-35} {4,3} changed {5,2} failed {6,6:N1} s' -f $run, $c.Name, $r.Count,
+            Write-Host ('{0,-6} {1,-17} {2,3} steps on {3,-35} {4,3} changed {5,2} failed {6,6:N1} s' -f $run, $c.Name, $r.Count,
                 (($r.Node | Sort-Object -Unique) -join ','), @($r | Where-Object Status -eq Changed).Count, $failed, $watch.Elapsed.TotalSeconds)
             foreach ($x in $r) { $x | Add-Member -NotePropertyName Run -NotePropertyValue $run -PassThru }
             if ($failed -gt 0) { break }
@@ -157,14 +157,16 @@ try {
     $rows | Format-Table Run, Chapter, Node, Changed, Unchanged, Failed, Seconds -AutoSize | Out-Host
 
     Write-Section "Each chapter's checks"
-    $checks | Group-Object Chapter | ForEach-Object {
+    # In the guide's order; a note is the check's name and its message's first 120 characters.
+    $checks | Group-Object Chapter | Sort-Object { @($checksOf.Keys).IndexOf($_.Name) } | ForEach-Object {
         $failedChecks = @($_.Group | Where-Object { -not $_.Passed -and -not $_.Skipped })
         [pscustomobject]@{
             Chapter = $_.Name
             Passed  = @($_.Group | Where-Object Passed).Count
             Skipped = @($_.Group | Where-Object Skipped).Count
             Failed  = $failedChecks.Count
-            Notes   = (@($failedChecks + @($_.Group | Where-Object Skipped)) | ForEach-Object { "$($_.Name): $($_.Message)" }) -join '; '
+            Notes   = (@($failedChecks + @($_.Group | Where-Object Skipped)) | ForEach-Object {
+                    "$($_.Name): $(if ($_.Message.Length -gt 120) { $_.Message.Substring(0, 120) + '...' } else { $_.Message })" }) -join '; '
         }
     } | Format-Table Chapter, Passed, Skipped, Failed, Notes -AutoSize -Wrap | Out-String -Width 160 | Write-Host
 

@@ -52,7 +52,7 @@ public static partial class ComputeChecks
             else if (done.Status == "error" && Cause(cinder, done, nodeShell, cancel) is { } cause)
             {
                 if (NoDeviceMapper.IsMatch(cause))
-                    s.Skip("VolumeCreate", $"environment limit: {name} reached {done.Host} and ended in error there because the node's kernel has no device-mapper (LVM keeps its metadata but cannot activate a logical volume): {cause}");
+                    s.Skip("VolumeCreate", $"environment limit: {name} reached the volume service{(done.Host.Length == 0 ? "" : " on " + done.Host)} and ended in error there because the node's kernel has no device-mapper (LVM keeps its metadata but cannot activate a logical volume): {cause}");
                 else s.Run("VolumeCreate", () => (false, $"{name} ({done.Id}) ended in error on {(done.Host.Length == 0 ? "no backend (the scheduler found none)" : done.Host)}: {cause}"));
             }
             else s.Run("VolumeCreate", () => (false, $"{name} ({done.Id}) is {done.Status} after {wait.TotalSeconds:0} s{(done.Host.Length == 0 ? ", on no backend (the scheduler found none)" : " on " + done.Host)}"));
