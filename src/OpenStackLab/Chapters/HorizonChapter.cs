@@ -125,7 +125,10 @@ public sealed class HorizonChapter : ServiceChapter
             // The package collected and compressed the static files for its own web root; compressed pages name
             // their files under STATIC_URL (WEBROOT/static/), so a new web root needs them again (Debian's postinst
             // does the same when its webroot changes).
-            var rebuild = $"{ManagePy} collectstatic --noinput --clear -v0 && {ManagePy} compress --force -v0";
+            // Once more after a failure: on a loaded machine compress has failed once with an SCSS syntax error on a
+            // file cut short ("Found 'inline-blo'"), and passed when run again on the same files.
+            var once = $"{ManagePy} collectstatic --noinput --clear -v0 && {ManagePy} compress --force -v0";
+            var rebuild = $"{once} || {{ echo 'collecting the static files failed; trying once more' >&2; {once}; }}";
             steps.Add(new CommandStep($"Collect and compress the dashboard's static files for {WebRoot}",
                 // Collected for these settings, and still there (a cleaned static root is collected again).
                 $"[ -e {Quote(StaticStamp)} ] && ! [ {Quote(path)} -nt {Quote(StaticStamp)} ] && {StaticFilesPresent(p)}",
