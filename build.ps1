@@ -152,14 +152,15 @@ function Invoke-PesterTests {
     $variables = @{ OSL_MODULE_PATH = $ModuleOut; OSL_REPO_ROOT = $Root } + $Environment
     $summary = Join-Path $Out 'pester-summary.json'
     Remove-Item $summary -ErrorAction SilentlyContinue
-    $tags = if ($PesterTag) { "'" + ($PesterTag -join "','") + "'" } else { '' }
+    # The tag filter as a line of its own (none without -PesterTag): quoted names inside a quoted condition would not parse.
+    $tagFilter = if ($PesterTag) { "`$c.Filter.Tag = @('" + (($PesterTag | ForEach-Object { $_ -replace "'", "''" }) -join "','") + "')" } else { '' }
     Invoke-Pwsh @"
 Import-Module '$pester' -RequiredVersion $PesterVersion
 `$c = New-PesterConfiguration
 `$c.Run.Path = @($paths)
 `$c.Run.PassThru = `$true
 `$c.Output.Verbosity = 'Detailed'
-if ('$tags') { `$c.Filter.Tag = @($tags) }
+$tagFilter
 `$r = Invoke-Pester -Configuration `$c
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount } | ConvertTo-Json | Set-Content '$summary'
 "@ -Environment $variables | Out-Host
