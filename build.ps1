@@ -7,11 +7,17 @@
       Build  publish the module with its dependency DLLs into out/OpenStackLab (manifest, format file, help)
       Help   regenerate en-US/OpenStackLab.dll-Help.xml and about_OpenStackLab.help.txt from the code's XML docs
       Test   build, start the test nodes, run xunit and Pester, stop the nodes; last line "N passed, N failed"
+             (-Platform Debian13-Epoxy: the Debian 13 end-to-end Pester suite instead, on nodes of its own)
       Bench  run every benchmark under benchmarks/ and print its recorded table
       Demo   the main job: the embedded six-node Ussuri lab, planned and run on test nodes
       Clean  remove build output and stop test nodes
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
+.EXAMPLE
+    dotnet pwsh ./build.ps1 Test -Platform Debian13-Epoxy
+    Builds (once, cached) the Debian 13 root, starts a controller and a compute node on it (instance
+    $env:OSL_DEBIAN13_INSTANCE, else $env:OSL_LAB_INSTANCE, else 0) and runs tests/Pester/Debian13.Tests.ps1:
+    the base chapters, Keystone, Glance, Placement and Nova built there from trixie's OpenStack 2025.1 Epoxy.
 #>
 [CmdletBinding()]
 param(
@@ -22,7 +28,12 @@ param(
     # Extra filter for the xunit run (dotnet test --filter syntax), e.g. "FullyQualifiedName~Config".
     [string] $TestFilter,
     # Pester tag filter, e.g. Unit.
-    [string[]] $PesterTag
+    [string[]] $PesterTag,
+    # The platform the end-to-end tests run on. Debian12-Zed (default): xunit and every Pester file on test nodes
+    # that share this machine's Debian 12. Debian13-Epoxy: the Debian 13 Pester suite (tests/Pester/Debian13*.Tests.ps1)
+    # on test nodes whose root is a cached Debian 13 root file system (tests/lab/make-rootfs.sh).
+    [ValidateSet('Debian12-Zed', 'Debian13-Epoxy')]
+    [string] $Platform = 'Debian12-Zed'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -134,26 +145,32 @@ function Invoke-XunitTests {
 }
 
 function Invoke-PesterTests {
+    # Path: the Pester files or folder (default every file under tests/Pester); Environment: more variables for them.
+    param([string[]] $Path = @(Join-Path $Root 'tests/Pester'), [hashtable] $Environment = @{})
     $pester = Get-PesterModulePath
+    $paths = "'" + (($Path | ForEach-Object { $_ -replace "'", "''" }) -join "','") + "'"
+    $variables = @{ OSL_MODULE_PATH = $ModuleOut; OSL_REPO_ROOT = $Root } + $Environment
     $summary = Join-Path $Out 'pester-summary.json'
     Remove-Item $summary -ErrorAction SilentlyContinue
-    $tags = if ($PesterTag) { "'" + ($PesterTag -join "','") + "'" } else { '' }
+    # The tag filter as a line of its own (none without -PesterTag): quoted names inside a quoted condition would not parse.
+    $tagFilter = if ($PesterTag) { "`$c.Filter.Tag = @('" + (($PesterTag | ForEach-Object { $_ -replace "'", "''" }) -join "','") + "')" } else { '' }
     Invoke-Pwsh @"
 Import-Module '$pester' -RequiredVersion $PesterVersion
 `$c = New-PesterConfiguration
-`$c.Run.Path = '$Root/tests/Pester'
+`$c.Run.Path = @($paths)
 `$c.Run.PassThru = `$true
 `$c.Output.Verbosity = 'Detailed'
-if ('$tags') { `$c.Filter.Tag = @($tags) }
+$tagFilter
 `$r = Invoke-Pester -Configuration `$c
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount } | ConvertTo-Json | Set-Content '$summary'
-"@ -Environment @{ OSL_MODULE_PATH = $ModuleOut; OSL_REPO_ROOT = $Root } | Out-Host
+"@ -Environment $variables | Out-Host
     if (-not (Test-Path $summary)) { return @{ Passed = 0; Failed = 1 } }
     $s = Get-Content $summary -Raw | ConvertFrom-Json
     @{ Passed = [int]$s.Passed; Failed = [int]$s.Failed }
 }
 
 function Invoke-Test {
+    if ($Platform -eq 'Debian13-Epoxy') { Invoke-Debian13Test; return }
     Invoke-Build
     $x = @{ Passed = 0; Failed = 0 }; $p = @{ Passed = 0; Failed = 0 }
     # Stop only nodes this run started: when the start fails (e.g. another clone's lab holds the instance),
@@ -168,6 +185,21 @@ function Invoke-Test {
     $passed = $x.Passed + $p.Passed; $failed = $x.Failed + $p.Failed
     "$passed passed, $failed failed"
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+function Invoke-Debian13Test {
+    # The Debian 13 suite starts and stops its own nodes (New-OsTestLab -Platform Debian13-Epoxy, Remove-OsTestLab):
+    # each node's root overlays the cached Debian 13 root, which make-rootfs.sh builds first when it is missing.
+    if ((id -u) -ne '0') { throw 'The test nodes need root (network namespaces, the Debian 13 root): run the tests as root.' }
+    $instance = if ($env:OSL_DEBIAN13_INSTANCE) { $env:OSL_DEBIAN13_INSTANCE } elseif ($env:OSL_LAB_INSTANCE) { $env:OSL_LAB_INSTANCE } else { '0' }
+    if ($instance -notmatch '^[0-9]$') { throw "The test-node instance must be 0-9, not '$instance' (OSL_DEBIAN13_INSTANCE or OSL_LAB_INSTANCE)." }
+    Invoke-Build
+    Invoke-Native bash @((Join-Path $LabScripts 'make-rootfs.sh')) | Out-Null
+    $files = @(Get-ChildItem (Join-Path $Root 'tests/Pester') -Filter 'Debian13*.Tests.ps1' | ForEach-Object FullName)
+    $p = Invoke-PesterTests -Path $files -Environment @{ OSL_DEBIAN13_INSTANCE = $instance; OSL_LAB_INSTANCE = $instance }
+    Write-Host "Pester ($Platform, instance $instance): $($p.Passed) passed, $($p.Failed) failed"
+    "$($p.Passed) passed, $($p.Failed) failed"
+    if ($p.Failed -gt 0 -or $p.Passed -eq 0) { exit 1 }
 }
 
 function Invoke-Bench {

@@ -1,14 +1,15 @@
 #!/bin/bash
 # Build (once) a cached Debian 13 (trixie) root file system for test nodes
 # that run their own distribution instead of the host's (start-nodes.sh --root).
-# The root holds what the base and Keystone chapters install (OpenStack 2025.1
-# Epoxy from trixie main) plus what a node needs to boot (sshd, sudo, tini).
+# The root holds what the base, Keystone, Glance, Placement and Nova (controller
+# and compute: libvirt with QEMU) chapters install (OpenStack 2025.1 Epoxy from
+# trixie main) plus what a node needs to boot (sshd, sudo, tini).
 # It lives in /var/opt/openstacklab/rootfs/debian13-<hash>, the hash taken over
 # the suite, mirror, package list and preseeding below: a changed list builds a
 # new root, an unchanged one is reused (then this script only prints its path).
 # Nothing is started at build time: mmdebstrap keeps invoke-rc.d from starting
-# daemons (its policy-rc.d), and keystone's debconf answers keep its postinst
-# from creating a database or an admin (the chapters do that inside a node).
+# daemons (its policy-rc.d), and the debconf answers keep the postinsts from
+# creating a database, an admin or an endpoint (the chapters do that inside a node).
 # Prints the root's path on stdout (its only line; logs go to stderr).
 # Usage: make-rootfs.sh [--print-path]   (as root; --print-path: path only, no build)
 set -euo pipefail
@@ -27,17 +28,39 @@ PACKAGES=(
     wget chrony mariadb-server python3-pymysql rabbitmq-server memcached python3-memcache
     # keystone chapter (served by uwsgi in Debian)
     keystone python3-openstackclient python3-keystoneclient crudini
+    # glance, placement, nova controller chapters (the APIs served by uwsgi or their own daemons from init scripts)
+    glance-api python3-glanceclient placement-api
+    nova-api nova-conductor nova-scheduler nova-consoleproxy python3-novaclient
+    # nova compute chapter: libvirt with QEMU (TCG: the nodes have no /dev/kvm); the kvm flavour needs only
+    # qemu-system-x86; libvirt's SysV scripts (no systemd runs); qemu-utils makes the test image
+    nova-compute-kvm qemu-system-x86 libvirt-daemon-system libvirt-daemon-system-sysv qemu-utils
 )
 
 # Same answers as install-packages.sh gives on the host: keystone's postinst
-# neither creates a database nor bootstraps an admin nor registers endpoints.
+# neither creates a database nor bootstraps an admin nor registers endpoints;
+# glance's, placement's and nova's create no database, write no RabbitMQ or
+# keystone_authtoken credentials and register no endpoint (the chapters do).
 PRESEED='keystone keystone/configure_db boolean false
 keystone keystone/dbconfig-install boolean false
 keystone keystone/create-admin-tenant boolean false
-keystone keystone/register-endpoint boolean false'
+keystone keystone/register-endpoint boolean false
+glance-common glance/configure_db boolean false
+glance-common glance/configure_rabbit boolean false
+glance-common glance/configure_ksat boolean false
+glance-api glance/configure_api-endpoint boolean false
+placement-common placement/configure_db boolean false
+placement-common placement/configure_ksat boolean false
+placement-api placement/configure_api-endpoint boolean false
+nova-common nova/configure_db boolean false
+nova-common nova/configure_rabbit boolean false
+nova-common nova/configure_ksat boolean false
+nova-common nova/configure_neutron boolean false
+nova-common nova/configure_placement boolean false
+nova-api novaapi/configure_db boolean false
+nova-api nova/configure_api-endpoint boolean false'
 
 # Bump when the way the root is built changes (not only its package list).
-BUILD_VERSION=2
+BUILD_VERSION=3
 
 HASH=$(printf '%s\n' "$BUILD_VERSION" "$SUITE" "$MIRROR" "$PRESEED" "$(printf '%s\n' "${PACKAGES[@]}" | sort -u)" |
     sha256sum | cut -c1-12)
@@ -69,6 +92,9 @@ packages=$(IFS=,; echo "${PACKAGES[*]}")
 # The preseed goes in before anything is installed: debconf is part of the essential set.
 # Daemons: mmdebstrap's own policy-rc.d (exit 101) is in place while packages are installed.
 # The apt lists stay: the base chapter's "apt has package lists" check passes on nodes without a mirror.
+# A system locale, as Debian's installer and cloud images set one (pam_env reads it into every login): without it
+# services started by `service` run in the C locale, and nova-api under uwsgi (embedded Python: no UTF-8 mode)
+# cannot read Epoxy's stock nova.conf, whose comments hold non-ASCII characters (UnicodeDecodeError, HTTP 500).
 mmdebstrap --variant=required --mode=root --format=directory \
     --keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
     --include="$packages" \
@@ -76,13 +102,15 @@ mmdebstrap --variant=required --mode=root --format=directory \
     --skip=cleanup/apt/lists \
     --customize-hook='chroot "$1" apt-get clean' \
     --customize-hook='rm -f "$1"/etc/ssh/ssh_host_*' \
+    --customize-hook='echo LANG=C.UTF-8 >"$1/etc/default/locale"' \
     "$SUITE" "$TMP" "$MIRROR" >&2
 
 # Facts the platform data is checked against (docs/debian13-epoxy.md).
 {
     echo "built: $(date -u +%FT%TZ) in $((SECONDS - started)) s"
     echo "debian_version: $(cat "$TMP/etc/debian_version")"
-    chroot "$TMP" dpkg-query -W -f='${Package} ${Version}\n' "${PACKAGES[@]}" uwsgi-core uwsgi-plugin-python3 python3-keystone
+    chroot "$TMP" dpkg-query -W -f='${Package} ${Version}\n' "${PACKAGES[@]}" uwsgi-core uwsgi-plugin-python3 python3-keystone \
+        python3-glance python3-placement python3-nova libvirt-daemon qemu-system-x86 erlang-base || true
 } >"$TMP/.osl-rootfs"
 rm -f -- "$TMP.preseed"
 mv -- "$TMP" "$ROOTFS"

@@ -24,5 +24,7 @@ public sealed class Debian13Epoxy : Debian12Zed
         "Compared with Debian12-Zed: OpenStack 2025.1 Epoxy (keystone 27) instead of Zed (keystone 22), MariaDB 11.8 instead of 10.11, RabbitMQ 4.0 instead of 3.10, chrony 4.6, memcached 1.6.38.",
         "Same package names, config paths, SysV scripts and service accounts as Debian 12 (systemd units moved from /lib to /usr/lib; Keystone's default_catalog.templates is gone).",
         "keystone-uwsgi.ini adds close-on-exec (no memcached connections kept across forks); the init scripts set umask 0022.",
+        "Glance 30, Placement 13 and Nova 31 (libvirt 11.3, QEMU 10.0) keep Zed's packages, init scripts, uwsgi inis and config paths; glance-api still runs its own eventlet server, nova's [service_user] (already set on every platform) is checked by nova-status.",
+        "Epoxy's stock nova.conf has non-ASCII characters in its comments: nova-api under uwsgi (embedded Python, no UTF-8 mode) fails to read it (HTTP 500) unless the node has a UTF-8 locale (/etc/default/locale LANG=C.UTF-8, as Debian's installer writes).",
     };
 }

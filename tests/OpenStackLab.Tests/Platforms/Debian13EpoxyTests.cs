@@ -42,6 +42,47 @@ public class Debian13EpoxyTests
         Assert.Equal("/etc/mysql/mariadb.conf.d/50-server.cnf", P.ConfigPath(ConfigFiles.MariaDbServer));
     }
 
+    /// <summary>The components whose chapters run on Debian 13 test nodes (tests/Pester/Debian13.Tests.ps1).</summary>
+    public static readonly TheoryData<Component> ChaptersComponentsOnDebian13 = new()
+    {
+        Component.BaseTools, Component.Chrony, Component.MariaDb, Component.RabbitMq, Component.Memcached, Component.Keystone,
+        Component.Glance, Component.Placement, Component.NovaController, Component.Hypervisor, Component.NovaCompute,
+    };
+
+    [Theory]
+    [MemberData(nameof(ChaptersComponentsOnDebian13))]
+    public void TheDebian13RootHoldsEveryPackageAndDebconfAnswerOfTheChaptersThatRunOnIt(Component component)
+    {
+        // The test nodes reach no mirror: a package a chapter installs that is not in the root fails its install step,
+        // and a debconf answer missing from the root's preseed lets the postinst configure what the chapter does.
+        var script = File.ReadAllText(Path.Combine(OpenStackLab.Tests.Lab.LabTestSupport.RepoRoot(), "tests", "lab", "make-rootfs.sh"));
+        var list = System.Text.RegularExpressions.Regex.Match(script, @"(?ms)^PACKAGES=\((.*?)^\)").Groups[1].Value;
+        var packages = list.Split('\n').Select(l => l.Split('#')[0]).SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet();
+        var preseed = System.Text.RegularExpressions.Regex.Match(script, @"(?ms)^PRESEED='(.*?)'").Groups[1].Value.Split('\n').Select(l => l.Trim()).ToHashSet();
+        Assert.Contains("keystone", packages);   // the list was found
+        var missing = P.Packages(component).Where(p => !packages.Contains(p)).Concat(P.PreseedLines(component).Where(l => !preseed.Contains(l))).ToList();
+        Assert.True(missing.Count == 0, $"{component}: not in make-rootfs.sh's PACKAGES or PRESEED: {string.Join("; ", missing)}");
+    }
+
+    [Fact]
+    public void GlancePlacementAndNovaUseTheTrixiePackagesFilesAndScripts()
+    {
+        // Checked in the root (docs/debian13-epoxy.md): glance-api still runs its own eventlet server from its init script,
+        // placement-api and nova-api are uwsgi services with their inis where Zed had them, libvirt keeps SysV scripts.
+        foreach (var c in new[] { Component.Glance, Component.Placement, Component.NovaController, Component.Hypervisor, Component.NovaCompute })
+        {
+            Assert.Equal(Zed.Packages(c), P.Packages(c));
+            Assert.Equal(Zed.ServiceUnits(c), P.ServiceUnits(c));
+            Assert.Equal(Zed.PreseedLines(c), P.PreseedLines(c));
+        }
+        Assert.Equal(new[] { "nova-api", "nova-conductor", "nova-scheduler", "nova-novncproxy" }, P.ServiceUnits(Component.NovaController));
+        Assert.Equal(new[] { "virtlogd", "libvirtd" }, P.ServiceUnits(Component.Hypervisor));
+        Assert.Equal("/etc/placement/placement-api-uwsgi.ini", P.ConfigPath(ConfigFiles.PlacementUwsgi));
+        Assert.Equal("/etc/nova/nova-api-uwsgi.ini", P.ConfigPath(ConfigFiles.NovaApiUwsgi));
+        Assert.Equal("/etc/nova/nova-compute.conf", P.ConfigPath(ConfigFiles.NovaComputeVirt));
+        Assert.Equal("/etc/default/nova-consoleproxy", P.ConfigPath(ConfigFiles.NovaConsoleProxyDefaults));
+    }
+
     [Fact]
     public void InstallsAnswerKeystonesDebconfQuestionsLikeZed()
     {
