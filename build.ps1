@@ -99,7 +99,7 @@ function Copy-TestLabHarness {
     $dest = Join-Path $ModuleOut 'testlab'
     Remove-Item $dest -Recurse -Force -ErrorAction SilentlyContinue
     New-Item -ItemType Directory $dest | Out-Null
-    foreach ($f in 'lib.sh', 'start-nodes.sh', 'stop-nodes.sh', 'node-init.sh', 'install-packages.sh', 'make-rootfs.sh') {
+    foreach ($f in 'lib.sh', 'start-nodes.sh', 'stop-nodes.sh', 'node-init.sh', 'install-packages.sh', 'make-rootfs.sh', 'debconf-answers.txt') {
         Copy-Item (Join-Path $LabScripts $f) $dest
         if (-not $IsWindows) { [IO.File]::SetUnixFileMode((Join-Path $dest $f), [IO.UnixFileMode]0x1ED) }   # 0755: node-init.sh is run directly
     }

@@ -53,44 +53,7 @@ PACKAGES=(
 # endpoint or neutron/placement setup by their postinst (the chapters do it).
 # (nova-consoleproxy/daemon_type cannot be preseeded: its config script resets it
 # from /etc/default/nova-consoleproxy; the Nova chapter sets NOVA_CONSOLE_PROXY_TYPE.)
-PRESEED='
-keystone keystone/configure_db boolean false
-keystone keystone/dbconfig-install boolean false
-keystone keystone/create-admin-tenant boolean false
-keystone keystone/register-endpoint boolean false
-glance-common glance/configure_db boolean false
-glance-common glance/configure_rabbit boolean false
-glance-common glance/configure_ksat boolean false
-glance-api glance/configure_api-endpoint boolean false
-placement-common placement/configure_db boolean false
-placement-common placement/configure_ksat boolean false
-placement-api placement/configure_api-endpoint boolean false
-nova-common nova/configure_db boolean false
-nova-common nova/configure_rabbit boolean false
-nova-common nova/configure_ksat boolean false
-nova-common nova/configure_neutron boolean false
-nova-common nova/configure_placement boolean false
-nova-api novaapi/configure_db boolean false
-nova-api nova/configure_api-endpoint boolean false
-neutron-common neutron/configure_db boolean false
-neutron-common neutron/configure_rabbit boolean false
-neutron-common neutron/configure_ksat boolean false
-neutron-common neutron/configure_nova boolean false
-neutron-api neutron/configure_api-endpoint boolean false
-neutron-metadata-agent neutron-metadata/configure_metadata boolean false
-cinder-common cinder/configure_db boolean false
-cinder-common cinder/configure_rabbit boolean false
-cinder-common cinder/configure_ksat boolean false
-cinder-api cinder/configure_api-endpoint boolean false
-openstack-dashboard-apache horizon/activate_vhost boolean true
-openstack-dashboard-apache horizon/use_ssl boolean false
-heat-common heat/configure_db boolean false
-heat-common heat/configure_rabbit boolean false
-heat-common heat/configure_ksat boolean false
-heat-common heat/configure_with_debconf boolean false
-heat-api heat/configure_api-endpoint boolean false
-heat-api-cfn heat-api-cfn/configure_api-endpoint boolean false
-'
+PRESEED=$(<"$(dirname "$0")/debconf-answers.txt")
 
 # Daemons a package script could leave running on the host run as the
 # package's system user. Only those in the host's network namespace count:

@@ -36,28 +36,10 @@ PACKAGES=(
     nova-compute-kvm qemu-system-x86 libvirt-daemon-system libvirt-daemon-system-sysv qemu-utils
 )
 
-# Same answers as install-packages.sh gives on the host: keystone's postinst
-# neither creates a database nor bootstraps an admin nor registers endpoints;
-# glance's, placement's and nova's create no database, write no RabbitMQ or
-# keystone_authtoken credentials and register no endpoint (the chapters do).
-PRESEED='keystone keystone/configure_db boolean false
-keystone keystone/dbconfig-install boolean false
-keystone keystone/create-admin-tenant boolean false
-keystone keystone/register-endpoint boolean false
-glance-common glance/configure_db boolean false
-glance-common glance/configure_rabbit boolean false
-glance-common glance/configure_ksat boolean false
-glance-api glance/configure_api-endpoint boolean false
-placement-common placement/configure_db boolean false
-placement-common placement/configure_ksat boolean false
-placement-api placement/configure_api-endpoint boolean false
-nova-common nova/configure_db boolean false
-nova-common nova/configure_rabbit boolean false
-nova-common nova/configure_ksat boolean false
-nova-common nova/configure_neutron boolean false
-nova-common nova/configure_placement boolean false
-nova-api novaapi/configure_db boolean false
-nova-api nova/configure_api-endpoint boolean false'
+# The answers install-packages.sh gives on the host (one file for both): no
+# postinst creates a database, bootstraps an admin, writes RabbitMQ or
+# keystone_authtoken credentials or registers an endpoint (the chapters do).
+PRESEED=$(<"$(dirname "$0")/debconf-answers.txt")
 
 # Bump when the way the root is built changes (not only its package list).
 BUILD_VERSION=3
