@@ -96,9 +96,13 @@ public sealed class ExportParityTests
         Assert.True(r.ExitCode == 0, r.StdErr);
     }
 
-    /// <summary>The script node's text with its name and address mapped onto the runner node's.</summary>
+    /// <summary>
+    /// The script node's text with its name and address mapped onto the runner node's. The name is a common word
+    /// ("compute"): comment lines keep it (the packages' stock comments say "compute nodes" on both).
+    /// </summary>
     static string Normalize(string text, TestLab from, TestLab to) =>
-        Regex.Replace(text.Replace(from.Node.Address, to.Node.Address), $@"\b{Regex.Escape(from.Node.Name)}\b", to.Node.Name);
+        Regex.Replace(text.Replace(from.Node.Address, to.Node.Address), $@"^(?![ \t]*#).*$",
+            line => Regex.Replace(line.Value, $@"\b{Regex.Escape(from.Node.Name)}\b", to.Node.Name), RegexOptions.Multiline);
 
     static readonly object RunnerGate = new();
     static List<StepResult>? _runnerGlance;
@@ -128,9 +132,12 @@ public sealed class ExportParityTests
         }
         var (script, log) = Scripted(runner, chapters);
         foreach (var line in log) _output.WriteLine(line);
-        Assert.True(log.All(l => l.Contains(": exit 0 (")), string.Join("\n", log));
+        // Each chapter's scripts ran and exited 0 (a failed script is the log's last line; the chapters after it did not run).
         foreach (var chapter in chapters)
-            Assert.True(log.Any(l => l.Contains($"-{chapter.Name.ToLowerInvariant()}-{script.Node.Name}.sh: exit 0 (")), $"no script of {chapter.Name} ran:\n{string.Join("\n", log)}");
+        {
+            var mine = log.Where(l => l.Contains($"-{chapter.Name.ToLowerInvariant()}-{script.Node.Name}.sh: exit ", StringComparison.Ordinal)).ToList();
+            Assert.True(mine.Count > 0 && mine.All(l => l.Contains(": exit 0 (", StringComparison.Ordinal)), $"{chapter.Name}'s scripts:\n{string.Join("\n", log)}");
+        }
         return (runner, script);
     }
 
