@@ -75,9 +75,7 @@ public sealed class ExportOsLabScriptCommand : OsCmdlet
         {
             foreach (var node in chapter.Build(context).NodePlans)
             {
-                // Later phases sort after the first: 06-swiftproxy-network.sh, then 06b-swiftproxy-storage1.sh.
-                var phase = node.Phase == 0 ? "" : ((char)('a' + node.Phase)).ToString();
-                var file = System.IO.Path.Combine(dir, $"{number:00}{phase}-{chapter.Name.ToLowerInvariant()}-{node.Node}.sh");
+                var file = System.IO.Path.Combine(dir, PlanRenderer.ScriptFileName(number, node));
                 if (!ShouldProcess(file, $"Write the {chapter.Name} script for {node.Node}")) continue;
                 Directory.CreateDirectory(dir);
                 File.WriteAllText(file, PlanRenderer.BashScript(node, secrets));

@@ -130,14 +130,16 @@ public sealed record DomainRoleAssignmentObject(string Role, string User, string
 public sealed record PasswordObject(string User, string? Project, string SecretId, string Domain = "default") : IdentityObject
 {
     // The rendered script checks and sets the password with openstacksdk reading it on stdin (no CLI option does that without argv).
-    const string CanLogIn = "import os, sys, openstack\nos.environ['OS_PASSWORD'] = sys.stdin.read()\nopenstack.connect().authorize()\n";
-    const string SetPassword = "import sys, openstack\nc = openstack.connect()\nc.identity.update_user(c.identity.find_user(sys.argv[1], ignore_missing=False), password=sys.stdin.read())\n";
+    // One line each: the exported script indents an apply inside its "if ! check; then" block, which would indent Python
+    // lines in the quoted program (IndentationError; found by the export parity test's Glance).
+    const string CanLogIn = "import os, sys, openstack; os.environ['OS_PASSWORD'] = sys.stdin.read(); openstack.connect().authorize()";
+    const string SetPassword = "import sys, openstack; c = openstack.connect(); c.identity.update_user(c.identity.find_user(sys.argv[1], ignore_missing=False), password=sys.stdin.read())";
 
     public override IReadOnlyList<string> SecretIds => new[] { SecretId };
     internal override bool IsDone(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => Missing(() => k.CanLogIn(User, Domain, s[SecretId]));
     internal override void Make(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => k.SetPassword(User, Domain, s[SecretId]);
     // A user of another domain without a project (heat_domain_admin): logged in scoped to its domain, found in it.
-    const string SetPasswordInDomain = "import sys, openstack\nc = openstack.connect()\nd = c.identity.find_domain(sys.argv[2], ignore_missing=False)\nc.identity.update_user(c.identity.find_user(sys.argv[1], domain_id=d.id, ignore_missing=False), password=sys.stdin.read())\n";
+    const string SetPasswordInDomain = "import sys, openstack; c = openstack.connect(); d = c.identity.find_domain(sys.argv[2], ignore_missing=False); c.identity.update_user(c.identity.find_user(sys.argv[1], domain_id=d.id, ignore_missing=False), password=sys.stdin.read())";
 
     internal override (string, string) Shell(string rc)
     {

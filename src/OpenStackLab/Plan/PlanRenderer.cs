@@ -40,6 +40,17 @@ public static class PlanRenderer
     }
 
     /// <summary>
+    /// The file name Export-OsLabScript gives a node's part of a chapter: &lt;nn&gt;-&lt;chapter&gt;-&lt;node&gt;.sh, where nn is the
+    /// chapter's place in the guide (1-based); later phases sort after the first: 06-swiftproxy-network.sh, then
+    /// 06b-swiftproxy-storage1.sh.
+    /// </summary>
+    public static string ScriptFileName(int number, NodePlan node)
+    {
+        var phase = node.Phase == 0 ? "" : ((char)('a' + node.Phase)).ToString();
+        return $"{number:00}{phase}-{node.Chapter.ToLowerInvariant()}-{node.Node}.sh";
+    }
+
+    /// <summary>
     /// A bash script for one node's chapter: run it as root on the node (<c>sudo bash script.sh</c>).
     /// Idempotent where the steps are: checks guard applies, config edits and files write only on change.
     /// </summary>

@@ -143,7 +143,8 @@ internal sealed class ComputeTestLab : IDisposable
 [Collection(ComputeEndToEndCollection.Name)]
 public sealed class ComputeEndToEndTests
 {
-    static readonly object Gate = new();
+    /// <summary>Held while the compute lab is deployed; other classes hold it to run one of its chapters (the export parity test's Glance).</summary>
+    internal static readonly object Gate = new();
     static (ComputeTestLab Lab, List<StepResult> First)? _deployed;
 
     const string Image = "osl-e2e-image";
