@@ -148,6 +148,17 @@ public sealed class OpenStackApi : IDisposable
     /// <summary>True while the token is one issued to an earlier conversation (not yet re-checked by a fresh issue).</summary>
     public bool TokenReused { get; private set; }
 
+    int _requests;
+    readonly ThreadLocal<int> _rounds = new();
+    /// <summary>Requests sent by this conversation (a retried send counts twice).</summary>
+    public int Requests => Volatile.Read(ref _requests);
+    /// <summary>
+    /// Rounds of requests the calling thread has waited for, one after another: each request sent on this thread
+    /// adds one; work spread over threads (<c>KeystoneIdentity.AtOnce</c>) adds its longest chain. Independent of
+    /// how fast Keystone answers, so a test can assert it.
+    /// </summary>
+    public int Rounds { get => _rounds.Value; internal set => _rounds.Value = value; }
+
     // Issued tokens by credentials (the password enters the key only as a hash).
     sealed record IssuedToken(string Token, string UserId, string ProjectId, string ProjectName, DateTimeOffset ExpiresAt, IReadOnlyList<CatalogEndpoint> Catalog);
     static readonly ConcurrentDictionary<string, IssuedToken> Issued = new(StringComparer.Ordinal);
@@ -398,6 +409,7 @@ public sealed class OpenStackApi : IDisposable
         HttpRequestMessage Build()
         {
             var request = new HttpRequestMessage(method, url);
+            Interlocked.Increment(ref _requests); _rounds.Value++;
             request.Headers.Accept.ParseAdd("application/json");
             // Keystone under uwsgi strips Content-Length (Debian's rem-header), so a response ends with its
             // connection: ask for that plainly instead of tripping over a pooled connection the server dropped.
@@ -463,5 +475,5 @@ public sealed class OpenStackApi : IDisposable
     internal static string Redact(string text, IEnumerable<string> secrets) =>
         secrets.Where(s => !string.IsNullOrEmpty(s)).OrderByDescending(s => s.Length).Aggregate(text, (t, s) => t.Replace(s, "***", StringComparison.Ordinal));
 
-    public void Dispose() { _http.Dispose(); _transfer?.Dispose(); }
+    public void Dispose() { _http.Dispose(); _transfer?.Dispose(); _rounds.Dispose(); }
 }

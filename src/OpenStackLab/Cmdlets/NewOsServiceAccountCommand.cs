@@ -13,6 +13,8 @@ namespace OpenStackLab.Cmdlets;
 /// them idempotently and writes one object per step (user, role assignment, service, endpoints), each with Changed.</para>
 /// <para>All URLs are checked before anything runs (see New-OsEndpoint). -Password is needed only when the user does
 /// not exist yet; an existing user's password is left unchanged. Nothing secret is on any command line.</para>
+/// <para>Independent requests go at once: one round of lookups checks an unchanged account; a new one takes two more
+/// rounds (the user and the service, then the role assignment and the endpoints).</para>
 /// </remarks>
 /// <example><code>PS> New-OsServiceAccount -Session $controller -Name glance -Type image -Url http://controller:9292 -Description 'OpenStack Image service' -Password $pw</code>
 /// <para>The Glance chapter's Keystone objects in one step.</para></example>
@@ -86,22 +88,20 @@ public sealed class NewOsServiceAccountCommand : OsIdentityCmdlet
 
         Invoke(Name, () =>
         {
-            Keystone.Prefetch(Name, Project, Role, Domain, services: service || acceptedEndpoints.Count > 0);
-            if (user)
+            // One round of lookups sent at once; an unchanged account needs nothing more (see KeystoneIdentity.Prefetch).
+            Keystone.Prefetch(Name, Project, Role, Domain, services: service || acceptedEndpoints.Count > 0,
+                endpoints: acceptedEndpoints.Count > 0, assignments: role);
+            // Without -Password the user must exist already: the lookup is the whole check.
+            if (user && Password is null && Keystone.FindUser(Name, Domain) is null)
             {
-                // Without -Password the user must exist already: the lookup is the whole check.
-                var existing = Password is null ? Keystone.FindUser(Name, Domain) : null;
-                if (Password is null && existing is null)
-                {
-                    WriteError(new ErrorRecord(new PSArgumentException($"User '{Name}' does not exist yet: give -Password to create it."),
-                        "PasswordRequired", ErrorCategory.InvalidArgument, Name));
-                    return;
-                }
-                WriteObject(existing ?? Keystone.EnsureUser(Name, Domain, Project, Password, projectDomain: null));
+                WriteError(new ErrorRecord(new PSArgumentException($"User '{Name}' does not exist yet: give -Password to create it."),
+                    "PasswordRequired", ErrorCategory.InvalidArgument, Name));
+                return;
             }
-            if (role) WriteObject(Keystone.EnsureRoleAssignment(Role, Name, project: Project, userDomain: Domain, projectDomain: Domain));
-            if (service) WriteObject(Keystone.EnsureService(Name, Type, Description));
-            if (acceptedEndpoints.Count > 0) WriteObject(Keystone.EnsureEndpoints(Name, acceptedEndpoints, Region), enumerateCollection: true);
+            var (objects, error) = Keystone.EnsureServiceAccount(Name, Type, Description, Password, Project, Role, Domain, Region,
+                user, role, service, acceptedEndpoints);
+            WriteObject(objects, enumerateCollection: true);
+            if (error is not null) throw error;
         });
     }
 }

@@ -78,7 +78,7 @@ public sealed class KeystoneIdentity : IDisposable
         return Ensure(() => FindProject(name, domain), () => new JObject
         {
             ["project"] = new JObject { ["name"] = name, ["domain_id"] = DomainId(domain), ["description"] = description ?? "", ["enabled"] = true },
-        }, "projects", "project", IdentityJson.Project);
+        }, "projects", "project", IdentityJson.Project, $"project\0{DomainId(domain)}\0{name}");
     }
 
     // ---- domains ----
@@ -93,7 +93,7 @@ public sealed class KeystoneIdentity : IDisposable
         return Ensure(() => FindDomain(name), () => new JObject
         {
             ["domain"] = new JObject { ["name"] = name, ["description"] = description ?? "", ["enabled"] = true },
-        }, "domains", "domain", IdentityJson.Domain);
+        }, "domains", "domain", IdentityJson.Domain, $"domain\0\0{name}");
     }
 
     // ---- users ----
@@ -132,7 +132,8 @@ public sealed class KeystoneIdentity : IDisposable
         if (defaultProject is not null) user["default_project_id"] = ProjectId(defaultProject, projectDomain ?? domain);
         if (password is not null) user["password"] = password;
         if (description is not null) user["description"] = description;
-        return CreateOrFind(() => Api.Post($"{V3}/users", new JObject { ["user"] = user }, password ?? "")!["user"]!, () => FindUser(name, domain), IdentityJson.User);
+        return CreateOrFind(() => Api.Post($"{V3}/users", new JObject { ["user"] = user }, password ?? "")!["user"]!, () => FindUser(name, domain), IdentityJson.User,
+            $"user\0{DomainId(domain)}\0{name}");
     }
 
     /// <summary>Sets a user's password (PATCH); the password travels only in the request body.</summary>
@@ -171,7 +172,7 @@ public sealed class KeystoneIdentity : IDisposable
     public OsRole EnsureRole(string name)
     {
         IdentityNames.Check("role", name);
-        return Ensure(() => FindRole(name), () => new JObject { ["role"] = new JObject { ["name"] = name } }, "roles", "role", IdentityJson.Role);
+        return Ensure(() => FindRole(name), () => new JObject { ["role"] = new JObject { ["name"] = name } }, "roles", "role", IdentityJson.Role, $"role\0\0{name}");
     }
 
     // ---- role assignments ----
@@ -189,6 +190,38 @@ public sealed class KeystoneIdentity : IDisposable
             .OfType<JObject>().Select(a => Mark(IdentityJson.RoleAssignment(a), false)).ToList();
     }
 
+    /// <summary>
+    /// When the role (global), user and project are remembered by this instance with their domains' names (after a
+    /// Prefetch): their IDs and a function that names an assignment's parts as <c>include_names=true</c> does.
+    /// Otherwise null (the caller asks Keystone).
+    /// </summary>
+    (string RoleId, string UserId, string ProjectId, Func<JObject, JObject> Name)? Named(string role, string user, string project, string? userDomain, string? projectDomain)
+    {
+        if (_domainList is not { } domains) return null;
+        JObject? Known(string kind, string? domain, string name)
+        {
+            string? domainId = null;
+            if (domain is not null && !_ids.TryGetValue($"domain\0\0{domain}", out domainId)) return null;
+            return _records.TryGetValue($"{kind}\0{domainId}\0{name}", out var r) ? r : null;
+        }
+        var r = Known("role", null, role);
+        var u = Known("user", userDomain, user);
+        var p = Known("project", projectDomain, project);
+        if (r is null || u is null || p is null || r["domain_id"] is { Type: JTokenType.String }) return null;
+        JObject? DomainOf(JObject o) => domains.FirstOrDefault(d => (string?)d["id"] == (string?)o["domain_id"]) is { } d
+            ? new JObject { ["id"] = d["id"], ["name"] = d["name"] } : null;
+        var (ud, pd) = (DomainOf(u), DomainOf(p));
+        if (ud is null || pd is null) return null;
+        JObject Name(JObject a)
+        {
+            a["role"] = new JObject { ["id"] = r["id"], ["name"] = r["name"] };
+            a["user"] = new JObject { ["id"] = u["id"], ["name"] = u["name"], ["domain"] = ud };
+            ((JObject)a["scope"]!)["project"] = new JObject { ["id"] = p["id"], ["name"] = p["name"], ["domain"] = pd };
+            return a;
+        }
+        return ((string)r["id"]!, (string)u["id"]!, (string)p["id"]!, Name);
+    }
+
     /// <summary>Whether the user has the role on the project (one HEAD once the IDs are known).</summary>
     public bool HasRole(string role, string user, string project, string? userDomain = null, string? projectDomain = null) =>
         Api.Exists($"{V3}/projects/{Q(ProjectId(project, projectDomain))}/users/{Q(UserId(user, userDomain))}/roles/{Q(RoleId(role))}");
@@ -202,6 +235,26 @@ public sealed class KeystoneIdentity : IDisposable
             throw new ArgumentException("Give either a project or a domain to scope the role assignment, not both or neither.");
         IdentityNames.CheckOptional("project", project); IdentityNames.CheckOptional("domain", domain);
         IdentityNames.CheckOptional("domain", userDomain); IdentityNames.CheckOptional("domain", projectDomain);
+        // After a Prefetch of the assignments: matched here by ID, named from the records at hand (no request).
+        if (project is not null && Named(role, user, project, userDomain, projectDomain) is var (roleId, userId, projectId, name))
+        {
+            List<JObject>? snapshot;
+            lock (_snapshotGate) snapshot = _assignments?.ToList();
+            if (snapshot is not null)
+            {
+                var hit = snapshot.FirstOrDefault(a => (string?)a["role"]?["id"] == roleId && (string?)a["user"]?["id"] == userId
+                    && (string?)a["scope"]?["project"]?["id"] == projectId);
+                if (hit is not null) return Mark(IdentityJson.RoleAssignment(name((JObject)hit.DeepClone())), false);
+                Api.Put($"{V3}/projects/{Q(projectId)}/users/{Q(userId)}/roles/{Q(roleId)}");
+                var entry = new JObject
+                {
+                    ["role"] = new JObject { ["id"] = roleId }, ["user"] = new JObject { ["id"] = userId },
+                    ["scope"] = new JObject { ["project"] = new JObject { ["id"] = projectId } },
+                };
+                lock (_snapshotGate) _assignments?.Add(entry);
+                return Mark(IdentityJson.RoleAssignment(name((JObject)entry.DeepClone())), true);
+            }
+        }
         var existing = ListRoleAssignments(user, project, domain, role, userDomain, projectDomain);
         if (existing.Count > 0) return existing[0];
         var scope = project is not null ? $"projects/{Q(ProjectId(project, projectDomain))}" : $"domains/{Q(DomainId(domain!))}";
@@ -297,28 +350,89 @@ public sealed class KeystoneIdentity : IDisposable
         }
         IdentityNames.Check("region", region);
         var svc = ResolveService(service);
-        var existing = (Api.Get($"{V3}/endpoints?service_id={Q(svc.Id)}&region_id={Q(region)}")["endpoints"] as JArray ?? new JArray())
-            .OfType<JObject>().Select(e => Mark(IdentityJson.Endpoint(e, svc), false)).ToList();
-        var results = new List<OsEndpoint>();
-        foreach (var (iface, url) in wanted)
+        // After a Prefetch of the endpoints: this service's, from the snapshot (no request).
+        List<JObject>? snapshot;
+        lock (_snapshotGate) snapshot = _endpoints?.ToList();
+        var existing = (snapshot?.Where(e => (string?)e["service_id"] == svc.Id && (string?)e["region_id"] == region)
+                ?? (Api.Get($"{V3}/endpoints?service_id={Q(svc.Id)}&region_id={Q(region)}")["endpoints"] as JArray ?? new JArray()).OfType<JObject>())
+            .Select(e => Mark(IdentityJson.Endpoint(e, svc), false)).ToList();
+        var results = new OsEndpoint[wanted.Count];
+        var writes = new List<Action>();
+        for (int i = 0; i < wanted.Count; i++)
         {
+            var (at, (iface, url)) = (i, wanted[i]);
             var sameInterface = existing.Where(e => e.Interface == iface && e.Region == region).ToList();
             var exact = sameInterface.FirstOrDefault(e => e.Url == url);
-            if (exact is not null) { results.Add(exact); continue; }
+            if (exact is not null) { results[at] = exact; continue; }
+            // The interfaces differ, so the writes are independent: sent at once.
             if (sameInterface.Count > 0)
             {
                 var old = sameInterface[0];
-                var set = Api.Patch($"{V3}/endpoints/{Q(old.Id)}", new JObject { ["endpoint"] = new JObject { ["url"] = url } })!;
-                results.Add(Mark(IdentityJson.Endpoint((JObject)set["endpoint"]!, svc, previousUrl: old.Url), true));
+                writes.Add(() =>
+                {
+                    var set = (JObject)Api.Patch($"{V3}/endpoints/{Q(old.Id)}", new JObject { ["endpoint"] = new JObject { ["url"] = url } })!["endpoint"]!;
+                    lock (_snapshotGate) if (_endpoints is not null) { _endpoints.RemoveAll(e => (string?)e["id"] == old.Id); _endpoints.Add(set); }
+                    results[at] = Mark(IdentityJson.Endpoint(set, svc, previousUrl: old.Url), true);
+                });
                 continue;
             }
-            var made = Api.Post($"{V3}/endpoints", new JObject
+            writes.Add(() =>
             {
-                ["endpoint"] = new JObject { ["service_id"] = svc.Id, ["interface"] = iface, ["url"] = url, ["region_id"] = region, ["enabled"] = true },
-            })!;
-            results.Add(Mark(IdentityJson.Endpoint((JObject)made["endpoint"]!, svc), true));
+                var made = (JObject)Api.Post($"{V3}/endpoints", new JObject
+                {
+                    ["endpoint"] = new JObject { ["service_id"] = svc.Id, ["interface"] = iface, ["url"] = url, ["region_id"] = region, ["enabled"] = true },
+                })!["endpoint"]!;
+                lock (_snapshotGate) _endpoints?.Add(made);
+                results[at] = Mark(IdentityJson.Endpoint(made, svc), true);
+            });
         }
+        AtOnce(writes);
         return results;
+    }
+
+    /// <summary>
+    /// A service account (the chapters' recurring six objects): the user with its default project, the role on the
+    /// project, the service and its endpoints, each only when asked (the cmdlet's ShouldProcess answers). Call
+    /// <see cref="Prefetch"/> first (with services, endpoints and assignments): an unchanged account then costs no
+    /// further request. The writes go in at most two rounds sent at once: the user and the service (and what depends
+    /// only on objects that exist already), then the role assignment once the user exists and the endpoints once the
+    /// service exists. Objects come back in the order user, role assignment, service, endpoints; a failure stops what
+    /// depends on it, and the objects that were made are returned with the first failure (in that order).
+    /// </summary>
+    public (IReadOnlyList<OsIdentityObject> Objects, Exception? Error) EnsureServiceAccount(string name, string type, string? description,
+        SecureString? password, string project, string role, string domain, string region,
+        bool user, bool roleAssignment, bool service, IReadOnlyList<(string Interface, string Url)> endpoints)
+    {
+        OsUser? madeUser = null; OsRoleAssignment? madeRole = null; OsService? madeService = null; IReadOnlyList<OsEndpoint>? madeEndpoints = null;
+        Exception? userError = null, roleError = null, serviceError = null, endpointError = null;
+        Action Guard(Action a, Action<Exception> fail) => () =>
+        {
+            try { a(); }
+            catch (Exception e) when (e is OsApiException or ArgumentException) { fail(e); }
+        };
+        var doRole = Guard(() => madeRole = EnsureRoleAssignment(role, name, project: project, userDomain: domain, projectDomain: domain), e => roleError = e);
+        var doEndpoints = Guard(() => madeEndpoints = EnsureEndpoints(name, endpoints, region), e => endpointError = e);
+        bool userKnown = !user || FindUser(name, domain) is not null;            // remembered by Prefetch: no request
+        bool serviceKnown = !service || ListServices().Any(s => s.Name == name && s.Type == type);
+
+        var first = new List<Action>();
+        if (user) first.Add(Guard(() => madeUser = EnsureUser(name, domain, project, password, projectDomain: null), e => userError = e));
+        if (service) first.Add(Guard(() => madeService = EnsureService(name, type, description), e => serviceError = e));
+        if (roleAssignment && userKnown) first.Add(doRole);
+        if (endpoints.Count > 0 && serviceKnown) first.Add(doEndpoints);
+        AtOnce(first);
+
+        var then = new List<Action>();
+        if (roleAssignment && !userKnown && userError is null) then.Add(doRole);
+        if (endpoints.Count > 0 && !serviceKnown && serviceError is null) then.Add(doEndpoints);
+        AtOnce(then);
+
+        var objects = new List<OsIdentityObject>();
+        if (madeUser is not null) objects.Add(madeUser);
+        if (madeRole is not null) objects.Add(madeRole);
+        if (madeService is not null) objects.Add(madeService);
+        if (madeEndpoints is not null) objects.AddRange(madeEndpoints);
+        return (objects, userError ?? roleError ?? serviceError ?? endpointError);
     }
 
     /// <summary>Removes the service of that name and type with its endpoints; false when there is none.</summary>
@@ -332,6 +446,7 @@ public sealed class KeystoneIdentity : IDisposable
             Api.Delete($"{V3}/services/{Q(svc.Id)}");
         }
         lock (_servicesGate) _services?.RemoveAll(s => hits.Any(h => h.Id == s.Id));
+        lock (_snapshotGate) _endpoints?.RemoveAll(e => hits.Any(h => h.Id == (string?)e["service_id"]));
         return hits.Count > 0;
     }
 
@@ -342,6 +457,7 @@ public sealed class KeystoneIdentity : IDisposable
         if (user is null) return false;
         Api.Delete($"{V3}/users/{Q(user.Id)}");
         Forget(user.Id);
+        lock (_snapshotGate) _assignments?.RemoveAll(a => (string?)a["user"]?["id"] == user.Id);
         return true;
     }
 
@@ -356,6 +472,7 @@ public sealed class KeystoneIdentity : IDisposable
     {
         if (string.IsNullOrWhiteSpace(id) || id.Any(char.IsControl)) throw new ArgumentException("The endpoint ID is empty or not printable.");
         Api.Delete($"{V3}/endpoints/{Q(id)}");
+        lock (_snapshotGate) _endpoints?.RemoveAll(e => (string?)e["id"] == id);
     }
 
     // ---- checks ----
@@ -439,32 +556,112 @@ public sealed class KeystoneIdentity : IDisposable
     }
 
     /// <summary>
-    /// Looks up at once what a service account's steps then ask for one by one (the user, its project, the role, the
-    /// service list): a check costs a few rounds of requests instead of one per object. Found records are remembered
-    /// by this instance; what is missing is not, so a later create still finds its object.
+    /// Looks up in one round of requests sent at once what a service account's steps then ask for one by one: the
+    /// domains (all: a lab has two or three), the user, project and role by name, and when asked the services, the
+    /// endpoints and the role assignments (all of them, matched here by ID: a lab has a few dozen). An unchanged
+    /// service account is then checked without another request. Found records are remembered by this instance; what
+    /// a name does not find is remembered as missing only until this instance creates it or a create conflicts. A
+    /// name that finds nothing but could be an ID is asked for by ID in a second round (only when something is
+    /// missing, i.e. before a create). The snapshots of endpoints and assignments are kept up to date with this
+    /// instance's own changes; Prefetch again to see others' changes.
     /// </summary>
-    public void Prefetch(string? user = null, string? project = null, string? role = null, string domain = "default", bool services = false)
+    public void Prefetch(string? user = null, string? project = null, string? role = null, string domain = "default", bool services = false,
+        bool endpoints = false, bool assignments = false)
     {
-        var api = Api;       // the token first, once
-        _ = DomainId(domain);
+        _ = Api;             // the token first, once
+        JArray? domains = null, users = null, projects = null, roles = null, endpointList = null, assignmentList = null;
         // Lookups only (names travel URL-escaped); the Ensure* calls that follow validate the names.
-        var lookups = new List<Action>();
-        if (user is not null) lookups.Add(() => FindUser(user, domain));
-        if (project is not null) lookups.Add(() => FindProject(project, domain));
-        if (role is not null) lookups.Add(() => FindRole(role));
-        if (services) lookups.Add(() => ListServices());
-        // The log writes to PowerShell (WriteVerbose), which only the pipeline thread may do: collect, then replay here.
+        JArray Items(string collection, string query) => Api.Get($"{V3}/{collection}{query}")[collection] as JArray ?? new JArray();
+        var lookups = new List<Action> { () => domains = Items("domains", "") };
+        if (user is not null) lookups.Add(() => users = Items("users", "?name=" + Q(user)));
+        if (project is not null) lookups.Add(() => projects = Items("projects", "?name=" + Q(project)));
+        if (role is not null) lookups.Add(() => roles = Items("roles", "?name=" + Q(role)));
+        if (services) lookups.Add(() => { lock (_servicesGate) _services = List("services", "", IdentityJson.Service).ToList(); });
+        if (endpoints) lookups.Add(() => endpointList = Items("endpoints", ""));
+        if (assignments) lookups.Add(() => assignmentList = Items("role_assignments", ""));
+        AtOnce(lookups);
+
+        _domainList = domains!.OfType<JObject>().ToList();
+        // By name, else by ID (as LookUp does), among all the domains.
+        var domainRecord = Pick("domain", "domains", domain, null, domains!)
+            ?? (LooksLikeId.IsMatch(domain) ? _domainList.FirstOrDefault(d => (string?)d["id"] == domain) : null)
+            ?? throw new OsApiException(Node, OsApiFailure.NotFound, $"No domain with a name or ID of '{domain}' exists.", 404, "domain");
+        var domainId = (string)domainRecord["id"]!;
+        _ids[$"domain\0\0{domain}"] = domainId;
+        _records[$"domain\0\0{domain}"] = domainRecord;
+        lock (_snapshotGate)
+        {
+            _endpoints = endpointList?.OfType<JObject>().ToList();
+            _assignments = assignmentList?.OfType<JObject>().ToList();
+        }
+
+        // What the names did not find: asked for by ID (as LookUp does), all at once, then remembered as missing.
+        var byId = new List<Action>();
+        void Settle(string kind, string collection, string? name, string? inDomain, JArray? hits)
+        {
+            if (name is null || hits is null) return;
+            var key = $"{kind}\0{inDomain}\0{name}";
+            var found = Pick(kind, collection, name, inDomain, hits);
+            if (found is not null) { _records[key] = found; _ids[key] = (string)found["id"]!; _absent.TryRemove(key, out _); return; }
+            byId.Add(() =>
+            {
+                var record = LooksLikeId.IsMatch(name) ? ById(kind, collection, name, inDomain) : null;
+                if (record is not null) { _records[key] = record; _ids[key] = (string)record["id"]!; _absent.TryRemove(key, out _); }
+                else _absent[key] = true;
+            });
+        }
+        Settle("user", "users", user, domainId, users);
+        Settle("project", "projects", project, domainId, projects);
+        Settle("role", "roles", role, null, roles);
+        AtOnce(byId);
+    }
+
+    /// <summary>Runs <paramref name="actions"/> at once, each on its own thread (a blocked thread-pool would serialise
+    /// them), and waits for all. Their requests' "METHOD URL" lines are written afterwards on this thread (the log
+    /// writes to PowerShell, which only the pipeline thread may do). The first failure, in the order given, is thrown
+    /// after all have ended. <see cref="OpenStackApi.Rounds"/> grows by the longest chain of requests among them.</summary>
+    internal void AtOnce(IReadOnlyList<Action> actions)
+    {
+        if (actions.Count == 0) return;
+        if (actions.Count == 1) { actions[0](); return; }
+        var api = Api;
+        var start = api.Rounds;
+        var outer = Interlocked.Increment(ref _atOnce) == 1;   // nested: the outer one collects the lines
         var log = api.Log;
         var lines = new ConcurrentQueue<string>();
-        if (log is not null) api.Log = lines.Enqueue;
-        try { Parallel.Invoke(new ParallelOptions { CancellationToken = CancellationToken }, lookups.ToArray()); }
-        catch (AggregateException e) { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw(); }
+        if (outer && log is not null) api.Log = lines.Enqueue;
+        var errors = new Exception?[actions.Count];
+        var ends = new int[actions.Count];
+        try
+        {
+            var threads = actions.Select((action, i) => new Thread(() =>
+            {
+                api.Rounds = start;
+                try { action(); }
+                catch (Exception e) { errors[i] = e; }
+                ends[i] = api.Rounds;
+            }) { IsBackground = true, Name = "osl-keystone" }).ToList();
+            foreach (var t in threads) t.Start();
+            foreach (var t in threads) t.Join();
+        }
         finally
         {
-            api.Log = log;
-            if (log is not null) foreach (var line in lines) log(line);
+            Interlocked.Decrement(ref _atOnce);
+            if (outer)
+            {
+                api.Log = log;
+                if (log is not null) foreach (var line in lines) log(line);
+            }
         }
+        api.Rounds = Math.Max(start, ends.Max());
+        if (errors.FirstOrDefault(e => e is not null) is { } first) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
     }
+
+    int _atOnce;
+    readonly ConcurrentDictionary<string, bool> _absent = new(StringComparer.Ordinal);
+    List<JObject>? _domainList;
+    List<JObject>? _endpoints, _assignments;
+    readonly object _snapshotGate = new();
 
     readonly ConcurrentDictionary<string, JObject> _records = new(StringComparer.Ordinal);
 
@@ -474,6 +671,7 @@ public sealed class KeystoneIdentity : IDisposable
     {
         var key = $"{kind}\0{domainId}\0{nameOrId}";
         if (_records.TryGetValue(key, out var known)) return known;
+        if (_absent.ContainsKey(key)) return null;   // Prefetch found nothing a moment ago
         var found = LookUp(kind, collection, nameOrId, domainId);
         if (found is not null) _records[key] = found;
         return found;
@@ -481,14 +679,25 @@ public sealed class KeystoneIdentity : IDisposable
 
     JObject? LookUp(string kind, string collection, string nameOrId, string? domainId)
     {
-        var hits = (Api.Get($"{V3}/{collection}?name={Q(nameOrId)}{(domainId is null ? "" : "&domain_id=" + Q(domainId))}")[collection] as JArray ?? new JArray())
-            .OfType<JObject>().Where(o => (string?)o["name"] == nameOrId).ToList();
-        if (hits.Count > 1)
-            throw new OsApiException(Node, OsApiFailure.Ambiguous, $"More than one {kind} is named '{nameOrId}'; give its domain or use the ID.");
-        if (hits.Count == 1) return hits[0];
+        var found = Pick(kind, collection, nameOrId, domainId,
+            Api.Get($"{V3}/{collection}?name={Q(nameOrId)}{(domainId is null ? "" : "&domain_id=" + Q(domainId))}")[collection] as JArray ?? new JArray());
+        if (found is not null) return found;
         // Only what could be an ID (hex UUIDs, "default", mapped IDs) is asked for by ID; other text never goes in a path.
-        if (!LooksLikeId.IsMatch(nameOrId)) return null;
-        var byId = Api.GetOrNull($"{V3}/{collection}/{Q(nameOrId)}")?[kind] as JObject;
+        return LooksLikeId.IsMatch(nameOrId) ? ById(kind, collection, nameOrId, domainId) : null;
+    }
+
+    /// <summary>The one record of <paramref name="items"/> named <paramref name="name"/> (in the domain, when given); null for none.</summary>
+    JObject? Pick(string kind, string collection, string name, string? domainId, JArray items)
+    {
+        var hits = items.OfType<JObject>().Where(o => (string?)o["name"] == name && (domainId is null || (string?)o["domain_id"] == domainId)).ToList();
+        if (hits.Count > 1)
+            throw new OsApiException(Node, OsApiFailure.Ambiguous, $"More than one {kind} is named '{name}'; give its domain or use the ID.");
+        return hits.Count == 1 ? hits[0] : null;
+    }
+
+    JObject? ById(string kind, string collection, string id, string? domainId)
+    {
+        var byId = Api.GetOrNull($"{V3}/{collection}/{Q(id)}")?[kind] as JObject;
         if (byId is null || (domainId is not null && byId["domain_id"] is { } d && (string?)d != domainId)) return null;
         return byId;
     }
@@ -506,18 +715,24 @@ public sealed class KeystoneIdentity : IDisposable
     IReadOnlyList<T> List<T>(string collection, string query, Func<JObject, T> map) where T : OsIdentityObject =>
         (Api.Get($"{V3}/{collection}{query}")[collection] as JArray ?? new JArray()).OfType<JObject>().Select(o => Mark(map(o), false)).ToList();
 
-    T Ensure<T>(Func<T?> find, Func<JObject> body, string collection, string kind, Func<JObject, T> map) where T : OsIdentityObject =>
-        find() ?? CreateOrFind(() => Api.Post($"{V3}/{collection}", body())![kind]!, find, map);
+    T Ensure<T>(Func<T?> find, Func<JObject> body, string collection, string kind, Func<JObject, T> map, string key) where T : OsIdentityObject =>
+        find() ?? CreateOrFind(() => Api.Post($"{V3}/{collection}", body())![kind]!, find, map, key);
 
-    // A conflict means someone created it between our look and our create: report theirs, unchanged.
-    T CreateOrFind<T>(Func<JToken> create, Func<T?> find, Func<JObject, T> map) where T : OsIdentityObject
+    // A conflict means someone created it between our look and our create: report theirs, unchanged. What we
+    // created is remembered under the lookup's key (a later reference by name costs no request).
+    T CreateOrFind<T>(Func<JToken> create, Func<T?> find, Func<JObject, T> map, string key) where T : OsIdentityObject
     {
-        try { return Mark(map((JObject)create()), true); }
-        catch (OsApiException e) when (e.Failure == OsApiFailure.Conflict && find() is { } theirs)
+        JObject made;
+        try { made = (JObject)create(); }
+        catch (OsApiException e) when (e.Failure == OsApiFailure.Conflict && Unremember(key) && find() is { } theirs)
         {
             return theirs;
         }
+        _records[key] = made; _ids[key] = (string)made["id"]!; _absent.TryRemove(key, out _);
+        return Mark(map(made), true);
     }
+
+    bool Unremember(string key) { _absent.TryRemove(key, out _); return true; }
 
     T Mark<T>(T o, bool changed) where T : OsIdentityObject { o.Changed = changed; o.Node = Node; o.Session = Session; return o; }
 

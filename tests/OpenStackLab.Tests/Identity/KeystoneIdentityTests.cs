@@ -61,6 +61,43 @@ public class KeystoneIdentityTests
     }
 
     [Fact]
+    public void An_unchanged_service_account_is_checked_in_one_round_of_requests_and_a_new_one_made_in_four()
+    {
+        var name = KeystoneTarget.Unique("oslrnd");
+        var type = KeystoneTarget.Unique("osltype");
+        var wanted = KeystoneIdentity.Interfaces.Select(i => (i, $"http://controller:9393/{i}")).ToList();
+        (System.Collections.Generic.IReadOnlyList<OsIdentityObject> Objects, int Rounds, int Requests) Account(System.Security.SecureString? pw)
+        {
+            using var k = target.Identity();
+            _ = k.Api;   // the token (issued or reused) is not part of the count
+            var (rounds, requests) = (k.Api.Rounds, k.Api.Requests);
+            k.Prefetch(name, "service", "admin", "default", services: true, endpoints: true, assignments: true);
+            var (objects, error) = k.EnsureServiceAccount(name, type, "Rounds", pw, "service", "admin", "default", "RegionOne", true, true, true, wanted);
+            Assert.Null(error);
+            return (objects, k.Api.Rounds - rounds, k.Api.Requests - requests);
+        }
+
+        var made = Account(Secure("Pw-" + Guid.NewGuid().ToString("N")));
+        Assert.Equal(6, made.Objects.Count);
+        Assert.All(made.Objects, o => Assert.True(o.Changed, o.Kind));
+        // Lookups; the user's name asked for as an ID (it could be one); user and service; role and endpoints.
+        Assert.Equal(4, made.Rounds);
+
+        var same = Account(null);
+        Assert.Equal(made.Objects.Select(o => (o.Kind, o.Changed)).Select(x => (x.Kind, false)), same.Objects.Select(o => (o.Kind, o.Changed)));
+        Assert.Equal(made.Objects.OfType<OsUser>().Single().Id, same.Objects.OfType<OsUser>().Single().Id);
+        Assert.Equal(made.Objects.OfType<OsEndpoint>().Select(e => e.Id), same.Objects.OfType<OsEndpoint>().Select(e => e.Id));
+        // One round: domains, user, project, role, services, endpoints, role assignments, all at once.
+        Assert.Equal(1, same.Rounds);
+        Assert.Equal(7, same.Requests);
+        // The assignment named here reads as Keystone names it (include_names=true), whether made or found.
+        var listed = keystone.ListRoleAssignments(name, "service", role: "admin", userDomain: "default", projectDomain: "default").Single();
+        foreach (var a in new[] { made.Objects.OfType<OsRoleAssignment>().Single(), same.Objects.OfType<OsRoleAssignment>().Single() })
+            Assert.Equal((listed.Role, listed.User, listed.Project, listed.Domain, listed.Inherited), (a.Role, a.User, a.Project, a.Domain, a.Inherited));
+        Assert.Equal(wanted.OrderBy(w => w.Item1), keystone.ListEndpoints(type).Select(e => (e.Interface, e.Url)).OrderBy(w => w.Interface));
+    }
+
+    [Fact]
     public void An_endpoint_with_another_url_is_updated_in_place_and_says_what_it_was()
     {
         var name = KeystoneTarget.Unique("oslsvc");
