@@ -240,7 +240,8 @@ Describe 'Invoke-OsDiagnosis finds each fault made on the lab, with its fix' {
     It 'the dashboard''s static files gone: StaticFiles, and its fix (Install-OsHorizon) brings them back' {
         # The Horizon end-to-end tests installed the dashboard on this lab's controller.
         $static = '/var/lib/openstack-dashboard/static'
-        On $controller "mv $static $static.osl-test && mkdir $static" | Out-Null
+        # Emptied, as a cleaned static root is (the folder itself stays, with its owner).
+        On $controller "cp -a $static $static.osl-test && find $static -mindepth 1 -delete" | Out-Null
         try {
             $f = @(Diagnose -Chapter Horizon)
             $f.Count | Should -Be 1

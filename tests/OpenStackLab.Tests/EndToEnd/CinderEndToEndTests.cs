@@ -141,8 +141,17 @@ public sealed class CinderEndToEndTests
         var compute = lab.Session("compute");
         var loop = Root(lab, "compute", $"losetup -j {LoopFile} -n -O NAME").Trim();
         Succeeded(compute.Run($"losetup -d {loop}", new CommandOptions { AsRoot = true }), "losetup -d");
-        Assert.NotEqual(0, compute.Run($"service {CinderLab.LvmHelper} status", new CommandOptions { AsRoot = true }).ExitCode);
-        var findings = Diagnose(lab).Where(f => f.Chapter == "CinderVolume").ToList();
+        List<OsFinding> findings;
+        try
+        {
+            Assert.NotEqual(0, compute.Run($"service {CinderLab.LvmHelper} status", new CommandOptions { AsRoot = true }).ExitCode);
+            findings = Diagnose(lab).Where(f => f.Chapter == "CinderVolume").ToList();
+        }
+        finally
+        {
+            // Attached again whatever happened: the later tests use this volume group.
+            Succeeded(compute.Run($"service {CinderLab.LvmHelper} start", new CommandOptions { AsRoot = true }), "the helper's start");
+        }
         var detached = Assert.Single(findings, f => f.Check == "LoopDevice");
         Assert.Equal("compute", detached.Node);
         Assert.Contains($"{CinderLab.LvmHelper} start", detached.Fix);
@@ -150,7 +159,6 @@ public sealed class CinderEndToEndTests
         Assert.Single(findings, f => f.Check == "ServiceDown" && f.Message.Contains(CinderLab.LvmHelper, StringComparison.Ordinal));
         Assert.Equal(2, findings.Count);
 
-        Succeeded(compute.Run($"service {CinderLab.LvmHelper} start", new CommandOptions { AsRoot = true }), "the helper's start");
         Assert.StartsWith("/dev/loop", Root(lab, "compute", $"losetup -j {LoopFile} -n -O NAME").Trim());
         Succeeded(compute.Run($"service {CinderLab.LvmHelper} status", new CommandOptions { AsRoot = true }), "the helper's status");
         Assert.Equal(lab.Lab.Settings.CinderVolumeGroup, Root(lab, "compute", $"vgs --noheadings -o vg_name {lab.Lab.Settings.CinderVolumeGroup}").Trim());
