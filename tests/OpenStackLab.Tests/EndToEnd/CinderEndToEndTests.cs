@@ -29,7 +29,9 @@ public sealed class CinderEndToEndTests
 
     /// <summary>Where (in the lab state dir) the deployed lab's definition is saved for the Pester tests.</summary>
     public const string LabFileName = "cinder-e2e.lab.json";
-    public const string LoopFile = "/var/lib/cinder/osl-e2e-volumes.img";
+    // The test labs' file: the boot helper that names it lives in /usr/local/sbin, which every test node shares with
+    // this machine, so two labs naming two files rewrite one helper in turn (a second run then reports it Changed).
+    public const string LoopFile = OpenStackLab.TestLab.TestLabNodes.CinderLoopFile;
     const string Volume = "osl-e2e-volume";
 
     readonly ITestOutputHelper _output;
