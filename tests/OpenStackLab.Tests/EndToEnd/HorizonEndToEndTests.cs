@@ -158,7 +158,8 @@ public sealed class HorizonEndToEndTests
             // Identity > Projects through the side menu (the Identity group opens, then its Projects entry).
             driver.FindElement(By.CssSelector("a[data-target='#sidebar-accordion-identity']")).Click();
             var projects = wait.Until(d => d.FindElements(By.CssSelector($"a[href='{HorizonChapter.WebRoot}identity/']")).FirstOrDefault(e => e.Displayed));
-            projects!.Click();
+            // The group may still be sliding open: another entry then takes the click. Try again until it lands.
+            wait.Until(_ => { try { projects!.Click(); return true; } catch (ElementClickInterceptedException) { return false; } });
             wait.Until(d => d.FindElements(By.CssSelector("table#tenants tbody tr")).Count > 0);
             // The Name column: the first cell after the row's checkbox, a link to the project.
             var names = driver.FindElements(By.CssSelector("table#tenants tbody tr")).Select(r => r.FindElements(By.CssSelector("td a")).FirstOrDefault()?.Text.Trim() ?? "").ToList();
