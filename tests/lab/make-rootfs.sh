@@ -1,9 +1,8 @@
 #!/bin/bash
 # Build (once) a cached Debian 13 (trixie) root file system for test nodes
 # that run their own distribution instead of the host's (start-nodes.sh --root).
-# The root holds what the base, Keystone, Glance, Placement and Nova (controller
-# and compute: libvirt with QEMU) chapters install (OpenStack 2025.1 Epoxy from
-# trixie main) plus what a node needs to boot (sshd, sudo, tini).
+# The root holds what every chapter installs (OpenStack 2025.1 Epoxy from trixie
+# main) plus what a node needs to boot (sshd, sudo, tini).
 # It lives in /var/opt/openstacklab/rootfs/debian13-<hash>, the hash taken over
 # the suite, mirror, package list and preseeding below: a changed list builds a
 # new root, an unchanged one is reused (then this script only prints its path).
@@ -34,6 +33,19 @@ PACKAGES=(
     # nova compute chapter: libvirt with QEMU (TCG: the nodes have no /dev/kvm); the kvm flavour needs only
     # qemu-system-x86; libvirt's SysV scripts (no systemd runs); qemu-utils makes the test image
     nova-compute-kvm qemu-system-x86 libvirt-daemon-system libvirt-daemon-system-sysv qemu-utils
+    # neutron chapters: the server, the agents of the network and compute nodes, Open vSwitch (userspace datapath);
+    # ethtool for the interface driver on a veth
+    neutron-server neutron-openvswitch-agent neutron-l3-agent neutron-dhcp-agent neutron-metadata-agent
+    openvswitch-switch python3-neutronclient ethtool
+    # cinder chapters: API (uwsgi), scheduler, the LVM volume service with tgt
+    cinder-api cinder-scheduler cinder-volume lvm2 tgt
+    # horizon chapter: the dashboard on apache2 with mod_wsgi
+    openstack-dashboard-apache
+    # swift chapters: proxy and storage services, rsync, XFS tools
+    swift swift-proxy swift-account swift-container swift-object python3-swiftclient
+    python3-keystonemiddleware rsync xfsprogs
+    # heat chapter
+    heat-api heat-api-cfn heat-engine python3-heatclient
 )
 
 # The answers install-packages.sh gives on the host (one file for both): no
@@ -92,7 +104,8 @@ mmdebstrap --variant=required --mode=root --format=directory \
     echo "built: $(date -u +%FT%TZ) in $((SECONDS - started)) s"
     echo "debian_version: $(cat "$TMP/etc/debian_version")"
     chroot "$TMP" dpkg-query -W -f='${Package} ${Version}\n' "${PACKAGES[@]}" uwsgi-core uwsgi-plugin-python3 python3-keystone \
-        python3-glance python3-placement python3-nova libvirt-daemon qemu-system-x86 erlang-base || true
+        python3-glance python3-placement python3-nova libvirt-daemon qemu-system-x86 erlang-base \
+        python3-neutron python3-cinder python3-django-horizon python3-swift python3-heat openvswitch-common || true
 } >"$TMP/.osl-rootfs"
 rm -f -- "$TMP.preseed"
 mv -- "$TMP" "$ROOTFS"
