@@ -330,10 +330,10 @@ Describe 'Test-OsGlance and Test-OsNova' {
         Get-OsImage @ks -Name 'osl-check-image-*' | Should -BeNullOrEmpty
     }
 
-    It 'Test-OsNova passes the services, hypervisor, resource provider and nova-status; the server check runs, or is Skipped for want of a network service' {
+    It 'Test-OsNova passes the services, hypervisor, resource provider, nova-status and placement-status; the server check runs, or is Skipped for want of a network service' {
         $checks = Test-OsNova @ks
-        $checks.Name | Should -Be @('ComputeServices', 'Hypervisors', 'ResourceProviders', 'UpgradeCheck', 'ServerActiveAndDeleted')
-        $checks | Select-Object -First 4 | ForEach-Object { $_.Passed | Should -BeTrue -Because $_.Message }
+        $checks.Name | Should -Be @('ComputeServices', 'Hypervisors', 'ResourceProviders', 'UpgradeCheck', 'PlacementUpgradeCheck', 'ServerActiveAndDeleted')
+        $checks | Select-Object -First 5 | ForEach-Object { $_.Passed | Should -BeTrue -Because $_.Message }
         $server = $checks | Where-Object Name -eq ServerActiveAndDeleted
         if ($hasNetwork) { $server.Passed | Should -BeTrue -Because $server.Message }
         else {

@@ -354,6 +354,21 @@ public sealed class OpenStackApi : IDisposable
         return (int)response.StatusCode;
     }
 
+    /// <summary>
+    /// Another user's password auth (without this conversation's token): the status, and on success the token it issued
+    /// (X-Subject-Token) with its expiry. Nothing of it is logged.
+    /// </summary>
+    public (int Status, string? Token, DateTimeOffset? ExpiresAt) AuthenticateOther(JObject body, params string[] secrets)
+    {
+        var url = IdentityUrl + "/auth/tokens";
+        using var response = Send(HttpMethod.Post, url, body, authenticated: false, secrets);
+        if (!response.IsSuccessStatusCode) return ((int)response.StatusCode, null, null);
+        var token = response.Headers.TryGetValues("X-Subject-Token", out var t) ? t.First() : null;
+        var expires = ReadJson(response, url, _secrets.Concat(secrets).ToArray())?["token"]?["expires_at"] is { Type: JTokenType.String } x
+            ? DateTimeOffset.Parse((string)x!, System.Globalization.CultureInfo.InvariantCulture) : (DateTimeOffset?)null;
+        return ((int)response.StatusCode, token, expires);
+    }
+
     /// <summary>Asks <paramref name="probe"/> every <paramref name="interval"/> until it returns a value or <paramref name="timeout"/> passes (then ConnectionFailed).</summary>
     public T Poll<T>(Func<T?> probe, TimeSpan timeout, TimeSpan interval, string what) where T : class
     {

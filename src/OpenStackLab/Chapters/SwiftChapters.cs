@@ -169,15 +169,14 @@ public sealed class SwiftProxyChapter : ServiceChapter
             {
                 var d = perRing[r][i];
                 steps.Command($"Add {d} weight {d.Weight} to the {rings[r]} ring",
-                    $"{SwiftRingBuilder.SearchCommand(Dir, rings[r], d.Address, d.Port, d.Device)} >/dev/null 2>&1",
+                    SwiftRingBuilder.HasDeviceCheck(Dir, rings[r], d.Address, d.Port, d.Device),
                     SwiftRingBuilder.AddCommand(Dir, rings[r], d), Hint);
             }
         foreach (var ring in SwiftRingValidation.StandardRings)
         {
-            var builder = SwiftRingBuilder.BuilderFileIn(Dir, ring);
             // Exit 1 is the builder's warning (e.g. balance not perfect); 2 is an error.
             steps.Command($"Rebalance the {ring} ring",
-                $"{SwiftRingBuilder.Tool} {Quote(builder)} | grep -q '^Ring file .* is up-to-date'",
+                SwiftRingBuilder.UpToDateCheck(Dir, ring),
                 $"{SwiftRingBuilder.RebalanceCommand(Dir, ring)}; rc=$?; [ $rc -le 1 ]", Hint);
         }
         steps.OwnBySwift("the ring and builder files", "*.ring.gz", "*.builder");

@@ -5,12 +5,13 @@ using OpenStackLab.Identity;
 
 namespace OpenStackLab.Cmdlets;
 
-/// <summary>Checks Nova: its services up, the hypervisors and their resource providers, nova-status, and a server ACTIVE then deleted.</summary>
+/// <summary>Checks Nova: its services up, the hypervisors and their resource providers, nova-status and placement-status, and a server ACTIVE then deleted.</summary>
 /// <remarks>
 /// <para>The guide's compute verification as checks (Node, Name, Passed, Skipped, Message): ComputeServices
 /// (nova-conductor, nova-scheduler and nova-compute registered and up), Hypervisors (listed and up), ResourceProviders
 /// (each hypervisor's resource provider in Placement, with its inventory), UpgradeCheck (`nova-status upgrade check` as
-/// nova on the controller: needs -Session, or -Lab after Connect-OsLab), and ServerActiveAndDeleted (a tiny image and
+/// nova on the controller: needs -Session, or -Lab after Connect-OsLab), PlacementUpgradeCheck (`placement-status upgrade
+/// check` as placement there: the guide's Placement verification), and ServerActiveAndDeleted (a tiny image and
 /// flavor of its own, a server without a network until ACTIVE, then deleted with them).</para>
 /// <para>When the catalog has no network service (the lab before its Neutron chapter), the server check is reported with
 /// Skipped = $true and Passed = $false and says why: nova-api then answers HTTP 500 EndpointNotFound to server show and

@@ -82,7 +82,8 @@ public static partial class ComputeChecks
 
     /// <summary>
     /// Nova: its services up (conductor, scheduler, at least one compute), the hypervisors listed and up, each one's
-    /// resource provider in Placement, `nova-status upgrade check` on the controller, and a server ACTIVE then deleted.
+    /// resource provider in Placement, `nova-status upgrade check` and `placement-status upgrade check` on the controller, and a
+    /// server ACTIVE then deleted.
     /// The server stage is Skipped, with the reason, when the catalog has no network service: nova-api then answers
     /// 500 EndpointNotFound to server show and delete.
     /// </summary>
@@ -118,18 +119,9 @@ public static partial class ComputeChecks
             }
             return (true, string.Join("; ", found));
         });
-        s.Run("UpgradeCheck", () =>
-        {
-            if (controller is null) return (false, "needs a session to the controller to run nova-status there: give -Session, or -Lab after Connect-OsLab");
-            var r = controller.Run("su -s /bin/sh -c 'nova-status upgrade check' nova", new CommandOptions { AsRoot = true, Timeout = TimeSpan.FromMinutes(5) }, cancel);
-            var results = r.StdOut.Split('\n').Where(l => l.Contains("Result:", StringComparison.Ordinal)).Select(l => l.Trim('|', ' ')).ToList();
-            return r.ExitCode switch
-            {
-                0 => (true, $"nova-status upgrade check on {controller.Node}: {results.Count} checks, all Success"),
-                1 => (true, $"nova-status upgrade check on {controller.Node} passed with warnings: {string.Join("; ", results.Where(l => !l.EndsWith("Success", StringComparison.Ordinal)))}"),
-                _ => (false, $"nova-status upgrade check on {controller.Node} exit {r.ExitCode}: {StepFailedException.Tail(r.StdOut + r.StdErr, 12)}"),
-            };
-        });
+        // The guide's status commands, as their service users on the controller: nova's, then placement's.
+        s.Run("UpgradeCheck", () => UpgradeCheck(controller, "nova-status", "nova", cancel));
+        s.Run("PlacementUpgradeCheck", () => UpgradeCheck(controller, "placement-status", "placement", cancel));
         if (!nova.HasNetworkService)
         {
             s.Skip("ServerActiveAndDeleted", "not run: the catalog has no network service (Neutron); without one nova-api answers HTTP 500 EndpointNotFound to server show and delete. Install Neutron first.");
@@ -137,6 +129,20 @@ public static partial class ComputeChecks
         }
         s.Run("ServerActiveAndDeleted", () => ServerRoundTrip(nova, glance, serverTimeout ?? TimeSpan.FromMinutes(10), cancel));
         return s.Checks;
+    }
+
+    // `<tool> upgrade check` as the service's user: exit 0 all Success, 1 warnings (a pass that names them), else a failure.
+    static (bool, string) UpgradeCheck(INodeShell? controller, string tool, string user, CancellationToken cancel)
+    {
+        if (controller is null) return (false, $"needs a session to the controller to run {tool} there: give -Session, or -Lab after Connect-OsLab");
+        var r = controller.Run($"su -s /bin/sh -c '{tool} upgrade check' {user}", new CommandOptions { AsRoot = true, Timeout = TimeSpan.FromMinutes(5) }, cancel);
+        var results = r.StdOut.Split('\n').Where(l => l.Contains("Result:", StringComparison.Ordinal)).Select(l => l.Trim('|', ' ')).ToList();
+        return r.ExitCode switch
+        {
+            0 => (true, $"{tool} upgrade check on {controller.Node}: {results.Count} checks, all Success"),
+            1 => (true, $"{tool} upgrade check on {controller.Node} passed with warnings: {string.Join("; ", results.Where(l => !l.EndsWith("Success", StringComparison.Ordinal)))}"),
+            _ => (false, $"{tool} upgrade check on {controller.Node} exit {r.ExitCode}: {StepFailedException.Tail(r.StdOut + r.StdErr, 12)}"),
+        };
     }
 
     // A tiny raw image and flavor of its own, a server without a network (--nic none) ACTIVE on a hypervisor, deleted; then its image and flavor.

@@ -143,9 +143,24 @@ public sealed class KeystoneIdentity : IDisposable
         Api.Patch($"{V3}/users/{Q(UserId(user, domain))}", new JObject { ["user"] = new JObject { ["password"] = password } }, password);
     }
 
-    /// <summary>Whether <paramref name="user"/> can log in with <paramref name="password"/> (one unscoped password auth; no role needed).</summary>
+    /// <summary>
+    /// Whether <paramref name="user"/> can log in with <paramref name="password"/>. The first time, one unscoped password
+    /// auth (no role needed); its token is kept in this process, and the next check only validates that token (HEAD
+    /// /v3/auth/tokens): Keystone revokes a user's tokens when the password changes or the user is disabled, so a token
+    /// that still validates proves the same password without making Keystone hash it again (bcrypt: the costly part of a
+    /// re-run's identity checks).
+    /// </summary>
     public bool CanLogIn(string user, string domain, string password)
     {
+        var userId = UserId(user, domain);
+        var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{V3}\0{userId}\0{password}")));
+        if (VerifiedLogins.TryGetValue(key, out var known))
+        {
+            if (known.ExpiresAt > DateTimeOffset.UtcNow.AddMinutes(1)
+                && Api.Call(HttpMethod.Head, $"{V3}/auth/tokens", headers: new Dictionary<string, string> { ["X-Subject-Token"] = known.Token }, allowNotFound: true) is not null)
+                return true;
+            VerifiedLogins.TryRemove(key, out _);
+        }
         var body = new JObject
         {
             ["auth"] = new JObject
@@ -153,15 +168,22 @@ public sealed class KeystoneIdentity : IDisposable
                 ["identity"] = new JObject
                 {
                     ["methods"] = new JArray("password"),
-                    ["password"] = new JObject { ["user"] = new JObject { ["id"] = UserId(user, domain), ["password"] = password } },
+                    ["password"] = new JObject { ["user"] = new JObject { ["id"] = userId, ["password"] = password } },
                 },
             },
         };
-        var status = Api.SendAnonymous(HttpMethod.Post, $"{V3}/auth/tokens", body, password);
-        if (status is 201 or 200) return true;
+        var (status, token, expiresAt) = Api.AuthenticateOther(body, password);
+        if (status is 201 or 200)
+        {
+            if (token is not null && expiresAt is { } at) VerifiedLogins[key] = (token, at);
+            return true;
+        }
         if (status == 401) return false;
         throw new OsApiException(Node, OsApiException.FailureFor(status), $"Checking the password of {user} failed with HTTP {status}.", status);
     }
+
+    /// <summary>Tokens that proved a password, by a hash of (identity URL, user id, password): see <see cref="CanLogIn"/>.</summary>
+    static readonly ConcurrentDictionary<string, (string Token, DateTimeOffset ExpiresAt)> VerifiedLogins = new(StringComparer.Ordinal);
 
     // ---- roles ----
 

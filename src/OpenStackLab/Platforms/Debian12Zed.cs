@@ -228,12 +228,22 @@ public class Debian12Zed : PlatformBase
     }
 
     /// <summary>
-    /// The script's status, else its pid file: openstack-pkg-tools' scripts write /run/&lt;project&gt;/&lt;unit&gt;.pid, but
-    /// their status asks pidof for the script's name, which a daemon that renames its process (neutron-rpc-server,
-    /// neutron-metadata-agent: "neutron-server: rpc worker") no longer has a moment after its start.
+    /// The unit's pid file first, else the script's status. The pid file is the cheap answer: some scripts' status runs
+    /// a management tool (rabbitmq-server's starts rabbitmqctl, an Erlang VM: ~2-3 s a check). openstack-pkg-tools'
+    /// scripts write /run/&lt;project&gt;/&lt;unit&gt;.pid, and their status asks pidof for the script's name, which a daemon
+    /// that renames its process (neutron-rpc-server: "neutron-server: rpc worker") no longer has after its start.
     /// </summary>
     protected override string SysVIsActive(string unit) =>
-        $"{{ service {Q(unit)} status >/dev/null 2>&1 || kill -0 $(cat /run/*/{Q(unit)}.pid 2>/dev/null) 2>/dev/null; }}";
+        $"{{ kill -0 $(cat {(SysVPidFiles.TryGetValue(unit, out var pid) ? Q(pid) : $"/run/*/{Q(unit)}.pid")} 2>/dev/null) 2>/dev/null || service {Q(unit)} status >/dev/null 2>&1; }}";
+
+    /// <summary>Pid files of the SysV scripts that do not follow /run/&lt;project&gt;/&lt;unit&gt;.pid (read from the scripts).</summary>
+    static readonly IReadOnlyDictionary<string, string> SysVPidFiles = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["rabbitmq-server"] = "/run/rabbitmq/pid",
+        ["chrony"] = "/run/chrony/chronyd.pid",
+        ["memcached"] = "/run/memcached.pid",
+        ["libvirtd"] = "/run/libvirtd.pid",
+    };
 
     protected override string SysVEnable(string unit) => $"update-rc.d {Q(unit)} defaults >/dev/null";
     protected override string SysVDisable(string unit) => $"update-rc.d -f {Q(unit)} remove >/dev/null 2>&1";

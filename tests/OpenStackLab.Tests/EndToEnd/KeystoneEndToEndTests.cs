@@ -178,6 +178,35 @@ public sealed class KeystoneEndToEndTests
     }
 
     [Fact]
+    public void TheBrokerChecksSpeakAmqpAndNoticeAChangedPasswordAndLostPermissions()
+    {
+        var (lab, first) = Deployed();
+        Assert.DoesNotContain(first, r => r.Status == StepStatus.Failed);
+        using var session = lab.Connect();
+        var user = lab.Lab.Settings.RabbitUser;
+        StepResult Step(List<StepResult> results, string start) => Assert.Single(results, r => r.Step.StartsWith(start, StringComparison.Ordinal));
+        const string Login = "Create the RabbitMQ user", Access = "Give ";
+
+        // The permissions gone: the user still logs in, but cannot open / (the check's AMQP session); the chapter restores them.
+        Assert.Equal(0, session.Run($"rabbitmqctl -q clear_permissions -p / {user}", new CommandOptions { AsRoot = true }).ExitCode);
+        var run = lab.Run(session, new RabbitMqChapter());
+        Assert.Equal(StepStatus.Unchanged, Step(run, Login).Status);
+        Assert.Equal(StepStatus.Changed, Step(run, Access).Status);
+
+        // Another password: the login check fails, and the chapter sets the lab's password again.
+        Assert.Equal(0, session.Run($"rabbitmqctl change_password {user}", new CommandOptions { AsRoot = true, Input = System.Text.Encoding.UTF8.GetBytes("not-the-lab-password\n") }).ExitCode);
+        run = lab.Run(session, new RabbitMqChapter());
+        Assert.Equal(StepStatus.Changed, Step(run, Login).Status);
+        Assert.Equal(StepStatus.Unchanged, Step(run, Access).Status);
+
+        // Repaired: nothing to do, and no rabbitmqctl started by a check (a second run's probe only speaks AMQP).
+        run = lab.Run(session, new RabbitMqChapter());
+        Assert.All(run, r => Assert.Equal(StepStatus.Unchanged, r.Status));
+        var plan = new RabbitMqChapter().Build(ChapterContext.For(lab.Lab));
+        Assert.DoesNotContain(plan.NodePlans.Single().Steps.OfType<CommandStep>(), s => (s.CheckShell ?? "").Contains("rabbitmqctl"));
+    }
+
+    [Fact]
     public void AWrongAdminPasswordFailsTokenIssueWithAClearMessage()
     {
         var (lab, first) = Deployed();

@@ -153,6 +153,31 @@ public class KeystoneIdentityTests
     }
 
     [Fact]
+    public void A_proved_password_is_proved_again_by_validating_its_token_until_the_password_changes()
+    {
+        var name = KeystoneTarget.Unique("osluser");
+        var password = $"pw-{Guid.NewGuid():N}";
+        keystone.EnsureUser(name, "default", "service", Secure(password));
+        var log = new System.Collections.Generic.List<string>();
+        using var logged = target.Identity();
+        logged.Log = log.Add;
+
+        Assert.True(logged.CanLogIn(name, "default", password));
+        Assert.Contains(log, l => l.StartsWith("POST ", StringComparison.Ordinal) && l.EndsWith("/auth/tokens", StringComparison.Ordinal));
+        // Again: the token that proved it is validated (HEAD), and Keystone hashes no password.
+        log.Clear();
+        Assert.True(logged.CanLogIn(name, "default", password));
+        Assert.Contains(log, l => l.StartsWith("HEAD ", StringComparison.Ordinal) && l.EndsWith("/auth/tokens", StringComparison.Ordinal));
+        Assert.DoesNotContain(log, l => l.StartsWith("POST ", StringComparison.Ordinal));
+        // Another password revokes the user's tokens: the old password no longer passes, through the cache or otherwise.
+        keystone.SetPassword(name, "default", password + "2");
+        log.Clear();
+        Assert.False(logged.CanLogIn(name, "default", password));
+        Assert.Contains(log, l => l.StartsWith("POST ", StringComparison.Ordinal));
+        Assert.True(logged.CanLogIn(name, "default", password + "2"));
+    }
+
+    [Fact]
     public void Hostile_names_round_trip_unchanged()
     {
         var name = $"-it's \"q\" $(id) `x`; 한 {Guid.NewGuid().ToString("N")[..6]}";

@@ -37,6 +37,33 @@ public class SwiftRingBuilderTests : IDisposable
     string Sha(string ring) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(_builder.BuilderFile(ring))));
 
     [Fact]
+    public void PlanChecks_ReadTheBuilderAndRingFile_AndAgreeWithSwiftRingBuilder()
+    {
+        var shell = new LocalShell();
+        int Exit(string command) => shell.Run(command + " >/dev/null 2>&1").ExitCode;
+        string UpToDate() => Exit(SwiftRingBuilder.UpToDateCheck(_dir.Path, "object")) == 0 ? "up-to-date" : "obsolete";
+        string SwiftSays() => shell.Run($"{SwiftRingBuilder.Tool} {ShellQuote.Quote(_builder.BuilderFile("object"))}").StdOut.Contains("is up-to-date") ? "up-to-date" : "obsolete";
+        var first = Storage(1, "object");
+
+        // No builder yet: no device, no ring.
+        Assert.NotEqual(0, Exit(SwiftRingBuilder.HasDeviceCheck(_dir.Path, "object", first.Address, first.Port, first.Device)));
+        Assert.Equal("obsolete", UpToDate());
+        BuildDocumentRings(12, 3, "object");
+        Assert.Equal(0, Exit(SwiftRingBuilder.HasDeviceCheck(_dir.Path, "object", first.Address, first.Port, first.Device)));
+        Assert.NotEqual(0, Exit(SwiftRingBuilder.HasDeviceCheck(_dir.Path, "object", first.Address, first.Port + 1, first.Device)));
+        Assert.NotEqual(0, Exit(SwiftRingBuilder.HasDeviceCheck(_dir.Path, "object", first.Address, first.Port, "other")));
+        Assert.NotEqual(0, Exit(SwiftRingBuilder.HasDeviceCheck(_dir.Path, "object", "192.168.10.99", first.Port, first.Device)));
+        // The ring file follows the builder: absent, written by a rebalance, stale after another device, current again.
+        Assert.Equal(("obsolete", SwiftSays()), (UpToDate(), "obsolete"));
+        Apply(_builder.PlanRebalance("object", seed: 7));
+        Assert.Equal(("up-to-date", "up-to-date"), (UpToDate(), SwiftSays()));
+        Apply(_builder.PlanAddDevice("object", Storage(4, "object")));
+        Assert.Equal(("obsolete", "obsolete"), (UpToDate(), SwiftSays()));
+        Apply(_builder.PlanRebalance("object", seed: 7));
+        Assert.Equal(("up-to-date", "up-to-date"), (UpToDate(), SwiftSays()));
+    }
+
+    [Fact]
     public void ThreeRings_ThreeZones_Rebalanced_ParseExactlyAsSwiftsOwnRingBuilderData()
     {
         BuildDocumentRings();
