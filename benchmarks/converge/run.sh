@@ -6,11 +6,17 @@
 #            each run, ReadyToRun like the published module
 #   ours-warm the same after an untimed check-mode pass in the same process (a PowerShell session that has
 #            already run a chapter: no JIT left to pay)
+#   cmdlets  the cmdlets as a user writes them (cmdlets.ps1: New-OsSession, a plan built in PowerShell,
+#            Invoke-OsPlan, Remove-OsSession) in one PowerShell session that imported the module and ran it once
+#   cmdlets-fresh  the same, a fresh `dotnet pwsh` process per run (start and Import-Module included)
+#   pwsh-start     reference: a fresh `dotnet pwsh -NoProfile -Command exit` (what cmdlets-fresh pays before work)
+#   ssh-crudini one ssh per node: one sudo sh running 3 `crudini --merge` (one per file) and the 10 checks
 #   pssh     parallel-ssh, one call per crudini --set and per check
 #   ansible  ansible-core, community.general.ini_file + command, forks = nodes, pipelining, fresh connections
 # Prints one table of medians and ratios to the floor. Nodes come from the harness (tests/lab/start-nodes.sh).
 #
-# Usage: benchmarks/converge/run.sh [--counts "6 30"] [--reps 5] [--anchor-reps 3] [--tools "floor ours ours-warm pssh ansible"]
+# Usage: benchmarks/converge/run.sh [--counts "6 30"] [--reps 5] [--anchor-reps 3] [--tools "floor ours ... ansible"]
+#        benchmarks/converge/run.sh --reset N     (only: the first N nodes back to the pristine files; cmdlets.ps1 calls it)
 # Env:   NODES_JSON (default: the running test lab's, found as tests/lab/lib.sh finds it), SCENARIO (default benchmarks/converge/scenario)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -21,13 +27,14 @@ if [[ -z ${NODES_JSON:-} ]]; then
 fi
 SCENARIO=${SCENARIO:-$HERE/scenario}
 CACHE=${CACHE:-/var/tmp/osl-converge}
-COUNTS="6 30" REPS=5 ANCHOR_REPS=3 TOOLS="floor ours ours-warm pssh ansible"
+COUNTS="6 30" REPS=5 ANCHOR_REPS=3 TOOLS="floor ours ours-warm cmdlets cmdlets-fresh pwsh-start ssh-crudini pssh ansible" RESET=
 while (($#)); do
     case $1 in
         --counts) COUNTS=$2; shift 2 ;;
         --reps) REPS=$2; shift 2 ;;
         --anchor-reps) ANCHOR_REPS=$2; shift 2 ;;
         --tools) TOOLS=$2; shift 2 ;;
+        --reset) RESET=$2; shift 2 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
@@ -79,6 +86,43 @@ run_ours() {
     jq -r .seconds <<<"$out"
 }
 run_ours-warm() { run_ours "$1" --warm; }
+
+MODULE=${OSL_MODULE_PATH:-$REPO/out/OpenStackLab}
+# `dotnet pwsh` from the repo (its tool manifest pins PowerShell), as build.ps1 and the tests run it.
+pwsh_() { (cd "$REPO" && dotnet pwsh -NoProfile "$@"); }
+CMDLETS=(-File "$HERE/cmdlets.ps1" -ModulePath "$MODULE" -NodesJson "$NODES_JSON" -Scenario "$SCENARIO")
+run_cmdlets-fresh() {
+    local t out; t=$(now)
+    out=$(pwsh_ "${CMDLETS[@]}" -Mode Once -Count "$1")
+    elapsed "$t"
+    echo "fresh $1 $out" >>"$CACHE/cmdlets.log"
+}
+run_pwsh-start() { local t; t=$(now); pwsh_ -Command exit; elapsed "$t"; }
+# The warm session runs its own reps (reset, first, re-run) and prints one JSON line per rep; prints "first rerun" medians.
+measure_cmdlets() {
+    local out; out=$(pwsh_ "${CMDLETS[@]}" -Mode Warm -Count "$1" -Reps "$2" -ResetCommand "$HERE/run.sh --reset $1")
+    echo "$out" | sed "s/^/warm $1 /" >>"$CACHE/cmdlets.log"
+    printf '%s %s\n' "$(jq -r .first.seconds <<<"$out" | median)" "$(jq -r .rerun.seconds <<<"$out" | median)"
+}
+
+# One ssh per node, one sudo: a script with one `crudini --merge` per file (its keys on a here-document) and the checks.
+merge_script() {
+    local file section key value
+    {
+        echo 'set -e'
+        while read -r file; do
+            echo "crudini --merge /srv/osl/$file <<'OSL_EOF'"
+            awk -F'\t' -v f="$file" '$1 == f { if ($2 != s) { print "[" $2 "]"; s = $2 } print $3 " = " $4 }' <(grep -v '^#' "$SCENARIO/edits.tsv")
+            echo 'OSL_EOF'
+        done < <(grep -v '^#' "$SCENARIO/edits.tsv" | cut -f1 | uniq)
+        grep -v -e '^#' -e '^$' "$SCENARIO/checks.txt" | sed 's|$| >/dev/null|'
+    } >"$CACHE/merge.sh"
+}
+run_ssh-crudini() {
+    local t name addr; merge_script; t=$(now)
+    while read -r name addr; do "${SSH[@]}" "$LOGIN@$addr" 'sudo sh' <"$CACHE/merge.sh" & done < <(nodes "$1")
+    wait; elapsed "$t"
+}
 
 run_pssh() {
     local t hosts=$CACHE/hosts.$1 file section key value check
@@ -143,42 +187,47 @@ median() { sort -n | awk '{a[NR] = $1} END { if (NR % 2) print a[(NR + 1) / 2]; 
 # measure TOOL COUNT REPS: warm-up, then REPS times (first run after a reset, then the re-run); prints "first rerun"
 measure() {
     local tool=$1 n=$2 reps=$3 i firsts=() reruns=()
+    [[ $tool == cmdlets ]] && { measure_cmdlets "$n" "$reps"; return; }
     # warm-up (skipped for a single anchor run: an Ansible run on 30 nodes takes minutes)
     ((reps == 1)) && [[ $tool == pssh || $tool == ansible ]] || { reset_nodes "$n"; "run_$tool" "$n" >/dev/null; }
     for ((i = 0; i < reps; i++)); do
         reset_nodes "$n"
         firsts+=("$("run_$tool" "$n")")
-        [[ $tool == floor ]] || reruns+=("$("run_$tool" "$n")")
+        [[ $tool == floor || $tool == pwsh-start ]] || reruns+=("$("run_$tool" "$n")")
     done
     printf '%s %s\n' "$(printf '%s\n' "${firsts[@]}" | median)" "$( ((${#reruns[@]})) && printf '%s\n' "${reruns[@]}" | median || echo -)"
 }
 
+[[ -n $RESET ]] && { pristine; reset_nodes "$RESET"; exit 0; }
 [[ " $TOOLS " == *" ours"* ]] && dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
     -o "$HERE/Converge/bin/publish" --nologo -v q "$HERE/Converge" >&2
 pristine
-declare -A FIRST RERUN
+declare -A FIRST RERUN LOAD
 for n in $COUNTS; do
     for tool in $TOOLS; do
         reps=$REPS; [[ $tool == pssh || $tool == ansible ]] && reps=$ANCHOR_REPS
         echo "[bench] $tool on $n nodes, $reps run(s)" >&2
         if ! result=$(measure "$tool" "$n" "$reps"); then echo "[bench] $tool on $n nodes FAILED" >&2; continue; fi
         read -r FIRST[$tool.$n] RERUN[$tool.$n] <<<"$result"
-        echo "[bench] $tool on $n nodes: first $(printf '%.2f' "${FIRST[$tool.$n]}") s, re-run ${RERUN[$tool.$n]} s (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+        LOAD[$tool.$n]=$(cut -d' ' -f1 /proc/loadavg)
+        echo "[bench] $tool on $n nodes: first ${FIRST[$tool.$n]} s, re-run ${RERUN[$tool.$n]} s (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
     done
 done
 
-ratio() { [[ $1 == - ]] && echo "" || echo " ($(echo "scale=1; $1 / $2" | bc)x)"; }
+ratio() { [[ $1 == - ]] && echo "" || printf ' (%.1fx)' "$(echo "scale=3; $1 / $2" | bc)"; }
 {
-    printf '| tool |'; for n in $COUNTS; do printf ' %s nodes, first | %s nodes, re-run |' "$n" "$n"; done; echo
-    printf '|---|'; for n in $COUNTS; do printf -- '---|---|'; done; echo
+    printf '| tool |'; for n in $COUNTS; do printf ' %s nodes, first | %s nodes, re-run | load |' "$n" "$n"; done; echo
+    printf '|---|'; for n in $COUNTS; do printf -- '---|---|---|'; done; echo
     for tool in $TOOLS; do
-        [[ -n ${FIRST[$tool.${COUNTS%% *}]:-} ]] || continue
+        any=; for n in $COUNTS; do [[ -n ${FIRST[$tool.$n]:-} ]] && any=1; done; [[ -n $any ]] || continue
         printf '| %s |' "$tool"
         for n in $COUNTS; do
+            [[ -n ${FIRST[$tool.$n]:-} ]] || { printf ' | | |'; continue; }
             f=${FIRST[$tool.$n]} r=${RERUN[$tool.$n]} floor=${FIRST[floor.$n]:-}
             [[ $r == - ]] || r=$(printf '%.2f s' "$r")
             if [[ -n $floor ]]; then printf ' %.2f s%s | %s%s |' "$f" "$(ratio "$f" "$floor")" "$r" "$(ratio "${RERUN[$tool.$n]}" "$floor")"
             else printf ' %.2f s | %s |' "$f" "$r"; fi
+            printf ' %s |' "${LOAD[$tool.$n]}"
         done
         echo
     done

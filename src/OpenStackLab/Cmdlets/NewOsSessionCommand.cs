@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Management.Automation;
+using System.Threading.Tasks;
 using OpenStackLab.Ssh;
 
 namespace OpenStackLab.Cmdlets;
@@ -12,6 +14,7 @@ namespace OpenStackLab.Cmdlets;
 /// With -KeyFilePath the credential carries the user name and the key's passphrase (empty password:
 /// the key is not encrypted); without it, the credential's password is used (password and
 /// keyboard-interactive authentication). Commands run with /bin/sh, never through a login shell.
+/// Nodes piped in are connected to at the same time; the sessions come out in input order.
 /// -SudoCredential gives the password sudo asks for (sent on stdin, never on a command line);
 /// without it, sudo must be passwordless. Lab node objects (Name, Address, Port) can be piped in.
 /// </remarks>
@@ -52,13 +55,35 @@ public sealed class NewOsSessionCommand : OsLoginCmdlet
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
+    // Nodes piped in connect at the same time (a connect is mostly waiting on the network and the server); sessions
+    // are written in input order, each as soon as it and those before it are open.
+    readonly Queue<(string Node, Task<OsSession> Connect)> _pending = new();
+
     protected override void ProcessRecord()
     {
         var options = LoginOptions(ComputerName, Port, Name);
         WriteVerbose($"Connecting to {options} ...");
+        _pending.Enqueue((options.Name ?? options.ComputerName, Task.Run(() => OsSession.ConnectAsync(options, StopToken))));
+        while (_pending.Count > 0 && _pending.Peek().Connect.IsCompleted) Finish(_pending.Dequeue());
+    }
+
+    protected override void EndProcessing()
+    {
+        while (_pending.Count > 0) Finish(_pending.Dequeue());
+    }
+
+    // The pipeline stopped before every session was written: close the ones that still open, so none is left unlisted.
+    protected override void Cleanup()
+    {
+        while (_pending.Count > 0)
+            _pending.Dequeue().Connect.ContinueWith(t => { if (t.IsCompletedSuccessfully) t.Result.Dispose(); }, TaskScheduler.Default);
+    }
+
+    void Finish((string Node, Task<OsSession> Connect) pending)
+    {
         try
         {
-            var session = OsSession.Connect(options, StopToken);
+            var session = pending.Connect.GetAwaiter().GetResult();
             OsSessionRegistry.Add(session);
             WriteVerbose($"Session {session.Id} to {session.Name} opened (host key {session.HostKeyFingerprint}).");
             WriteObject(session);

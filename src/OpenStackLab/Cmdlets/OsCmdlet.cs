@@ -76,8 +76,12 @@ public abstract class OsCmdlet : PSCmdlet, IDisposable
         _ => ErrorCategory.InvalidResult,
     };
 
+    /// <summary>Called once when the pipeline is done with the cmdlet (also after a stop or an error).</summary>
+    protected virtual void Cleanup() { }
+
     public void Dispose()
     {
+        Cleanup();
         _stopping.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -34,9 +34,20 @@ public sealed class RemoteFileStore : IFileStore
         $"if [ -d \"$d\" ] && [ ! -x \"$d\" ]; then echo \"cannot search directory $d\" >&2; exit {CannotSearch}; fi\n" +
         $"exit {Missing}\n";
 
+    /// <summary>The stdin of one write script: the content, then the newline that tells it arrived whole.</summary>
+    public static byte[] Input(byte[] content)
+    {
+        var input = new byte[content.Length + 1];
+        content.CopyTo(input, 0);
+        input[^1] = (byte)'\n';
+        return input;
+    }
+
     /// <summary>
-    /// The write script: reads exactly <paramref name="length"/> bytes of content from stdin (so several writes can
-    /// share one stdin), then replaces the file atomically. Few processes, as a node may run many of these at once.
+    /// The write script: reads exactly <paramref name="length"/> bytes of content and then one newline from stdin (so
+    /// several writes can share one stdin; <see cref="Input"/> makes it), then replaces the file atomically. Few processes,
+    /// as a node may run many of these at once: dd, cp for owner and mode, cp for the backup, mv (and date for the
+    /// backup's name unless the caller set <c>_osl_ts</c> once for all its writes).
     /// </summary>
     public static string WriteScript(string path, long length, bool backup) => WriteScript(path, length, backup, newFileMode: "0644", keepIfSame: false);
 
@@ -56,18 +67,21 @@ public sealed class RemoteFileStore : IFileStore
             "if [ -L \"$p\" ]; then t=$(readlink -f -- \"$p\") || t=$p; fi\n" +   // follow symlinks: plugin.ini stays a link
             "case $t in */*) d=${t%/*}; d=${d:-/} ;; *) d=. ;; esac\n" +
             $"[ -d \"$d\" ] || {{ echo \"directory $d does not exist\" >&2; exit {NoDirectory}; }}\n" +
-            "tmp=$(mktemp \"$d/.osl.XXXXXXXX\")\n" +
+            // The temp file: created by the shell itself (noclobber: O_EXCL, so never through a planted link), mktemp
+            // only when that name is taken; the content's end is told by the newline after it, not by a stat.
+            "tmp=\"$d/.osl.$$.${t##*/}\"\n" +
+            "{ set -C; true >\"$tmp\"; } 2>/dev/null || tmp=$(mktemp \"$d/.osl.XXXXXXXX\")\n" +
+            "set +C\n" +
             "trap 'rm -f -- \"$tmp\"' EXIT\n" +
             "trap 'exit 1' HUP INT TERM PIPE\n" +
-            (length == 0 ? "" :
-                $"dd bs=65536 iflag=fullblock,count_bytes count={n} status=none of=\"$tmp\"\n" +
-                $"[ \"$(stat -c %s -- \"$tmp\")\" -eq {n} ] || {{ echo 'the content arrived incomplete' >&2; exit {ShortWrite}; }}\n") +
+            (length == 0 ? "" : $"dd bs=65536 iflag=fullblock,count_bytes count={n} status=none of=\"$tmp\"\n") +
+            $"IFS= read -r _osl_end || {{ echo 'the content arrived incomplete' >&2; exit {ShortWrite}; }}\n" +
             (keepIfSame ? "if [ -f \"$t\" ] && cmp -s -- \"$tmp\" \"$t\"; then echo unchanged; exit 0; fi\n" : "") +
             "if [ -e \"$t\" ]; then\n" +
             "  cp --attributes-only --preserve=mode,ownership -- \"$t\" \"$tmp\"\n" +
             "  if [ -e /sys/fs/selinux/enforce ] && command -v chcon >/dev/null 2>&1; then chcon --reference=\"$t\" -- \"$tmp\"; fi\n" +
             (backup
-                ? "  s=$(date +%Y%m%d%H%M%S); b=\"$t.$s.bak\"; n=0\n" +
+                ? "  s=${_osl_ts:-$(date +%Y%m%d%H%M%S)}; b=\"$t.$s.bak\"; n=0\n" +
                   "  while [ -e \"$b\" ]; do n=$((n+1)); b=\"$t.$s-$n.bak\"; done\n" +
                   "  cp -p -- \"$t\" \"$b\"\n" +
                   "  printf 'backup=%s\\n' \"$b\"\n"
@@ -108,7 +122,7 @@ public sealed class RemoteFileStore : IFileStore
     string RunWrite(string path, byte[] content, string script)
     {
         CheckPath(path);
-        var result = _shell.Run(script, new CommandOptions { AsRoot = _asRoot, Input = content });
+        var result = _shell.Run(script, new CommandOptions { AsRoot = _asRoot, Input = Input(content) });
         if (result.ExitCode != 0)
         {
             string why = result.StdErr.Trim();

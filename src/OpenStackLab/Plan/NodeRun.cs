@@ -311,6 +311,8 @@ internal sealed class NodeRun
 
         var probe = ProbeFrom(end, asRoot);
         var writes = new StringBuilder();
+        // One date for every backup of this round trip.
+        if (dirty.Any(w => w.Backup)) writes.Append("_osl_ts=$(date +%Y%m%d%H%M%S)\n");
         var input = new List<byte>();
         for (int k = 0; k < dirty.Count; k++)
         {
@@ -319,7 +321,7 @@ internal sealed class NodeRun
             writes.Append(w.Prepare is null ? "" : "{ " + w.Prepare + "; } && ")
                   .Append("( ").Append(write.TrimEnd('\n')).Append("\n) >/dev/null; _osl_r=$?; ").Append(probe.ReportStatus($"W {k}"))
                   .Append("; [ \"$_osl_r\" -eq 0 ] || osl_done\n");
-            input.AddRange(w.Content!);
+            input.AddRange(RemoteFileStore.Input(w.Content!));
         }
         probe.Preamble = writes.ToString();
         var (checks, files, written, stderr) = probe.Run(_shell, _secrets, _cancel, input.ToArray());
