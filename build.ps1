@@ -9,7 +9,8 @@
       Test   build, start the test nodes, run xunit and Pester, stop the nodes, then the Debian 13 suite on nodes
              of its own; last line "N passed, N failed" for all of them (-Platform: one platform only)
       Bench  run every benchmark under benchmarks/ and print its recorded table
-      Demo   the main job: the embedded six-node Ussuri lab, planned and run on test nodes
+      Demo   the main job: the embedded six-node Ussuri lab, planned and run on test nodes (-Platform Debian13-Epoxy:
+             on Debian 13 nodes)
       Clean  remove build output and stop test nodes
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
@@ -224,7 +225,9 @@ function Invoke-Bench {
 
 function Invoke-Demo {
     Invoke-Build
-    Invoke-Pwsh "& '$Root/examples/Demo.ps1'" -Environment @{ OSL_MODULE_PATH = $ModuleOut; OSL_REPO_ROOT = $Root }
+    # -Platform Debian13-Epoxy builds the same lab on Debian 13 nodes (All: the default, Debian12-Zed).
+    $demoPlatform = if ($Platform -eq 'All') { 'Debian12-Zed' } else { $Platform }
+    Invoke-Pwsh "& '$Root/examples/Demo.ps1' -Platform '$demoPlatform'" -Environment @{ OSL_MODULE_PATH = $ModuleOut; OSL_REPO_ROOT = $Root }
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 

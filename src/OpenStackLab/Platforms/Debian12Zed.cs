@@ -25,7 +25,7 @@ public class Debian12Zed : PlatformBase
     /// <summary>Debian's cinder-volume depends on tgt (or open-iscsi) and ships tgt's include of its volumes directory.</summary>
     public override string CinderTargetHelper => "tgtadm";
 
-    static PackageCommand[] Apt(params string[] packages) => new[] { PackageCommand.Of(packages) };
+    protected static PackageCommand[] Apt(params string[] packages) => new[] { PackageCommand.Of(packages) };
 
     protected override IReadOnlyDictionary<Component, PackageCommand[]> PackageTable { get; } = new Dictionary<Component, PackageCommand[]>
     {
