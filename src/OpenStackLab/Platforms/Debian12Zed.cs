@@ -118,6 +118,7 @@ public class Debian12Zed : PlatformBase
         [ConfigFiles.NovaComputeVirt] = "/etc/nova/nova-compute.conf",
         [ConfigFiles.NovaConsoleProxyDefaults] = "/etc/default/nova-consoleproxy",
         [ConfigFiles.LibvirtDaemon] = "/etc/libvirt/libvirtd.conf",
+        [ConfigFiles.LibvirtQemuCoreLimit] = null,   // libvirt 9 leaves QEMU's core limit alone (max_core 0)
         [ConfigFiles.Neutron] = "/etc/neutron/neutron.conf",
         [ConfigFiles.NeutronMl2] = "/etc/neutron/plugins/ml2/ml2_conf.ini",
         [ConfigFiles.NeutronPluginLink] = null,

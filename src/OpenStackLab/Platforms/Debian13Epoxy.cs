@@ -34,6 +34,15 @@ public sealed class Debian13Epoxy : Debian12Zed
         [Component.NeutronServer] = Apt("neutron-server", "neutron-metadata-agent", "neutron-periodic-workers"),
     });
 
+    IReadOnlyDictionary<string, string?>? configs;
+    /// <summary>Zed's config files with Epoxy's changes.</summary>
+    protected override IReadOnlyDictionary<string, string?> ConfigTable => configs ??= Amend(base.ConfigTable, new()
+    {
+        // libvirt 11 sets QEMU's core limit to unlimited by default; raising a lower hard limit needs CAP_SYS_RESOURCE
+        // (a container's libvirtd lacks it: "cannot limit core file size ... Operation not permitted", no server boots).
+        [ConfigFiles.LibvirtQemuCoreLimit] = "/etc/libvirt/qemu.conf",
+    });
+
     IReadOnlyDictionary<Component, string[]>? units;
     /// <summary>Zed's services with Epoxy's changes.</summary>
     protected override IReadOnlyDictionary<Component, string[]> UnitTable => units ??= Amend(base.UnitTable, new()

@@ -93,6 +93,16 @@ public class Debian13EpoxyTests
     }
 
     [Fact]
+    public void EpoxysNeutronServerRunsThePeriodicWorkersAndLibvirtKeepsQemusCoreLimitAtZero()
+    {
+        Assert.Equal(new[] { "neutron-api", "neutron-rpc-server", "neutron-periodic-workers", "neutron-metadata-agent" }, P.ServiceUnits(Component.NeutronServer));
+        Assert.Contains("neutron-periodic-workers", P.Packages(Component.NeutronServer));
+        Assert.DoesNotContain("neutron-periodic-workers", Zed.ServiceUnits(Component.NeutronServer));
+        Assert.Equal("/etc/libvirt/qemu.conf", P.ConfigPath(ConfigFiles.LibvirtQemuCoreLimit));
+        Assert.Null(Zed.ConfigPath(ConfigFiles.LibvirtQemuCoreLimit));
+    }
+
+    [Fact]
     public void InstallsAnswerKeystonesDebconfQuestionsLikeZed()
     {
         Assert.Equal(Zed.PreseedLines(Component.Keystone), P.PreseedLines(Component.Keystone));
