@@ -16,9 +16,10 @@
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
 .EXAMPLE
     dotnet pwsh ./build.ps1 Test -Platform Debian13-Epoxy
-    Only the Debian 13 suite: builds (once, cached) the Debian 13 root, starts a controller and a compute node on it
-    (instance $env:OSL_DEBIAN13_INSTANCE, else $env:OSL_LAB_INSTANCE, else 0) and runs tests/Pester/Debian13.Tests.ps1:
-    the base chapters, Keystone, Glance, Placement and Nova built there from trixie's OpenStack 2025.1 Epoxy.
+    Only the Debian 13 suite: builds (once, cached) the Debian 13 root and runs tests/Pester/Debian13.Tests.ps1 on
+    instance $env:OSL_DEBIAN13_INSTANCE, else $env:OSL_LAB_INSTANCE, else 0: the main job (examples/Demo.ps1
+    -Platform Debian13-Epoxy) builds every chapter there from trixie's OpenStack 2025.1 Epoxy, runs their checks and a
+    second run, and the suite asserts on its results.
 #>
 [CmdletBinding()]
 param(

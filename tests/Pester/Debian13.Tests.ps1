@@ -106,9 +106,9 @@ Describe 'The main job on Debian 13 (Demo.ps1 -Platform Debian13-Epoxy)' -Tag De
         foreach ($g in $first | Group-Object Chapter) { $nodesOf[$g.Name] = ($g.Group.Node | Sort-Object -Unique) -join ',' }
         $nodesOf.NeutronNetwork | Should -Be 'controller,network'   # the agents are awaited on the controller
         $nodesOf.NeutronCompute | Should -Be 'compute,controller'
-        $nodesOf.CinderVolume | Should -Be 'compute'
+        $nodesOf.CinderVolume | Should -Be 'compute,controller'
         $nodesOf.SwiftStorage | Should -Be 'storage1,storage2,storage3'
-        $nodesOf.Heat | Should -Be 'controller'
+        $nodesOf.Heat | Should -Be 'controller,network'
     }
 
     It 'maps the compute node to cell1 (the discover_hosts phase), with QEMU chosen by the node''s check' {
