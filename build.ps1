@@ -9,15 +9,17 @@
       Test   build, start the test nodes, run xunit and Pester, stop the nodes, then the Debian 13 suite on nodes
              of its own; last line "N passed, N failed" for all of them (-Platform: one platform only)
       Bench  run every benchmark under benchmarks/ and print its recorded table
-      Demo   the main job: the embedded six-node Ussuri lab, planned and run on test nodes
+      Demo   the main job: the embedded six-node Ussuri lab, planned and run on test nodes (-Platform Debian13-Epoxy:
+             on Debian 13 nodes)
       Clean  remove build output and stop test nodes
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
 .EXAMPLE
     dotnet pwsh ./build.ps1 Test -Platform Debian13-Epoxy
-    Only the Debian 13 suite: builds (once, cached) the Debian 13 root, starts a controller and a compute node on it
-    (instance $env:OSL_DEBIAN13_INSTANCE, else $env:OSL_LAB_INSTANCE, else 0) and runs tests/Pester/Debian13.Tests.ps1:
-    the base chapters, Keystone, Glance, Placement and Nova built there from trixie's OpenStack 2025.1 Epoxy.
+    Only the Debian 13 suite: builds (once, cached) the Debian 13 root and runs tests/Pester/Debian13.Tests.ps1 on
+    instance $env:OSL_DEBIAN13_INSTANCE, else $env:OSL_LAB_INSTANCE, else 0: the main job (examples/Demo.ps1
+    -Platform Debian13-Epoxy) builds every chapter there from trixie's OpenStack 2025.1 Epoxy, runs their checks and a
+    second run, and the suite asserts on its results.
 #>
 [CmdletBinding()]
 param(
@@ -224,7 +226,9 @@ function Invoke-Bench {
 
 function Invoke-Demo {
     Invoke-Build
-    Invoke-Pwsh "& '$Root/examples/Demo.ps1'" -Environment @{ OSL_MODULE_PATH = $ModuleOut; OSL_REPO_ROOT = $Root }
+    # -Platform Debian13-Epoxy builds the same lab on Debian 13 nodes (All: the default, Debian12-Zed).
+    $demoPlatform = if ($Platform -eq 'All') { 'Debian12-Zed' } else { $Platform }
+    Invoke-Pwsh "& '$Root/examples/Demo.ps1' -Platform '$demoPlatform'" -Environment @{ OSL_MODULE_PATH = $ModuleOut; OSL_REPO_ROOT = $Root }
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 

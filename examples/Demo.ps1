@@ -6,22 +6,34 @@
        script per chapter and node, without connecting anywhere; shown as a table (chapter, node, steps) with the
        folder the scripts went to and one short excerpt.
     2. The build: New-OsTestLab starts six test nodes on this machine (network namespaces with their own sshd;
-       needs root) and returns a Debian12-Zed lab pointed at them; every chapter of the guide runs for real (base,
+       needs root) and returns a lab of -Platform (Debian12-Zed by default) pointed at them; every chapter of the guide runs for real (base,
        Keystone, Glance, Placement, Nova, Neutron, Cinder, Horizon, Swift, Heat) with a progress bar per chapter,
        then each chapter's Test-Os* cmdlet checks the result.
     3. Every chapter again. Closing tables give both runs per chapter and node (changed, unchanged, failed,
        seconds) and each chapter's checks (passed, skipped with the reason, failed). The job fails (exit 1) when a step fails, a check fails, or the second run changes
-       anything. The test nodes are removed at the end.
+       anything. The test nodes are removed at the end (unless -KeepNodes).
     Called by `build.ps1 Demo` with OSL_MODULE_PATH (the built module) and OSL_REPO_ROOT; OSL_LAB_INSTANCE picks the
     instance (default 0).
 .PARAMETER PlanOnly
     Stop after part 1 (the plan): no root needed, nothing started. The tests run the demo this way.
+.PARAMETER Platform
+    The platform parts 2 and 3 build: Debian12-Zed (default: the nodes share this machine's Debian 12) or
+    Debian13-Epoxy (the nodes run the cached Debian 13 root that tests/lab/make-rootfs.sh builds once, ~10 min).
+    Every chapter and check is the same; what differs lives in the platform's data (docs/debian13-epoxy.md).
+.PARAMETER KeepNodes
+    Leave the test nodes running at the end (New-OsTestLab -Name demo -Platform <the same> returns the lab again,
+    Remove-OsTestLab stops them).
+.PARAMETER ResultPath
+    Also write both runs' step results and every check to this JSON file (the Debian 13 Pester suite reads it).
+.EXAMPLE
+    PS> ./examples/Demo.ps1 -Platform Debian13-Epoxy
 #>
-param([switch] $PlanOnly)
+param([switch] $PlanOnly, [string] $Platform = 'Debian12-Zed', [string] $ResultPath, [switch] $KeepNodes)
 $ErrorActionPreference = 'Stop'
 $root = if ($env:OSL_REPO_ROOT) { $env:OSL_REPO_ROOT } else { Split-Path $PSScriptRoot }
 $modulePath = if ($env:OSL_MODULE_PATH) { $env:OSL_MODULE_PATH } else { Join-Path $root 'out/OpenStackLab' }
 Import-Module (Join-Path $modulePath 'OpenStackLab.psd1') -Force
+$system = (Get-OsPlatform -Name $Platform).ExpectedOs   # an unknown platform stops here, before anything is written
 $work = Join-Path $root 'out/demo'
 Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue
 New-Item -ItemType Directory $work | Out-Null
@@ -103,9 +115,9 @@ if ((id -u) -ne '0') {
 }
 
 # --- 2. the build -----------------------------------------------------------------------------------------------
-Write-Section '2. The same chapters for real, on six Debian 12 test nodes'
-Write-Host 'New-OsTestLab: installing the packages the chapters need (once) and starting the nodes...'
-$lab = New-OsTestLab -Name demo
+Write-Section "2. The same chapters for real, on six test nodes running $system ($Platform)"
+Write-Host 'New-OsTestLab: installing the packages the chapters need (once, or the Debian 13 root) and starting the nodes...'
+$lab = New-OsTestLab -Name demo -Platform $Platform
 $lab.Nodes | Format-Table Name, Address, User, @{ n = 'Roles'; e = { $_.Roles -join ',' } } -AutoSize | Out-Host
 Write-Host "Lab file: $($lab.SourcePath) (secrets beside it, mode 0600)"
 $exit = 0
@@ -170,6 +182,15 @@ try {
         }
     } | Format-Table Chapter, Passed, Skipped, Failed, Notes -AutoSize -Wrap | Out-String -Width 160 | Write-Host
 
+    if ($ResultPath) {
+        # Plain data for a test to assert on: every step of both runs and every check.
+        [ordered]@{
+            Platform = $Platform
+            Steps    = @($first + $second | ForEach-Object { [ordered]@{ Run = $_.Run; Chapter = $_.Chapter; Node = $_.Node; Step = $_.Step; Status = "$($_.Status)"; Message = $_.Message } })
+            Checks   = @($checks | ForEach-Object { [ordered]@{ Chapter = $_.Chapter; Node = $_.Node; Name = $_.Name; Passed = [bool]$_.Passed; Skipped = [bool]$_.Skipped; Message = $_.Message } })
+        } | ConvertTo-Json -Depth 4 | Set-Content -Path $ResultPath -Encoding utf8
+    }
+
     $problems = @()
     if (@($first + $second | Where-Object Status -in 'Failed', 'Skipped').Count) { $problems += 'a step failed' }
     if (@($second).Count -lt @($first).Count) { $problems += 'the second run stopped early' }
@@ -181,6 +202,6 @@ try {
 }
 catch { Write-Host "FAILED: $_" -ForegroundColor Red; $exit = 1 }
 finally {
-    $lab | Remove-OsTestLab -ErrorAction Continue
+    if (-not $KeepNodes) { $lab | Remove-OsTestLab -ErrorAction Continue }
 }
 exit $exit

@@ -35,15 +35,16 @@ PACKAGES=(
     nova-compute-kvm qemu-system-x86 libvirt-daemon-system libvirt-daemon-system-sysv qemu-utils
     # neutron chapters: the server, the agents of the network and compute nodes, Open vSwitch (userspace datapath);
     # ethtool for the interface driver on a veth
-    neutron-server neutron-openvswitch-agent neutron-l3-agent neutron-dhcp-agent neutron-metadata-agent
-    openvswitch-switch python3-neutronclient ethtool
+    # (Epoxy: neutron-periodic-workers, the plugins' periodic tasks, is a daemon of its own)
+    neutron-server neutron-periodic-workers neutron-openvswitch-agent neutron-l3-agent neutron-dhcp-agent
+    neutron-metadata-agent openvswitch-switch python3-neutronclient ethtool
     # cinder chapters: API (uwsgi), scheduler, the LVM volume service with tgt
     cinder-api cinder-scheduler cinder-volume lvm2 tgt
-    # horizon chapter: the dashboard on apache2 with mod_wsgi
-    openstack-dashboard-apache
+    # horizon chapter: the dashboard on apache2 with mod_wsgi; Django 4.2's memcached backend uses pymemcache
+    openstack-dashboard-apache apache2 python3-pymemcache
     # swift chapters: proxy and storage services, rsync, XFS tools
     swift swift-proxy swift-account swift-container swift-object python3-swiftclient
-    python3-keystonemiddleware rsync xfsprogs
+    python3-keystonemiddleware rsync xfsprogs openssh-client
     # heat chapter
     heat-api heat-api-cfn heat-engine python3-heatclient
 )

@@ -400,6 +400,12 @@ public sealed class NovaComputeChapter : Chapter
                 }, name: "Let the libvirt group use libvirtd's socket (no polkit)", hint: Hint);
                 libvirtConfigs.Add(libvirtd);
             }
+            if (p.ConfigPath(ConfigFiles.LibvirtQemuCoreLimit) is { } qemuConf)
+            {
+                steps.Config(qemuConf, ConfigFileKind.Lines, new[] { new ConfigEdit("", @"^#?\s*max_core\s*=", "max_core = 0") },
+                    name: "Keep QEMU's core-file limit at 0 (max_core; libvirt 11 would raise it to unlimited)", hint: Hint);
+                libvirtConfigs.Add(qemuConf);
+            }
             steps.StartServices(context, node.Name, p.ServiceUnits(Component.Hypervisor), libvirtConfigs, Hint);
             var user = Quote((p.ServiceAccount(Component.NovaCompute) ?? new ServiceAccount("nova", "nova")).User);
             steps.Verify("Check that nova-compute's user reaches libvirt (virsh version)",

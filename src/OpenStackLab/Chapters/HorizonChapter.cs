@@ -68,13 +68,14 @@ public sealed class HorizonChapter : ServiceChapter
     /// <summary>The document's local_settings as name = .NET value (written as Python literals), in its order.</summary>
     public IReadOnlyList<KeyValuePair<string, object?>> Settings(LabDefinition lab)
     {
+        var platform = PlatformRegistry.Get(lab.Platform);
         if (!TimeZoneName.IsMatch(TimeZone ?? ""))
             throw new ArgumentException($"TimeZone '{TimeZone}' is not a time zone name such as Asia/Seoul or UTC.");
         var cache = new OrderedDictionary
         {
             ["default"] = new OrderedDictionary
             {
-                ["BACKEND"] = "django.core.cache.backends.memcached.MemcachedCache",
+                ["BACKEND"] = platform.HorizonCacheBackend,
                 ["LOCATION"] = lab.MemcachedServers,
             },
         };

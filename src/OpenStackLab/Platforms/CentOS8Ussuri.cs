@@ -125,6 +125,7 @@ public sealed class CentOS8Ussuri : PlatformBase
         [ConfigFiles.NovaComputeVirt] = "/etc/nova/nova.conf",
         [ConfigFiles.NovaConsoleProxyDefaults] = null,
         [ConfigFiles.LibvirtDaemon] = null,
+        [ConfigFiles.LibvirtQemuCoreLimit] = null,
         [ConfigFiles.Neutron] = "/etc/neutron/neutron.conf",
         [ConfigFiles.NeutronMl2] = "/etc/neutron/plugins/ml2/ml2_conf.ini",
         [ConfigFiles.NeutronPluginLink] = "/etc/neutron/plugin.ini",

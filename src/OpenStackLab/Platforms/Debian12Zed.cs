@@ -25,7 +25,7 @@ public class Debian12Zed : PlatformBase
     /// <summary>Debian's cinder-volume depends on tgt (or open-iscsi) and ships tgt's include of its volumes directory.</summary>
     public override string CinderTargetHelper => "tgtadm";
 
-    static PackageCommand[] Apt(params string[] packages) => new[] { PackageCommand.Of(packages) };
+    protected static PackageCommand[] Apt(params string[] packages) => new[] { PackageCommand.Of(packages) };
 
     protected override IReadOnlyDictionary<Component, PackageCommand[]> PackageTable { get; } = new Dictionary<Component, PackageCommand[]>
     {
@@ -118,6 +118,7 @@ public class Debian12Zed : PlatformBase
         [ConfigFiles.NovaComputeVirt] = "/etc/nova/nova-compute.conf",
         [ConfigFiles.NovaConsoleProxyDefaults] = "/etc/default/nova-consoleproxy",
         [ConfigFiles.LibvirtDaemon] = "/etc/libvirt/libvirtd.conf",
+        [ConfigFiles.LibvirtQemuCoreLimit] = null,   // libvirt 9 leaves QEMU's core limit alone (max_core 0)
         [ConfigFiles.Neutron] = "/etc/neutron/neutron.conf",
         [ConfigFiles.NeutronMl2] = "/etc/neutron/plugins/ml2/ml2_conf.ini",
         [ConfigFiles.NeutronPluginLink] = null,

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace OpenStackLab.Platforms;
 
@@ -18,6 +19,40 @@ public sealed class Debian13Epoxy : Debian12Zed
     public override OsRelease ExpectedOs { get; } = new(new[] { "debian" }, "13");
     public override string Release => "epoxy";
     public override string Description => "Debian 13 (trixie), Debian's OpenStack 2025.1 Epoxy packages (apt, apache2/uwsgi, no firewalld or SELinux)";
+
+    /// <summary>Django 4.2 (trixie) has no MemcachedCache (removed in 4.1): the dashboard's sessions go through pymemcache.</summary>
+    public override string HorizonCacheBackend => "django.core.cache.backends.memcached.PyMemcacheCache";
+
+    IReadOnlyDictionary<Component, PackageCommand[]>? packages;
+    /// <summary>Zed's table with Epoxy's changes.</summary>
+    protected override IReadOnlyDictionary<Component, PackageCommand[]> PackageTable => packages ??= Amend(base.PackageTable, new()
+    {
+        // python3-pymemcache: Django's PyMemcacheCache (HorizonCacheBackend) imports it.
+        [Component.Horizon] = Apt("openstack-dashboard-apache", "python3-pymemcache"),
+        // Since Epoxy the API runs only under a WSGI server, so the plugins' periodic tasks (agent status checks,
+        // rescheduling from dead agents) have a daemon of their own, packaged apart (neutron-server does not pull it).
+        [Component.NeutronServer] = Apt("neutron-server", "neutron-metadata-agent", "neutron-periodic-workers"),
+    });
+
+    IReadOnlyDictionary<string, string?>? configs;
+    /// <summary>Zed's config files with Epoxy's changes.</summary>
+    protected override IReadOnlyDictionary<string, string?> ConfigTable => configs ??= Amend(base.ConfigTable, new()
+    {
+        // libvirt 11 sets QEMU's core limit to unlimited by default; raising a lower hard limit needs CAP_SYS_RESOURCE
+        // (a container's libvirtd lacks it: "cannot limit core file size ... Operation not permitted", no server boots).
+        [ConfigFiles.LibvirtQemuCoreLimit] = "/etc/libvirt/qemu.conf",
+    });
+
+    IReadOnlyDictionary<Component, string[]>? units;
+    /// <summary>Zed's services with Epoxy's changes.</summary>
+    protected override IReadOnlyDictionary<Component, string[]> UnitTable => units ??= Amend(base.UnitTable, new()
+    {
+        [Component.NeutronServer] = new[] { "neutron-api", "neutron-rpc-server", "neutron-periodic-workers", "neutron-metadata-agent" },
+    });
+
+    /// <summary>A copy of <paramref name="table"/> with <paramref name="changes"/> in place of its entries.</summary>
+    static IReadOnlyDictionary<TKey, TValue> Amend<TKey, TValue>(IReadOnlyDictionary<TKey, TValue> table, Dictionary<TKey, TValue> changes) where TKey : notnull =>
+        table.Where(e => !changes.ContainsKey(e.Key)).Concat(changes).ToDictionary(e => e.Key, e => e.Value);
 
     public override IReadOnlyList<string> Differences { get; } = new[]
     {

@@ -23,6 +23,11 @@ public interface IPlatform
 
     /// <summary>cinder-volume's iSCSI target helper (cinder.conf target_helper): lioadm (LIO, targetcli) or tgtadm (tgt).</summary>
     string CinderTargetHelper { get; }
+    /// <summary>
+    /// The dashboard's memcached cache backend (Django's CACHES BACKEND): MemcachedCache (python-memcached) until
+    /// Django 4.0, PyMemcacheCache (pymemcache) from Django 4.1, which removed MemcachedCache.
+    /// </summary>
+    string HorizonCacheBackend { get; }
     /// <summary>What sets this platform apart from the one it is compared with (CentOS8-Ussuri: the document's own), one line each.</summary>
     IReadOnlyList<string> Differences { get; }
 

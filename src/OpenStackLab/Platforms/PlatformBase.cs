@@ -30,6 +30,7 @@ public abstract class PlatformBase : IPlatform
     public abstract bool HasFirewall { get; }
     public abstract bool HasSelinux { get; }
     public abstract string CinderTargetHelper { get; }
+    public virtual string HorizonCacheBackend => "django.core.cache.backends.memcached.MemcachedCache";
     public string InitSystemDetection => "[ -d /run/systemd/system ]";
     public virtual IReadOnlyList<string> Differences { get; } = Array.Empty<string>();
 

@@ -114,6 +114,12 @@ public static class ConfigFiles
     /// default asks polkit over the system D-Bus, which a node without D-Bus lacks); none where the platform keeps its own.
     /// </summary>
     public const string LibvirtDaemon = "libvirtd";
+    /// <summary>
+    /// qemu.conf where the platform's libvirt would raise QEMU's core-file limit by default (libvirt 11: "unlimited",
+    /// which needs CAP_SYS_RESOURCE when the hard limit is lower); the chapter sets max_core = 0 there, libvirt 9's
+    /// default. None where libvirt leaves the limit alone.
+    /// </summary>
+    public const string LibvirtQemuCoreLimit = "libvirt-qemu-core-limit";
     /// <summary>Debian's /etc/default/nova-consoleproxy: which console proxy the init scripts start.</summary>
     public const string NovaConsoleProxyDefaults = "nova-consoleproxy-defaults";
     public const string Neutron = "neutron";

@@ -42,12 +42,8 @@ public class Debian13EpoxyTests
         Assert.Equal("/etc/mysql/mariadb.conf.d/50-server.cnf", P.ConfigPath(ConfigFiles.MariaDbServer));
     }
 
-    /// <summary>The components whose chapters run on Debian 13 test nodes (tests/Pester/Debian13.Tests.ps1).</summary>
-    public static readonly TheoryData<Component> ChaptersComponentsOnDebian13 = new()
-    {
-        Component.BaseTools, Component.Chrony, Component.MariaDb, Component.RabbitMq, Component.Memcached, Component.Keystone,
-        Component.Glance, Component.Placement, Component.NovaController, Component.Hypervisor, Component.NovaCompute,
-    };
+    /// <summary>The components whose chapters run on Debian 13 test nodes (tests/Pester/Debian13.Tests.ps1): all of them.</summary>
+    public static readonly TheoryData<Component> ChaptersComponentsOnDebian13 = new(Enum.GetValues<Component>());
 
     [Theory]
     [MemberData(nameof(ChaptersComponentsOnDebian13))]
@@ -82,6 +78,28 @@ public class Debian13EpoxyTests
         Assert.Equal("/etc/nova/nova-api-uwsgi.ini", P.ConfigPath(ConfigFiles.NovaApiUwsgi));
         Assert.Equal("/etc/nova/nova-compute.conf", P.ConfigPath(ConfigFiles.NovaComputeVirt));
         Assert.Equal("/etc/default/nova-consoleproxy", P.ConfigPath(ConfigFiles.NovaConsoleProxyDefaults));
+    }
+
+    [Fact]
+    public void TheDashboardCachesThroughPymemcacheOnDjango42()
+    {
+        // trixie's Django 4.2 has no MemcachedCache (removed in 4.1); bookworm's 3.2 has both.
+        Assert.Equal("django.core.cache.backends.memcached.PyMemcacheCache", P.HorizonCacheBackend);
+        Assert.Contains("python3-pymemcache", P.Packages(Component.Horizon));
+        Assert.Equal("django.core.cache.backends.memcached.MemcachedCache", Zed.HorizonCacheBackend);
+        var lab = TestLabFactory.Plan("t", "Debian13-Epoxy", new[] { "controller" }, Context);
+        var caches = new OpenStackLab.Chapters.HorizonChapter().Settings(lab).Single(s => s.Key == "CACHES").Value;
+        Assert.Contains("PyMemcacheCache", OpenStackLab.Config.PythonLiteral.Inline(caches));
+    }
+
+    [Fact]
+    public void EpoxysNeutronServerRunsThePeriodicWorkersAndLibvirtKeepsQemusCoreLimitAtZero()
+    {
+        Assert.Equal(new[] { "neutron-api", "neutron-rpc-server", "neutron-periodic-workers", "neutron-metadata-agent" }, P.ServiceUnits(Component.NeutronServer));
+        Assert.Contains("neutron-periodic-workers", P.Packages(Component.NeutronServer));
+        Assert.DoesNotContain("neutron-periodic-workers", Zed.ServiceUnits(Component.NeutronServer));
+        Assert.Equal("/etc/libvirt/qemu.conf", P.ConfigPath(ConfigFiles.LibvirtQemuCoreLimit));
+        Assert.Null(Zed.ConfigPath(ConfigFiles.LibvirtQemuCoreLimit));
     }
 
     [Fact]
