@@ -364,7 +364,7 @@ public sealed class OpenStackApi : IDisposable
         using var response = Send(HttpMethod.Post, url, body, authenticated: false, secrets);
         if (!response.IsSuccessStatusCode) return ((int)response.StatusCode, null, null);
         var token = response.Headers.TryGetValues("X-Subject-Token", out var t) ? t.First() : null;
-        var expires = ReadJson(response, url, _secrets.Concat(secrets).ToArray())?["token"]?["expires_at"] is { Type: JTokenType.String } x
+        var expires = ReadJson(response, url, _secrets.Concat(secrets).ToArray())?["token"]?["expires_at"] is { Type: not JTokenType.Null } x
             ? DateTimeOffset.Parse((string)x!, System.Globalization.CultureInfo.InvariantCulture) : (DateTimeOffset?)null;
         return ((int)response.StatusCode, token, expires);
     }

@@ -67,11 +67,11 @@ public sealed class RemoteFileStore : IFileStore
             "if [ -L \"$p\" ]; then t=$(readlink -f -- \"$p\") || t=$p; fi\n" +   // follow symlinks: plugin.ini stays a link
             "case $t in */*) d=${t%/*}; d=${d:-/} ;; *) d=. ;; esac\n" +
             $"[ -d \"$d\" ] || {{ echo \"directory $d does not exist\" >&2; exit {NoDirectory}; }}\n" +
-            // The temp file: created by the shell itself (noclobber: O_EXCL, so never through a planted link), mktemp
-            // only when that name is taken; the content's end is told by the newline after it, not by a stat.
+            // The temp file: created by the shell itself (noclobber: O_EXCL, so never through a planted link) and readable
+            // by root alone until the file's own mode is copied onto it (umask 077, as mktemp makes it: the content may
+            // hold secrets), mktemp only when that name is taken; the content's end is told by the newline after it.
             "tmp=\"$d/.osl.$$.${t##*/}\"\n" +
-            "{ set -C; true >\"$tmp\"; } 2>/dev/null || tmp=$(mktemp \"$d/.osl.XXXXXXXX\")\n" +
-            "set +C\n" +
+            "( umask 077; set -C; true >\"$tmp\" ) 2>/dev/null || tmp=$(mktemp \"$d/.osl.XXXXXXXX\")\n" +
             "trap 'rm -f -- \"$tmp\"' EXIT\n" +
             "trap 'exit 1' HUP INT TERM PIPE\n" +
             (length == 0 ? "" : $"dd bs=65536 iflag=fullblock,count_bytes count={n} status=none of=\"$tmp\"\n") +

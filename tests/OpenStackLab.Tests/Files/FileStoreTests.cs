@@ -110,6 +110,24 @@ public sealed class FileStoreTests : IDisposable
         Assert.Single(Directory.GetFiles(_dir));   // no backup either: nothing was replaced
     }
 
+    [Fact]
+    public void Remote_write_keeps_its_temp_file_unreadable_to_others_while_the_content_arrives()
+    {
+        // The content (a config with passwords) is held in a temp file until the file's own mode is copied onto it: while
+        // the content is still arriving (a FIFO on stdin, held open half-written), that temp file is the owner's alone.
+        string file = Path.Combine(_dir, "keystone.conf");
+        File.WriteAllText(file, "old\n");
+        var script = Path.Combine(_dir, "write.sh");
+        File.WriteAllText(script, RemoteFileStore.WriteScript(file, 12, backup: false));
+        var q = Ssh.ShellQuote.Quote(_dir);
+        var observed = new LocalShell().Run(
+            $"cd {q} && mkfifo in && umask 022 && {{ sh write.sh <in >/dev/null 2>&1 & }} && exec 3>in && printf 'secret' >&3 && "
+            + "i=0; while [ -z \"$(ls -A | grep '^[.]osl')\" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; "
+            + "stat -c %a .osl*; printf 'secret\\n' >&3; exec 3>&-; wait");
+        Assert.Equal("600", observed.StdOut.Trim());
+        Assert.Equal("secretsecret", File.ReadAllText(file));
+    }
+
     [Theory, MemberData(nameof(Stores))]
     public void No_change_means_no_write_and_the_mtime_stays(string which)
     {
