@@ -119,7 +119,7 @@ public sealed class FileStoreTests : IDisposable
         File.WriteAllText(file, "old\n");
         var script = Path.Combine(_dir, "write.sh");
         File.WriteAllText(script, RemoteFileStore.WriteScript(file, 12, backup: false));
-        var q = Ssh.ShellQuote.Quote(_dir);
+        var q = ShellQuote.Quote(_dir);
         var observed = new LocalShell().Run(
             $"cd {q} && mkfifo in && umask 022 && {{ sh write.sh <in >/dev/null 2>&1 & }} && exec 3>in && printf 'secret' >&3 && "
             + "i=0; while [ -z \"$(ls -A | grep '^[.]osl')\" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; "
