@@ -129,7 +129,7 @@ internal sealed class NodeRun
         CommandStep c => Command(i, c),
         ConfigStep or FileStep => Files(i),
         CopyStep c => CopyWithoutSource(i, c),
-        IdentityStep s => Identity(s),
+        IdentityStep s => Identity(i, s),
         _ => throw new InvalidOperationException($"Unknown step kind {Steps[i].GetType().Name}."),
     };
 
@@ -172,17 +172,38 @@ internal sealed class NodeRun
     // ---- Identity steps: Keystone's REST API from this machine, not the node's shell (one token per run). ----
     // They take no part in the probe; an apply may change what later command checks see (they may ask
     // Keystone), so those are dropped, while files stay cached.
-    (StepStatus, string, string?) Identity(IdentityStep step)
+    // The checks of neighbouring identity steps only read, so they go to Keystone together when the run reaches the first
+    // of them (one round of requests, not one per step). An apply makes the others' answers stale: after one, each later
+    // step of the run asks again on its own.
+    readonly Dictionary<int, System.Threading.Tasks.Task<bool>> _identityAhead = new();
+
+    bool IdentityDone(int i, IdentityStep step, Identity.KeystoneIdentity keystone)
+    {
+        if (i == 0 || Steps[i - 1] is not IdentityStep)
+        {
+            _identityAhead.Clear();
+            for (int j = i + 1; j < Steps.Count && Steps[j] is IdentityStep next; j++)
+            {
+                var k = _identity.For(next.Admin, _secrets, _cancel);
+                _identityAhead[j] = System.Threading.Tasks.Task.Run(() => next.Target.IsDone(k, _secrets), _cancel);
+            }
+        }
+        if (!_identityAhead.Remove(i, out var ahead)) return step.Target.IsDone(keystone, _secrets);
+        return ahead.GetAwaiter().GetResult();
+    }
+
+    (StepStatus, string, string?) Identity(int i, IdentityStep step)
     {
         var keystone = _identity.For(step.Admin, _secrets, _cancel);
         bool done;
-        try { done = step.Target.IsDone(keystone, _secrets); }
+        try { done = IdentityDone(i, step, keystone); }
         catch (Api.OsApiException e) when (e.Failure == Api.OsApiFailure.ConnectionFailed && _mode == PlanMode.Check && _pendingChange)
         {
             return (StepStatus.Skipped, "depends on earlier steps that would change the node (Keystone does not answer yet)", null);
         }
         if (done) return (StepStatus.Unchanged, "already done", null);
         if (_mode == PlanMode.Check) { _pendingChange = true; return (StepStatus.WouldChange, "not in Keystone yet", null); }
+        _identityAhead.Clear();
         step.Target.Make(keystone, _secrets);
         ForgetChecks();
         if (!step.Target.IsDone(keystone, _secrets))
