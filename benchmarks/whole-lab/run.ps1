@@ -6,10 +6,11 @@
 .DESCRIPTION
     Starts (or reuses) the six default test nodes of instance OSL_LAB_INSTANCE (default 7) with New-OsTestLab, runs each
     chapter cmdlet three times in the guide's order and prints one row per chapter. -Reuse skips the first runs on a lab
-    that is already built (its row's First column stays empty). -Keep leaves the nodes running.
+    that is already built (its row's First column stays empty); -From starts at that chapter (e.g. SwiftProxy), the
+    earlier ones left out. -Keep leaves the nodes running.
     Results: benchmarks/whole-lab/results.md (written by hand from this output, with the command and the load).
 #>
-param([switch] $Reuse, [switch] $Keep)
+param([switch] $Reuse, [switch] $Keep, [string] $From)
 $ErrorActionPreference = 'Stop'
 $root = if ($env:OSL_REPO_ROOT) { $env:OSL_REPO_ROOT } else { Split-Path (Split-Path $PSScriptRoot) }
 $modulePath = if ($env:OSL_MODULE_PATH) { $env:OSL_MODULE_PATH } else { Join-Path $root 'out/OpenStackLab' }
@@ -34,7 +35,9 @@ function Timed([string] $cmdlet, [hashtable] $options) {
     [pscustomobject]@{ Seconds = [math]::Round($w.Elapsed.TotalSeconds, 2); Results = $r }
 }
 try {
-    $rows = foreach ($name in $chapters.Keys) {
+    $names = @($chapters.Keys)
+    if ($From) { $names = $names[([array]::FindIndex($names, [Predicate[object]] { param($n) $n -like "*-Os$From" }))..($names.Count - 1)] }
+    $rows = foreach ($name in $names) {
         $o = $chapters[$name]
         $first = if (-not $Reuse) { Timed $name $o }
         $loadRerun = Load; $rerun = Timed $name $o
