@@ -32,38 +32,7 @@ BeforeAll {
 }
 AfterAll { if ($env:OSL_DEBIAN13_INSTANCE -and -not $env:OSL_DEBIAN13_DEMO -and -not $env:OSL_DEBIAN13_KEEP) { Remove-OsTestLab -Instance $instance -ErrorAction SilentlyContinue } }
 
-Describe 'A Debian 13 test node' -Tag Debian13 -Skip:(-not $enabled) {
-    It 'runs Debian 13 from its own root, with the harness''s login and sudo' {
-        OnNode 'cat /etc/debian_version' | Should -Match '^13\.'
-        OnNode '. /etc/os-release; echo "$ID $VERSION_ID"' | Should -Be 'debian 13'
-        OnNode 'hostname' | Should -Be 'controller'
-        OnNode 'hostname' $computeSession | Should -Be 'compute'
-        OnNode 'id -un' | Should -Be 'root'
-        (Invoke-OsCommand -Session $session -Command 'id -un').StdOut.Trim() | Should -Be 'osl'
-    }
-
-    It 'has the trixie packages of Epoxy, not the host''s' {
-        OnNode "dpkg-query -W -f='`${Version}' keystone" | Should -Match '^2:27\.'
-        OnNode "dpkg-query -W -f='`${Version}' nova-api" | Should -Match '^2:31\.'
-        OnNode "dpkg-query -W -f='`${Version}' nova-compute" $computeSession | Should -Match '^2:31\.'
-        (dpkg-query -W -f='${Version}' keystone) | Should -Not -Match '^2:27\.'
-    }
-
-    It 'keeps its writes in its own overlay: the host''s root file system is untouched' {
-        OnNode 'touch /etc/osl-debian13-probe && echo ok' | Should -Be 'ok'
-        $nodesFile = Get-ChildItem /var/opt/openstacklab/lab$instance-*/nodes.json | Select-Object -First 1
-        $rootfs = (Get-Content $nodesFile -Raw | ConvertFrom-Json).rootfs
-        $rootfs | Should -Match '/rootfs/debian13-'
-        Test-Path (Join-Path $rootfs 'etc/osl-debian13-probe') | Should -BeFalse
-        Test-Path (Join-Path $rootfs 'etc/debian_version') | Should -BeTrue
-    }
-
-    It 'refuses a Debian12-Zed lab on these nodes' {
-        $nodesFile = Get-ChildItem /var/opt/openstacklab/lab$instance-*/nodes.json | Select-Object -First 1
-        $nodes = [OpenStackLab.TestLab.TestLabNodes]::Load($nodesFile.FullName)
-        { [OpenStackLab.TestLab.TestLabFactory]::CheckSystem('Debian12-Zed', $nodes) } | Should -Throw -ExpectedMessage '*run debian 13*Debian12-Zed is for debian 12*'
-    }
-}
+. (Join-Path $PSScriptRoot 'Debian13Nodes.ps1')
 
 Describe 'The base chapters and Keystone on Debian 13 (Debian13-Epoxy)' -Tag Debian13 -Skip:(-not $enabled) {
     BeforeAll {

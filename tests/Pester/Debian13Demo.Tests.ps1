@@ -55,39 +55,7 @@ AfterAll {
     if ($resultPath) { Remove-Item $resultPath -ErrorAction SilentlyContinue }
 }
 
-Describe 'Debian 13 test nodes' -Tag Debian13 -Skip:(-not $enabled) {
-    It 'run Debian 13 from their own root, with the harness''s login and sudo' {
-        OnNode 'cat /etc/debian_version' | Should -Match '^13\.'
-        OnNode '. /etc/os-release; echo "$ID $VERSION_ID"' | Should -Be 'debian 13'
-        OnNode 'hostname' | Should -Be 'controller'
-        OnNode 'hostname' $computeSession | Should -Be 'compute'
-        OnNode 'id -un' | Should -Be 'root'
-        (Invoke-OsCommand -Session $session -Command 'id -un').StdOut.Trim() | Should -Be 'osl'
-    }
-
-    It 'have the trixie packages of Epoxy, not the host''s' {
-        $versions = @{ keystone = '^2:27\.'; 'nova-api' = '^2:31\.'; 'neutron-server' = '^2:26\.'; 'cinder-api' = '^2:26\.'
-            'openstack-dashboard' = '^\d+:25\.'; 'swift-proxy' = '^2\.35\.'; 'heat-engine' = '^\d+:24\.' }
-        foreach ($p in $versions.Keys) { OnNode "dpkg-query -W -f='`${Version}' $p" | Should -Match $versions[$p] -Because $p }
-        OnNode "dpkg-query -W -f='`${Version}' nova-compute" $computeSession | Should -Match '^2:31\.'
-        (dpkg-query -W -f='${Version}' keystone) | Should -Not -Match '^2:27\.'
-    }
-
-    It 'keep their writes in their own overlay: the root file system is untouched' {
-        OnNode 'touch /etc/osl-debian13-probe && echo ok' | Should -Be 'ok'
-        $nodesFile = Get-ChildItem /var/opt/openstacklab/lab$instance-*/nodes.json | Select-Object -First 1
-        $rootfs = (Get-Content $nodesFile -Raw | ConvertFrom-Json).rootfs
-        $rootfs | Should -Match '/rootfs/debian13-'
-        Test-Path (Join-Path $rootfs 'etc/osl-debian13-probe') | Should -BeFalse
-        Test-Path (Join-Path $rootfs 'etc/debian_version') | Should -BeTrue
-    }
-
-    It 'refuse a Debian12-Zed lab' {
-        $nodesFile = Get-ChildItem /var/opt/openstacklab/lab$instance-*/nodes.json | Select-Object -First 1
-        $nodes = [OpenStackLab.TestLab.TestLabNodes]::Load($nodesFile.FullName)
-        { [OpenStackLab.TestLab.TestLabFactory]::CheckSystem('Debian12-Zed', $nodes) } | Should -Throw -ExpectedMessage '*run debian 13*Debian12-Zed is for debian 12*'
-    }
-}
+. (Join-Path $PSScriptRoot 'Debian13Nodes.ps1')
 
 Describe 'The main job on Debian 13 (Demo.ps1 -Platform Debian13-Epoxy)' -Tag Debian13 -Skip:(-not $enabled) {
     It 'ends with exit code 0 and writes its results' {
