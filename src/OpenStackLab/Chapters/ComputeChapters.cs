@@ -348,6 +348,10 @@ public sealed class NovaComputeChapter : Chapter
         return plan;
     }
 
+    /// <summary>KVM can run on the node: /dev/kvm, and a CPU with vmx or svm (the install guide's own check).</summary>
+    internal const string KvmUsable = "[ -c /dev/kvm ] && grep -qE '(vmx|svm)' /proc/cpuinfo";
+    const string KvmThere = "has /dev/kvm and vmx/svm", KvmNotThere = "has no /dev/kvm or no vmx/svm in /proc/cpuinfo";
+
     protected override void Plan(ChapterContext context, LabNode node, NodePlan steps)
     {
         var p = context.Platform;
@@ -362,7 +366,7 @@ public sealed class NovaComputeChapter : Chapter
             $"curl -sf -o /dev/null {Quote(api)} || {{ echo {Quote($"The compute API does not answer at {api}: run Install-OsNovaController before Install-OsNovaCompute.")} >&2; exit 1; }}", Hint);
         if (driver == VirtDrivers.LibvirtKvm)
             steps.Verify("Check that the node has /dev/kvm (virtDriver libvirt-kvm)",
-                $"[ -c /dev/kvm ] || {{ echo {Quote($"{node.Name} has no /dev/kvm, so KVM cannot run there: set the node's virtDriver to \"libvirt-qemu\" (virt_type = qemu, CPU emulation) or \"libvirt\" (qemu where /dev/kvm is missing), or enable hardware virtualisation.")} >&2; exit 1; }}", Hint);
+                $"{KvmUsable} || {{ echo {Quote($"{node.Name} has no /dev/kvm or no vmx/svm in /proc/cpuinfo, so KVM cannot run there: set the node's virtDriver to \"libvirt-qemu\" (virt_type = qemu, CPU emulation) or \"libvirt\" (qemu where KVM cannot run), or enable hardware virtualisation.")} >&2; exit 1; }}", Hint);
 
         if (driver != VirtDrivers.Fake) steps.InstallComponent(p, Component.Hypervisor, Hint);
         steps.InstallComponent(p, Component.NovaCompute, Hint);
@@ -434,20 +438,22 @@ public sealed class NovaComputeChapter : Chapter
                 name: $"Use libvirt with virt_type = {type}", hint: Hint);
             return;
         }
-        // virtDriver libvirt: the install guide's rule, decided on the node: kvm where /dev/kvm exists, else qemu.
+        // virtDriver libvirt: the install guide's rule (egrep -c '(vmx|svm)' /proc/cpuinfo: none means qemu), decided on the
+        // node, with /dev/kvm also required: kvm where both are there, else qemu. A /dev/kvm alone is not enough: a VM whose
+        // CPU shows no vmx/svm may still have one, and QEMU then dies setting MSRs.
         // The value exists only on the node, so this one setting is written by a small section-aware awk.
         steps.Config(file, ConfigFileKind.OsloIni, new[] { libvirt }, name: "Use the libvirt driver", hint: Hint);
         var f = Quote(file);
-        const string Choose = "t=qemu; [ -c /dev/kvm ] && t=kvm; ";
+        const string Choose = "t=qemu; " + KvmUsable + " && t=kvm; ";
         var check = Choose + "awk -v t=\"$t\" '/^\\[/ { s = ($0 == \"[libvirt]\") } s && /^[ \\t]*virt_type[ \\t]*=/ { v = $0; sub(/^[^=]*=[ \\t]*/, \"\", v); sub(/[ \\t]+$/, \"\", v); ok = (v == t) } END { exit !ok }' " + f;
         var apply = Choose + "awk -v t=\"$t\" '/^\\[/ { if (s && !d) { print \"virt_type = \" t; d = 1 } s = ($0 == \"[libvirt]\"); print; next } "
             + "s && /^[ \\t]*virt_type[ \\t]*=/ { if (!d) print \"virt_type = \" t; d = 1; next } { print } "
             + "END { if (!d) { if (!s) print \"[libvirt]\"; print \"virt_type = \" t } }' " + f + " > " + f + ".osl-new && "
             + "chmod --reference=" + f + " " + f + ".osl-new && chown --reference=" + f + " " + f + ".osl-new && mv " + f + ".osl-new " + f + " && "
-            + $"if [ \"$t\" = kvm ]; then echo {Quote($"virt_type = kvm: {node.Name} has /dev/kvm")}; else echo {Quote($"virt_type = qemu: {node.Name} has no /dev/kvm (CPU emulation)")}; fi";
-        steps.Command("Set virt_type by the node: kvm where /dev/kvm exists, else qemu", check, apply, Hint);
+            + $"if [ \"$t\" = kvm ]; then echo {Quote($"virt_type = kvm: {node.Name} {KvmThere}")}; else echo {Quote($"virt_type = qemu: {node.Name} {KvmNotThere} (CPU emulation)")}; fi";
+        steps.Command("Set virt_type by the node: kvm where /dev/kvm and vmx/svm exist, else qemu", check, apply, Hint);
         steps.Verify("Report the node's virtualisation (virtDriver libvirt)",
-            $"if [ -c /dev/kvm ]; then echo {Quote($"{node.Name} has /dev/kvm: virt_type = kvm")}; else echo {Quote($"{node.Name} has no /dev/kvm: virt_type = qemu (CPU emulation)")}; fi", Hint);
+            $"if {KvmUsable}; then echo {Quote($"{node.Name} {KvmThere}: virt_type = kvm")}; else echo {Quote($"{node.Name} {KvmNotThere}: virt_type = qemu (CPU emulation)")}; fi", Hint);
     }
 
     /// <summary>

@@ -156,9 +156,11 @@ public static class Preflight
             yield return Finding(node, "ProviderInterface", FindingSeverity.Error, $"{node.Name} has no network interface '{itf}' (the lab's providerInterface).",
                 $"Set the node's providerInterface to one of its interfaces (ip -br link on {node.Name}).", "Neutron");
 
-        if (node.HasRole(LabRoles.Compute) && One("kvm") == "0")
+        // KVM needs both (the compute chapter's rule): a VM may have /dev/kvm while its CPU shows no vmx/svm.
+        if (node.HasRole(LabRoles.Compute) && (One("kvm") == "0" || One("vmx") == "0"))
             yield return Finding(node, "Virtualization", FindingSeverity.Warning,
-                $"{node.Name} has no /dev/kvm{(One("vmx") is "0" ? " and its CPU shows no vmx or svm flag" : "")}: instances can only run emulated.",
+                (One("kvm") == "0" ? $"{node.Name} has no /dev/kvm{(One("vmx") is "0" ? " and its CPU shows no vmx or svm flag" : "")}"
+                    : $"{node.Name} has /dev/kvm but its CPU shows no vmx or svm flag") + ": instances can only run emulated.",
                 "Enable nested virtualization or hardware virtualization in the BIOS; else the compute chapter must use virt_type = qemu (slow) on this node.", "Nova");
 
         var listening = facts.Where(f => f.Key == "listen").Select(f => f.Value.Split('|', 2)).Where(p => p.Length == 2)

@@ -186,9 +186,10 @@ public sealed class ComputeEndToEndTests
         Assert.Equal(new[] { "Glance", "Placement", "NovaController", "NovaCompute" }, chapters.Skip(chapters.IndexOf("Glance")));
         // The virt type comes from a check on the node, and its result says why.
         var report = Assert.Single(first, r => r.Node == "compute" && r.Step.StartsWith("Report the node's virtualisation", StringComparison.Ordinal));
-        // Test nodes share the host's /dev: most hosts here have no /dev/kvm, some do; the report names which.
-        var hasKvm = lab.Session("compute").Run("[ -c /dev/kvm ]").ExitCode == 0;
-        Assert.Contains(hasKvm ? "compute has /dev/kvm; virt_type = qemu as the lab asks" : "compute has no /dev/kvm: virt_type = qemu", report.Output ?? report.Message);
+        // Test nodes share the host's /dev and CPU: most hosts here cannot run KVM (no /dev/kvm, or one without vmx/svm).
+        var kvm = lab.Session("compute").Run(NovaComputeChapter.KvmUsable).ExitCode == 0;
+        Assert.Contains(kvm ? "compute has /dev/kvm and vmx/svm: virt_type = kvm" : "compute has no /dev/kvm or no vmx/svm in /proc/cpuinfo: virt_type = qemu",
+            report.Output ?? report.Message);
         Assert.Contains("virt_type = qemu", lab.Session("compute").Run("cat /etc/nova/nova-compute.conf", new CommandOptions { AsRoot = true }).StdOut);
         // discover_hosts ran on the controller in the chapter's second phase, after the compute node.
         var discover = Assert.Single(first, r => r.Step.StartsWith("Map the compute hosts to cell1", StringComparison.Ordinal));
@@ -298,9 +299,9 @@ public sealed class ComputeBadInputTests
         var (deployed, first) = ComputeEndToEndTests.Deployed(_nodes);
         Assert.DoesNotContain(first, r => r.Status == StepStatus.Failed);
         using var lab = new ComputeTestLab(_nodes, virtDriver: VirtDrivers.LibvirtKvm);
-        // A host with /dev/kvm (test nodes share the host's /dev) cannot show the refusal: running the chapter there would
-        // turn the shared compute node to virt_type = kvm under the other tests.
-        if (lab.Session("compute").Run("[ -c /dev/kvm ]").ExitCode == 0) return;
+        // A host that can run KVM (test nodes share its /dev and CPU) cannot show the refusal: running the chapter there
+        // would turn the shared compute node to virt_type = kvm under the other tests.
+        if (lab.Session("compute").Run(NovaComputeChapter.KvmUsable).ExitCode == 0) return;
         var before = lab.Session("compute").Run(State, new CommandOptions { AsRoot = true }).StdOut;
 
         var results = lab.Run(new NovaComputeChapter());

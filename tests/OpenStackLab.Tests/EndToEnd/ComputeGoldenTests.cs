@@ -46,7 +46,7 @@ public sealed class ComputeGoldenTests
     [InlineData(VirtDrivers.LibvirtKvm, "libvirt virt_type kvm", "has no /dev/kvm")]
     [InlineData(VirtDrivers.LibvirtQemu, "libvirt virt_type qemu", "/dev/kvm")]
     [InlineData(VirtDrivers.Fake, "DEFAULT compute_driver fake.FakeDriver", null)]
-    [InlineData(VirtDrivers.Libvirt, "t=qemu; [ -c /dev/kvm ] && t=kvm", "/dev/kvm")]
+    [InlineData(VirtDrivers.Libvirt, "t=qemu; [ -c /dev/kvm ] && grep -qE '(vmx|svm)' /proc/cpuinfo && t=kvm", "/dev/kvm")]
     public void TheVirtDriverOfTheNodeDecidesTheHypervisorSettingsAndTheNodeCheck(string driver, string setting, string? check)
     {
         var lab = LabTemplates.Load(LabTemplates.Ussuri6Node);

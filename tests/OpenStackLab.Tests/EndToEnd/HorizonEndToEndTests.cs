@@ -84,6 +84,31 @@ public sealed class HorizonEndToEndTests
     }
 
     [Fact]
+    public void ALaterSnippetThatUndoesASettingFailsTheSettingsCheckNamingIt_AndWithoutItTheProofIsRenewedOnce()
+    {
+        var (lab, first) = Deployed(_nodes);
+        Assert.DoesNotContain(first, r => r.Status == StepStatus.Failed);
+        var session = lab.Session(lab.ControllerName);
+        var asRoot = new CommandOptions { AsRoot = true };
+        // Sorts after the lab's _9999_openstacklab.py, so Django reads it last.
+        const string Snippet = "/etc/openstack-dashboard/local_settings.d/_9999_zz_osl_test.py";
+        const string Check = "Check that the dashboard reads the lab's settings";
+        Assert.Equal(0, session.Run($"echo \"TIME_ZONE = 'UTC'\" > {Snippet}", asRoot).ExitCode);
+        try
+        {
+            var run = lab.Run(new HorizonChapter());
+            var failed = Assert.Single(run, r => r.Status == StepStatus.Failed);
+            Assert.StartsWith(Check, failed.Step, StringComparison.Ordinal);
+            Assert.Contains("The dashboard reads TIME_ZONE = 'UTC', not 'Asia/Seoul'", failed.Error!.StdErrTail);
+        }
+        finally { session.Run($"rm -f {Snippet}", asRoot); }
+        // The settings changed since the last proof: it runs again (and passes), then a re-run only compares times.
+        var again = lab.Run(new HorizonChapter());
+        Assert.Equal(StepStatus.Changed, Assert.Single(again, r => r.Step.StartsWith(Check, StringComparison.Ordinal)).Status);
+        Assert.All(lab.Run(new HorizonChapter()), r => Assert.Equal(StepStatus.Unchanged, r.Status));
+    }
+
+    [Fact]
     public void TestOsHorizonsChecksPassAndAWrongPasswordFailsTheLoginCheckWithTheDashboardsMessage()
     {
         var (lab, first) = Deployed(_nodes);
