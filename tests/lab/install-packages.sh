@@ -45,6 +45,8 @@ PACKAGES=(
     openstack-dashboard-apache
     # heat chapter (heat-api and heat-api-cfn served by uwsgi from their init scripts)
     heat-api heat-api-cfn heat-engine python3-heatclient
+    # the Horizon end-to-end tests log in with a real browser: headless Chromium driven by Selenium through chromedriver
+    chromium chromium-driver
 )
 
 # Keystone's own debconf questions; all "no" so that its postinst neither runs
