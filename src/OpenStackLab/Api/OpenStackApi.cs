@@ -345,16 +345,6 @@ public sealed class OpenStackApi : IDisposable
     public bool Exists(string url) => Request(HttpMethod.Head, url, null, allowNotFound: true) is not null;
 
     /// <summary>
-    /// Sends without this conversation's token (e.g. another user's password auth) and returns the status;
-    /// a transport failure throws. For checks such as "can this user log in".
-    /// </summary>
-    public int SendAnonymous(HttpMethod method, string url, JObject body, params string[] secrets)
-    {
-        using var response = Send(method, url, body, authenticated: false, secrets);
-        return (int)response.StatusCode;
-    }
-
-    /// <summary>
     /// Another user's password auth (without this conversation's token): the status, and on success the token it issued
     /// (X-Subject-Token) with its expiry. Nothing of it is logged.
     /// </summary>
