@@ -18,14 +18,7 @@ BeforeAll {
     $script:computeChapters = 'Install-OsGlance', 'Install-OsPlacement', 'Install-OsNovaController', 'Install-OsNovaCompute'
     if ($env:OSL_DEBIAN13_INSTANCE -and -not $env:OSL_DEBIAN13_DEMO) {
         $script:lab = New-OsTestLab -Name trixie -Platform Debian13-Epoxy -Node controller, compute -Instance $instance -ErrorAction Stop
-        function script:SessionOf([string] $name) {
-            $address = ($lab.Nodes | Where-Object Name -eq $name).Address
-            Get-OsSession | Where-Object { $_.ComputerName -eq $address -and $_.State -eq 'Opened' } | Select-Object -First 1
-        }
-        $script:session = SessionOf controller
-        $script:computeSession = SessionOf compute
-        $script:auth = @{ OpenRcPath = '~/admin-openrc'; Session = $session }
-        function script:OnNode([string] $command, $on = $session) { (Invoke-OsCommand -Session $on -Command $command -AsRoot).StdOut.Trim() }
+        . (Join-Path $PSScriptRoot 'Debian13Session.ps1')
         function script:RunChapters([string[]] $names) { foreach ($chapter in $names) { @($lab | & $chapter -ErrorAction Continue) } }
         function script:Failures($results) { $results | Where-Object Status -eq Failed | ForEach-Object { "$($_.Chapter): $($_.Node): $($_.Step): $($_.Message)" } }
     }

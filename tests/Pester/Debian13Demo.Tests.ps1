@@ -39,14 +39,7 @@ BeforeAll {
         $script:checks = @($demo.Checks)
         # The Demo's lab again (the same secrets while its nodes run), for looking at the nodes.
         $script:lab = New-OsTestLab -Name demo -Platform Debian13-Epoxy -Instance $instance -ErrorAction Stop
-        function script:SessionOf([string] $name) {
-            $address = ($lab.Nodes | Where-Object Name -eq $name).Address
-            Get-OsSession | Where-Object { $_.ComputerName -eq $address -and $_.State -eq 'Opened' } | Select-Object -First 1
-        }
-        $script:session = SessionOf controller
-        $script:computeSession = SessionOf compute
-        $script:auth = @{ OpenRcPath = '~/admin-openrc'; Session = $session }
-        function script:OnNode([string] $command, $on = $session) { (Invoke-OsCommand -Session $on -Command $command -AsRoot).StdOut.Trim() }
+        . (Join-Path $PSScriptRoot 'Debian13Session.ps1')
         function script:Failures($results) { $results | Where-Object Status -in Failed, Skipped | ForEach-Object { "$($_.Chapter): $($_.Node): $($_.Step): $($_.Message)" } }
     }
 }
