@@ -5,12 +5,14 @@
     once). Writes a table with the machine's load average beside each figure.
 .DESCRIPTION
     Starts (or reuses) the six default test nodes of instance OSL_LAB_INSTANCE (default 7) with New-OsTestLab, runs each
-    chapter cmdlet three times in the guide's order and prints one row per chapter. -Reuse skips the first runs on a lab
+    chapter cmdlet in the guide's order in three passes (first run, no-change re-run, -CheckOnly: each pass over the whole
+    lab before the next) and prints one row per chapter. -Reuse skips the first runs on a lab
     that is already built (its row's First column stays empty); -From starts at that chapter (e.g. SwiftProxy), the
-    earlier ones left out. -Keep leaves the nodes running.
+    earlier ones left out. -Keep leaves the nodes running. -Slowest N lists the N slowest steps of the re-run and
+    -CheckOnly passes (where the time goes).
     Results: benchmarks/whole-lab/results.md (written by hand from this output, with the command and the load).
 #>
-param([switch] $Reuse, [switch] $Keep, [string] $From)
+param([switch] $Reuse, [switch] $Keep, [string] $From, [int] $Slowest = 0)
 $ErrorActionPreference = 'Stop'
 $root = if ($env:OSL_REPO_ROOT) { $env:OSL_REPO_ROOT } else { Split-Path (Split-Path $PSScriptRoot) }
 $modulePath = if ($env:OSL_MODULE_PATH) { $env:OSL_MODULE_PATH } else { Join-Path $root 'out/OpenStackLab' }
@@ -37,20 +39,29 @@ function Timed([string] $cmdlet, [hashtable] $options) {
 try {
     $names = @($chapters.Keys)
     if ($From) { $names = $names[([array]::FindIndex($names, [Predicate[object]] { param($n) $n -like "*-Os$From" }))..($names.Count - 1)] }
+    # Three passes over the whole lab, as an operator meets it: build every chapter, then re-run every chapter, then
+    # -CheckOnly every chapter. A re-run right after its own first run would time the services still starting up.
+    $first = @{}
+    if (-not $Reuse) { foreach ($name in $names) { $first[$name] = Timed $name $chapters[$name]; Write-Host "first  $name $($first[$name].Seconds) s" } }
+    $rerun = @{}; $loadRerun = @{}
+    foreach ($name in $names) { $loadRerun[$name] = Load; $rerun[$name] = Timed $name $chapters[$name]; Write-Host "re-run $name $($rerun[$name].Seconds) s" }
+    $check = @{}; $loadCheck = @{}
+    foreach ($name in $names) { $loadCheck[$name] = Load; $check[$name] = Timed $name ($chapters[$name] + @{ CheckOnly = $true }); Write-Host "check  $name $($check[$name].Seconds) s" }
     $rows = foreach ($name in $names) {
-        $o = $chapters[$name]
-        $first = if (-not $Reuse) { Timed $name $o }
-        $loadRerun = Load; $rerun = Timed $name $o
-        $loadCheck = Load; $check = Timed $name ($o + @{ CheckOnly = $true })
-        $row = [pscustomobject]@{
+        [pscustomobject]@{
             Chapter = $name -replace '^(Install|Initialize)-Os', ''
-            Steps = $rerun.Results.Count
-            First = $first.Seconds
-            Rerun = $rerun.Seconds; RerunChanged = @($rerun.Results | Where-Object Status -ne Unchanged).Count; LoadRerun = $loadRerun
-            CheckOnly = $check.Seconds; WouldChange = @($check.Results | Where-Object Status -ne Unchanged).Count; LoadCheckOnly = $loadCheck
+            Steps = $rerun[$name].Results.Count
+            First = $first[$name].Seconds
+            Rerun = $rerun[$name].Seconds; RerunChanged = @($rerun[$name].Results | Where-Object Status -ne Unchanged).Count; LoadRerun = $loadRerun[$name]
+            CheckOnly = $check[$name].Seconds; WouldChange = @($check[$name].Results | Where-Object Status -ne Unchanged).Count; LoadCheckOnly = $loadCheck[$name]
         }
-        Write-Host ($row | Format-Table -HideTableHeaders | Out-String).Trim()
-        $row
+    }
+    if ($Slowest -gt 0) {
+        foreach ($pass in @{ Name = 're-run'; Runs = $rerun }, @{ Name = '-CheckOnly'; Runs = $check }) {
+            Write-Host "The $Slowest slowest steps of the $($pass.Name) pass:"
+            $pass.Runs.Values | ForEach-Object Results | Sort-Object Duration -Descending | Select-Object -First $Slowest |
+                Format-Table @{ n = 's'; e = { [math]::Round($_.Duration.TotalSeconds, 2) } }, Chapter, Node, Kind, Step -AutoSize | Out-String -Width 200 | Write-Host
+        }
     }
     $rows | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
     '| whole lab | {0} steps | first {1:N1} s | re-run {2:N1} s | -CheckOnly {3:N1} s |' -f ($rows | Measure-Object Steps -Sum).Sum,

@@ -47,6 +47,18 @@ allow httpd_t keystone_log_t:file create;
         + " \"scope\": {\"project\": {\"name\": sys.argv[3], \"domain\": d}}}}\n"
         + "r.urlopen(r.Request(sys.argv[1] + \"/auth/tokens\", json.dumps(body).encode(), {\"Content-Type\": \"application/json\"}), timeout=60)\n";
 
+    /// <summary>The last passing admin login of the bootstrap check, as a SHA-256 of <see cref="AdminLoginRows"/> and the
+    /// password (root's, mode 0600).</summary>
+    internal const string AdminLoginProof = "/var/lib/openstacklab/keystone-admin-login";
+
+    /// <summary>Everything in Keystone's database that admin's project-scoped login depends on: the user and whether it is
+    /// enabled, its password rows and its role assignments. A change to any of them makes the check log in again.</summary>
+    internal const string AdminLoginRows =
+        "SELECT CONCAT_WS(' ', u.id, u.enabled, "
+        + "(SELECT GROUP_CONCAT(p.id, ':', COALESCE(p.password_hash, '') ORDER BY p.id) FROM keystone.password p WHERE p.local_user_id = l.id), "
+        + "(SELECT GROUP_CONCAT(a.type, ':', a.target_id, ':', a.role_id ORDER BY a.target_id, a.role_id) FROM keystone.assignment a WHERE a.actor_id = u.id)) "
+        + "FROM keystone.local_user l JOIN keystone.user u ON u.id = l.user_id WHERE l.name = 'admin' AND l.domain_id = 'default'";
+
     /// <summary>uwsgi worker processes of the identity API, where uwsgi serves it (Debian).</summary>
     public int UwsgiProcesses { get; init; } = 2;
     /// <summary>Threads per uwsgi worker process.</summary>
@@ -93,11 +105,17 @@ allow httpd_t keystone_log_t:file create;
 
         // bootstrap is idempotent; the check keeps a re-run from touching anything: the three endpoints exist
         // and admin logs in with the lab's password (a changed secret re-runs bootstrap, which resets it).
-        // The password goes in the environment, never in argv.
+        // The login costs Keystone a bcrypt, so a passing one is remembered (AdminLoginProof) against what it depends on
+        // in the database; while those rows and the password are the same, it would pass again.
+        // The password goes in the environment or a builtin's arguments, never in a program's argv.
         steps.Command("Bootstrap the admin user, the identity service and its endpoints",
             // Lab values are quoted twice over: as an SQL literal, then the whole query as one shell word.
             $"[ \"$({DatabaseSteps.Query($"SELECT COUNT(*) FROM keystone.endpoint e JOIN keystone.service s ON e.service_id = s.id WHERE s.type = 'identity' AND e.url = {DatabaseSteps.SqlLiteral(url)}")})\" = 3 ] && "
-            + $"OS_PASSWORD={SecretText.Ref(SecretIds.KeystoneAdmin)} python3 -c {Quote(PasswordLoginCheck)} {Quote(lab.KeystoneAuthUrl)} admin admin",
+            + $"_osl_fp=$({DatabaseSteps.Query(AdminLoginRows)}) && [ -n \"$_osl_fp\" ] && "
+            + $"_osl_proof=$(printf '%s\\n%s\\n' \"$_osl_fp\" {SecretText.Ref(SecretIds.KeystoneAdmin)} | sha256sum) && "
+            + $"{{ [ \"$_osl_proof\" = \"$(cat {AdminLoginProof} 2>/dev/null)\" ] || "
+            + $"{{ OS_PASSWORD={SecretText.Ref(SecretIds.KeystoneAdmin)} python3 -c {Quote(PasswordLoginCheck)} {Quote(lab.KeystoneAuthUrl)} admin admin && "
+            + $"(umask 077 && mkdir -p {System.IO.Path.GetDirectoryName(AdminLoginProof)} && printf '%s\\n' \"$_osl_proof\" > {AdminLoginProof}); }}; }}",
             // As the keystone user (su keeps the environment), so the log files it creates stay writable by the service.
             $"OS_BOOTSTRAP_PASSWORD={SecretText.Ref(SecretIds.KeystoneAdmin)}; export OS_BOOTSTRAP_PASSWORD; "
             + $"su -s /bin/sh -c {Quote($"keystone-manage bootstrap --bootstrap-admin-url {Quote(url)} --bootstrap-internal-url {Quote(url)} --bootstrap-public-url {Quote(url)} --bootstrap-region-id {Quote(lab.Settings.Region)}")} {Quote(account.User)}", Hint);

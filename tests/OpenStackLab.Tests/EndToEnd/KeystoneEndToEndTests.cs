@@ -207,6 +207,52 @@ public sealed class KeystoneEndToEndTests
     }
 
     [Fact]
+    public void TheBootstrapCheckRemembersAdminsLoginAndLogsInAgainWhenItsProofNoLongerHolds()
+    {
+        var (lab, first) = Deployed();
+        Assert.DoesNotContain(first, r => r.Status == StepStatus.Failed);
+        using var session = lab.Connect();
+        var step = new KeystoneChapter().Build(ChapterContext.For(lab.Lab)).NodePlans.Single().Steps.OfType<CommandStep>()
+            .Single(s => s.Name.StartsWith("Bootstrap the admin user", StringComparison.Ordinal));
+        var password = lab.Lab.GetSecrets().Reveal(SecretIds.KeystoneAdmin);
+        var proof = ShellQuote.Quote(KeystoneChapter.AdminLoginProof);
+        // The step's check as the probe runs it (as root, the secret on stdin); without python3, only the proof can pass it.
+        CommandResult Check(string adminPassword, bool python = true) => session.Run(
+            (python ? "" : "python3() { echo 'python3 was started' >&2; return 97; }\n") + SecretPrologue.FromStdin(step.SecretIds) + step.CheckShell,
+            new CommandOptions { AsRoot = true, Input = SecretPrologue.Input(step.SecretIds, new Dictionary<string, string> { [SecretIds.KeystoneAdmin] = adminPassword }) });
+        string Root(string command) => session.Run(command, new CommandOptions { AsRoot = true }).StdOut.Trim();
+
+        // A run that finds admin as built remembers the login: root's alone, a hash that holds no password.
+        var rerun = lab.Run(session, new KeystoneChapter());
+        Assert.Equal(StepStatus.Unchanged, Assert.Single(rerun, r => r.Step.StartsWith("Bootstrap the admin user", StringComparison.Ordinal)).Status);
+        Assert.Equal("600 root", Root($"stat -c '%a %U' {proof}"));
+        var remembered = Root($"cat {proof}");
+        Assert.Matches("^[0-9a-f]{64}  -$", remembered);
+        Assert.DoesNotContain(password, remembered);
+
+        // While the proof holds, the check needs no login.
+        var held = Check(password, python: false);
+        Assert.True(held.ExitCode == 0, held.StdErr);
+        Assert.DoesNotContain("python3 was started", held.StdErr);
+
+        // Another password: the proof does not hold, Keystone refuses the login, and the proof stays as it was.
+        Assert.NotEqual(0, Check("not-the-admin-password").ExitCode);
+        Assert.Equal(remembered, Root($"cat {proof}"));
+
+        // A proof that does not match: without a login the check fails; with one, it passes and remembers again.
+        Root($"echo stale > {proof}");
+        var stale = Check(password, python: false);
+        Assert.Equal(97, stale.ExitCode);
+        Assert.Contains("python3 was started", stale.StdErr);
+        Assert.Equal(0, Check(password).ExitCode);
+        Assert.Equal(remembered, Root($"cat {proof}"));
+
+        // What the proof stands on: admin's user row, its bcrypt password and its role assignments, read from the database.
+        var rows = Root(DatabaseSteps.Query(KeystoneChapter.AdminLoginRows));
+        Assert.Matches(@"^[0-9a-f]{32} 1 \d+:\$2[aby]\$\d\d\$\S+ \S*:[0-9a-f]{32}:[0-9a-f]{32}", rows);
+    }
+
+    [Fact]
     public void AWrongAdminPasswordFailsTokenIssueWithAClearMessage()
     {
         var (lab, first) = Deployed();
