@@ -244,9 +244,21 @@ public sealed class KeystoneIdentity : IDisposable
         return ((string)r["id"]!, (string)u["id"]!, (string)p["id"]!, Name);
     }
 
-    /// <summary>Whether the user has the role on the project (one HEAD once the IDs are known).</summary>
-    public bool HasRole(string role, string user, string project, string? userDomain = null, string? projectDomain = null) =>
-        Api.Exists($"{V3}/projects/{Q(ProjectId(project, projectDomain))}/users/{Q(UserId(user, userDomain))}/roles/{Q(RoleId(role))}");
+    /// <summary>Whether the user has the role on the project: after a Prefetch of the assignments from the snapshot, else one
+    /// HEAD once the IDs are known.</summary>
+    public bool HasRole(string role, string user, string project, string? userDomain = null, string? projectDomain = null)
+    {
+        if (Named(role, user, project, userDomain, projectDomain) is var (roleId, userId, projectId, _))
+        {
+            List<JObject>? snapshot;
+            lock (_snapshotGate) snapshot = _assignments?.ToList();
+            if (snapshot is not null) return snapshot.Any(a => IsAssignment(a, roleId, userId, projectId));
+        }
+        return Api.Exists($"{V3}/projects/{Q(ProjectId(project, projectDomain))}/users/{Q(UserId(user, userDomain))}/roles/{Q(RoleId(role))}");
+    }
+
+    static bool IsAssignment(JObject a, string roleId, string userId, string projectId) =>
+        (string?)a["role"]?["id"] == roleId && (string?)a["user"]?["id"] == userId && (string?)a["scope"]?["project"]?["id"] == projectId;
 
     /// <summary>Grants <paramref name="role"/> to a user on a project, or on a domain (exactly one of the two).</summary>
     public OsRoleAssignment EnsureRoleAssignment(string role, string user, string? project = null, string? domain = null,
@@ -264,8 +276,7 @@ public sealed class KeystoneIdentity : IDisposable
             lock (_snapshotGate) snapshot = _assignments?.ToList();
             if (snapshot is not null)
             {
-                var hit = snapshot.FirstOrDefault(a => (string?)a["role"]?["id"] == roleId && (string?)a["user"]?["id"] == userId
-                    && (string?)a["scope"]?["project"]?["id"] == projectId);
+                var hit = snapshot.FirstOrDefault(a => IsAssignment(a, roleId, userId, projectId));
                 if (hit is not null) return Mark(IdentityJson.RoleAssignment(name((JObject)hit.DeepClone())), false);
                 Api.Put($"{V3}/projects/{Q(projectId)}/users/{Q(userId)}/roles/{Q(roleId)}");
                 var entry = new JObject
@@ -353,8 +364,13 @@ public sealed class KeystoneIdentity : IDisposable
         if (@interface is not null) query.Add("interface=" + Q(@interface));
         if (region is not null) query.Add("region_id=" + Q(region));
         var byId = services.ToDictionary(s => s.Id);
-        return (Api.Get($"{V3}/endpoints{(query.Count == 0 ? "" : "?" + string.Join("&", query))}")["endpoints"] as JArray ?? new JArray())
-            .OfType<JObject>().Select(e => Mark(IdentityJson.Endpoint(e, byId.GetValueOrDefault((string?)e["service_id"] ?? "")), false)).ToList();
+        // After a Prefetch of the endpoints: filtered here from the snapshot (no request).
+        List<JObject>? snapshot;
+        lock (_snapshotGate) snapshot = _endpoints?.ToList();
+        var found = snapshot?.Where(e => (service is null || (string?)e["service_id"] == services[0].Id)
+                && (@interface is null || (string?)e["interface"] == @interface) && (region is null || (string?)e["region_id"] == region))
+            ?? (Api.Get($"{V3}/endpoints{(query.Count == 0 ? "" : "?" + string.Join("&", query))}")["endpoints"] as JArray ?? new JArray()).OfType<JObject>();
+        return found.Select(e => Mark(IdentityJson.Endpoint(e, byId.GetValueOrDefault((string?)e["service_id"] ?? "")), false)).ToList();
     }
 
     /// <summary>
@@ -590,27 +606,55 @@ public sealed class KeystoneIdentity : IDisposable
     public void Prefetch(string? user = null, string? project = null, string? role = null, string domain = "default", bool services = false,
         bool endpoints = false, bool assignments = false)
     {
+        var wanted = new IdentityLookups { Services = services, Endpoints = endpoints, Assignments = assignments };
+        wanted.Domains.Add(domain);
+        if (user is not null) wanted.Users.Add((user, domain));
+        if (project is not null) wanted.Projects.Add((project, domain));
+        if (role is not null) wanted.Roles.Add(role);
+        Prefetch(wanted, requiredDomain: domain);
+    }
+
+    /// <summary>
+    /// <see cref="Prefetch(string, string, string, string, bool, bool, bool)"/> for any number of names (a chapter's identity
+    /// steps). A wanted domain that does not exist is remembered as missing (its users and projects too), unless it is
+    /// <paramref name="requiredDomain"/>, which must exist.
+    /// </summary>
+    public void Prefetch(IdentityLookups wanted, string? requiredDomain = null)
+    {
         _ = Api;             // the token first, once
-        JArray? domains = null, users = null, projects = null, roles = null, endpointList = null, assignmentList = null;
+        JArray? domains = null, endpointList = null, assignmentList = null;
+        var found = new ConcurrentDictionary<(string Collection, string Name), JArray>();
         // Lookups only (names travel URL-escaped); the Ensure* calls that follow validate the names.
         JArray Items(string collection, string query) => Api.Get($"{V3}/{collection}{query}")[collection] as JArray ?? new JArray();
         var lookups = new List<Action> { () => domains = Items("domains", "") };
-        if (user is not null) lookups.Add(() => users = Items("users", "?name=" + Q(user)));
-        if (project is not null) lookups.Add(() => projects = Items("projects", "?name=" + Q(project)));
-        if (role is not null) lookups.Add(() => roles = Items("roles", "?name=" + Q(role)));
-        if (services) lookups.Add(() => { lock (_servicesGate) _services = List("services", "", IdentityJson.Service).ToList(); });
-        if (endpoints) lookups.Add(() => endpointList = Items("endpoints", ""));
-        if (assignments) lookups.Add(() => assignmentList = Items("role_assignments", ""));
+        foreach (var (collection, name) in wanted.Users.Select(u => ("users", u.Name)).Concat(wanted.Projects.Select(p => ("projects", p.Name)))
+                     .Concat(wanted.Roles.Select(r => ("roles", r))).Distinct())
+            lookups.Add(() => found[(collection, name)] = Items(collection, "?name=" + Q(name)));
+        if (wanted.Services) lookups.Add(() => { lock (_servicesGate) _services = List("services", "", IdentityJson.Service).ToList(); });
+        if (wanted.Endpoints) lookups.Add(() => endpointList = Items("endpoints", ""));
+        if (wanted.Assignments) lookups.Add(() => assignmentList = Items("role_assignments", ""));
         AtOnce(lookups);
 
         _domainList = domains!.OfType<JObject>().ToList();
-        // By name, else by ID (as LookUp does), among all the domains.
-        var domainRecord = Pick("domain", "domains", domain, null, domains!)
-            ?? (LooksLikeId.IsMatch(domain) ? _domainList.FirstOrDefault(d => (string?)d["id"] == domain) : null)
-            ?? throw new OsApiException(Node, OsApiFailure.NotFound, $"No domain with a name or ID of '{domain}' exists.", 404, "domain");
-        var domainId = (string)domainRecord["id"]!;
-        _ids[$"domain\0\0{domain}"] = domainId;
-        _records[$"domain\0\0{domain}"] = domainRecord;
+        var domainIds = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var domain in wanted.Domains.Concat(wanted.Users.Select(u => u.Domain)).Concat(wanted.Projects.Select(p => p.Domain))
+                     .Concat(requiredDomain is null ? Array.Empty<string>() : new[] { requiredDomain }).Distinct())
+        {
+            // By name, else by ID (as LookUp does), among all the domains.
+            var record = Pick("domain", "domains", domain, null, domains!)
+                ?? (LooksLikeId.IsMatch(domain) ? _domainList.FirstOrDefault(d => (string?)d["id"] == domain) : null);
+            var key = $"domain\0\0{domain}";
+            if (record is null)
+            {
+                if (domain == requiredDomain)
+                    throw new OsApiException(Node, OsApiFailure.NotFound, $"No domain with a name or ID of '{domain}' exists.", 404, "domain");
+                _absent[key] = true;
+                continue;
+            }
+            domainIds[domain] = _ids[key] = (string)record["id"]!;
+            _records[key] = record;
+            _absent.TryRemove(key, out _);
+        }
         lock (_snapshotGate)
         {
             _endpoints = endpointList?.OfType<JObject>().ToList();
@@ -619,12 +663,11 @@ public sealed class KeystoneIdentity : IDisposable
 
         // What the names did not find: asked for by ID (as LookUp does), all at once, then remembered as missing.
         var byId = new List<Action>();
-        void Settle(string kind, string collection, string? name, string? inDomain, JArray? hits)
+        void Settle(string kind, string collection, string name, string? inDomain)
         {
-            if (name is null || hits is null) return;
             var key = $"{kind}\0{inDomain}\0{name}";
-            var found = Pick(kind, collection, name, inDomain, hits);
-            if (found is not null) { _records[key] = found; _ids[key] = (string)found["id"]!; _absent.TryRemove(key, out _); return; }
+            var hit = Pick(kind, collection, name, inDomain, found[(collection, name)]);
+            if (hit is not null) { _records[key] = hit; _ids[key] = (string)hit["id"]!; _absent.TryRemove(key, out _); return; }
             byId.Add(() =>
             {
                 var record = LooksLikeId.IsMatch(name) ? ById(kind, collection, name, inDomain) : null;
@@ -632,9 +675,10 @@ public sealed class KeystoneIdentity : IDisposable
                 else _absent[key] = true;
             });
         }
-        Settle("user", "users", user, domainId, users);
-        Settle("project", "projects", project, domainId, projects);
-        Settle("role", "roles", role, null, roles);
+        // In a domain that does not exist nothing can be found: those names stay unknown (a lookup says NotFound).
+        foreach (var (name, domain) in wanted.Users) if (domainIds.TryGetValue(domain, out var id)) Settle("user", "users", name, id);
+        foreach (var (name, domain) in wanted.Projects) if (domainIds.TryGetValue(domain, out var id)) Settle("project", "projects", name, id);
+        foreach (var name in wanted.Roles) Settle("role", "roles", name, null);
         AtOnce(byId);
     }
 
@@ -759,4 +803,19 @@ public sealed class KeystoneIdentity : IDisposable
     T Mark<T>(T o, bool changed) where T : OsIdentityObject { o.Changed = changed; o.Node = Node; o.Session = Session; return o; }
 
     public void Dispose() { lock (_gate) { _api?.Dispose(); _api = null; } }
+}
+
+/// <summary>The names a run of identity lookups will ask for, fetched in one round by <see cref="KeystoneIdentity.Prefetch(IdentityLookups, string)"/>.</summary>
+public sealed class IdentityLookups
+{
+    /// <summary>Users by (name, domain name).</summary>
+    public HashSet<(string Name, string Domain)> Users { get; } = new();
+    /// <summary>Projects by (name, domain name).</summary>
+    public HashSet<(string Name, string Domain)> Projects { get; } = new();
+    public HashSet<string> Roles { get; } = new(StringComparer.Ordinal);
+    public HashSet<string> Domains { get; } = new(StringComparer.Ordinal);
+    /// <summary>The service list, the endpoints, the role assignments: each read whole.</summary>
+    public bool Services { get; set; }
+    public bool Endpoints { get; set; }
+    public bool Assignments { get; set; }
 }

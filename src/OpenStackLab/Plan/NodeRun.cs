@@ -173,8 +173,8 @@ internal sealed class NodeRun
     // They take no part in the probe; an apply may change what later command checks see (they may ask
     // Keystone), so those are dropped, while files stay cached.
     // The checks of neighbouring identity steps only read, so they go to Keystone together when the run reaches the first
-    // of them (one round of requests, not one per step). An apply makes the others' answers stale: after one, each later
-    // step of the run asks again on its own.
+    // of them: one round that fetches every name and list they will look up, then their checks at once, answered mostly
+    // from it. An apply makes the others' answers stale: after one, each later step of the run asks again on its own.
     readonly Dictionary<int, System.Threading.Tasks.Task<bool>> _identityAhead = new();
 
     bool IdentityDone(int i, IdentityStep step, Identity.KeystoneIdentity keystone)
@@ -182,6 +182,14 @@ internal sealed class NodeRun
         if (i == 0 || Steps[i - 1] is not IdentityStep)
         {
             _identityAhead.Clear();
+            foreach (var run in Steps.Skip(i).TakeWhile(s => s is IdentityStep).Cast<IdentityStep>().GroupBy(s => s.Admin.Key))
+            {
+                var wanted = new Identity.IdentityLookups();
+                foreach (var s in run) s.Target.Declare(wanted);
+                // Only a shortcut: when it fails, each check asks on its own and reports what went wrong.
+                try { _identity.For(run.First().Admin, _secrets, _cancel).Prefetch(wanted); }
+                catch (Api.OsApiException) when (!_cancel.IsCancellationRequested) { }
+            }
             for (int j = i + 1; j < Steps.Count && Steps[j] is IdentityStep next; j++)
             {
                 var k = _identity.For(next.Admin, _secrets, _cancel);

@@ -98,6 +98,47 @@ public class KeystoneIdentityTests
     }
 
     [Fact]
+    public void A_chapters_identity_checks_are_answered_from_one_round_and_one_password_check_and_see_a_lost_role()
+    {
+        var name = KeystoneTarget.Unique("oslplan");
+        var type = KeystoneTarget.Unique("osltype");
+        var secrets = new System.Collections.Generic.Dictionary<string, string> { ["oslplan_pass"] = "Pw-" + Guid.NewGuid().ToString("N") };
+        // A service chapter's identity steps, as KeystoneSteps plans them.
+        var steps = new global::OpenStackLab.Plan.IdentityObject[]
+        {
+            new global::OpenStackLab.Plan.UserObject(name, "service"), new global::OpenStackLab.Plan.PasswordObject(name, "service", "oslplan_pass"),
+            new global::OpenStackLab.Plan.RoleAssignmentObject("admin", name, "service"), new global::OpenStackLab.Plan.ServiceObject(name, type, "Rounds"),
+        }.Concat(KeystoneIdentity.Interfaces.Select(i => new global::OpenStackLab.Plan.EndpointObject("RegionOne", type, i, $"http://controller:9494/{i}"))).ToList();
+        using (var maker = target.Identity())
+            foreach (var step in steps) if (!step.IsDone(maker, secrets)) step.Make(maker, secrets);
+
+        (bool[] Done, int Rounds, int Requests) Checked()
+        {
+            using var k = target.Identity();
+            _ = k.Api;   // the admin token (issued or reused) is not part of the count
+            var (rounds, requests) = (k.Api.Rounds, k.Api.Requests);
+            var wanted = new IdentityLookups();
+            foreach (var step in steps) step.Declare(wanted);
+            k.Prefetch(wanted);
+            var done = steps.Select(s => s.IsDone(k, secrets)).ToArray();
+            return (done, k.Api.Rounds - rounds, k.Api.Requests - requests);
+        }
+
+        // One round (domains, user, project, role, services, endpoints, role assignments), then the password proved
+        // earlier in this process is proved again by validating its token (one HEAD).
+        var same = Checked();
+        Assert.All(same.Done, Assert.True);
+        Assert.Equal(2, same.Rounds);
+        Assert.Equal(8, same.Requests);
+
+        // The answers come from what Keystone holds: without the role assignment, only that check says not done.
+        using (var admin = target.Identity())
+            admin.Api.Delete($"{admin.Credentials.IdentityUrl}/projects/{admin.ProjectId("service", "default")}/users/{admin.UserId(name, "default")}/roles/{admin.RoleId("admin")}");
+        var lost = Checked();
+        Assert.Equal(steps.Select(s => s is not global::OpenStackLab.Plan.RoleAssignmentObject), lost.Done);
+    }
+
+    [Fact]
     public void An_endpoint_with_another_url_is_updated_in_place_and_says_what_it_was()
     {
         var name = KeystoneTarget.Unique("oslsvc");
