@@ -247,21 +247,27 @@ allow iscsid_t self:capability dac_override;
     /// <summary>
     /// Waits until the scheduler knows each backend's pool. A volume service that just started reports its capacity on
     /// its first periodic report (up to a minute later); until then every create fails with "No valid backend was found".
-    /// Asked over the volume API as the admin (keystoneauth, as the clients do; the password stays in the rc's env).
+    /// Asked over the volume API as the admin: one token (its catalog names the internal volume endpoint), then the pools
+    /// once a second. Python's standard library only: importing keystoneauth cost a second on every re-run. The password
+    /// stays in the rc's environment.
     /// </summary>
     static void WaitForPools(NodePlan controller, LabNode node, IReadOnlyList<string> pools)
     {
-        var py = "import os, sys, time\n"
-            + "from keystoneauth1 import loading, session\n"
+        var py = "import json, os, sys, time, urllib.request as r\n"
             + "e = os.environ\n"
-            + "auth = loading.get_plugin_loader('password').load_from_options(auth_url=e['OS_AUTH_URL'], username=e['OS_USERNAME'], password=e['OS_PASSWORD'], project_name=e['OS_PROJECT_NAME'], user_domain_name=e.get('OS_USER_DOMAIN_NAME', 'Default'), project_domain_name=e.get('OS_PROJECT_DOMAIN_NAME', 'Default'))\n"
-            + "s = session.Session(auth=auth)\n"
+            + "user = {'name': e['OS_USERNAME'], 'domain': {'name': e.get('OS_USER_DOMAIN_NAME', 'Default')}, 'password': e['OS_PASSWORD']}\n"
+            + "scope = {'project': {'name': e['OS_PROJECT_NAME'], 'domain': {'name': e.get('OS_PROJECT_DOMAIN_NAME', 'Default')}}}\n"
+            + "body = json.dumps({'auth': {'identity': {'methods': ['password'], 'password': {'user': user}}, 'scope': scope}}).encode()\n"
+            + "t = r.urlopen(r.Request(e['OS_AUTH_URL'] + '/auth/tokens', body, {'Content-Type': 'application/json'}), timeout=60)\n"
+            + "h = {'X-Auth-Token': t.headers['X-Subject-Token']}\n"
+            + "url = [x['url'] for s in json.load(t)['token']['catalog'] if s['type'] == 'volumev3' for x in s['endpoints'] if x['interface'] == 'internal'][0]\n"
             + "want = set(sys.argv[1:])\n"
             + "for i in range(180):\n"
-            + "    r = s.get('/scheduler-stats/get_pools', endpoint_filter={'service_type': 'volumev3', 'interface': 'internal'}, raise_exc=False)\n"
-            + "    if r.status_code == 200 and want <= {p['name'] for p in r.json().get('pools', [])}: sys.exit(0)\n"
+            + "    try: known = {p['name'] for p in json.load(r.urlopen(r.Request(url + '/scheduler-stats/get_pools', headers=h), timeout=60)).get('pools', [])}\n"
+            + "    except OSError: known = set()\n"
+            + "    if want <= known: sys.exit(0)\n"
             + "    time.sleep(1)\n"
-            + "sys.exit('the scheduler knows no pool ' + ', '.join(sorted(want)) + ' after 3 minutes: see cinder-volume.log on the volume node (its volume group, its first capacity report)')\n";
+            + "sys.exit('the scheduler knows no pool ' + ', '.join(sorted(want - known)) + ' after 3 minutes: see cinder-volume.log on the volume node (its volume group, its first capacity report)')\n";
         var rc = OpenRc.AdminPath(node).Path;
         controller.Verify($"Wait for the scheduler to know the pool{(pools.Count == 1 ? "" : "s")} {string.Join(", ", pools)}",
             $". {Quote(rc)} && /usr/bin/python3 -c {Quote(py)} {string.Join(" ", pools.Select(Quote))}", Hint);

@@ -153,7 +153,8 @@ public sealed class KeystoneIdentity : IDisposable
     public bool CanLogIn(string user, string domain, string password)
     {
         var userId = UserId(user, domain);
-        var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{V3}\0{userId}\0{password}")));
+        var key = LoginKey(userId, password);
+        if (_provedInPrefetch.ContainsKey(key)) return true;
         if (VerifiedLogins.TryGetValue(key, out var known))
         {
             if (known.ExpiresAt > DateTimeOffset.UtcNow.AddMinutes(1)
@@ -175,7 +176,11 @@ public sealed class KeystoneIdentity : IDisposable
         var (status, token, expiresAt) = Api.AuthenticateOther(body, password);
         if (status is 201 or 200)
         {
-            if (token is not null && expiresAt is { } at) VerifiedLogins[key] = (token, at);
+            if (token is not null && expiresAt is { } at)
+            {
+                VerifiedLogins[key] = (token, at);
+                LoginsByName[LoginKey($"{user}\0{domain}", password)] = (userId, token, at);
+            }
             return true;
         }
         if (status == 401) return false;
@@ -184,6 +189,27 @@ public sealed class KeystoneIdentity : IDisposable
 
     /// <summary>Tokens that proved a password, by a hash of (identity URL, user id, password): see <see cref="CanLogIn"/>.</summary>
     static readonly ConcurrentDictionary<string, (string Token, DateTimeOffset ExpiresAt)> VerifiedLogins = new(StringComparer.Ordinal);
+    /// <summary>The same tokens by a hash of (identity URL, user name, domain name, password), with the user's ID: what a
+    /// Prefetch can validate before it knows the user's ID.</summary>
+    static readonly ConcurrentDictionary<string, (string UserId, string Token, DateTimeOffset ExpiresAt)> LoginsByName = new(StringComparer.Ordinal);
+    /// <summary>Logins whose token validated in this instance's last Prefetch, by <see cref="LoginKey"/> of the user's ID.</summary>
+    readonly ConcurrentDictionary<string, bool> _provedInPrefetch = new(StringComparer.Ordinal);
+
+    string LoginKey(string user, string password) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{V3}\0{user}\0{password}")));
+
+    /// <summary>Validates the token of an earlier proved login of (user, domain, password), if there is one (one HEAD);
+    /// remembers the proof for <see cref="CanLogIn"/> when the user still has the ID it had then (checked after the round).</summary>
+    Action? ReproveLogin(string user, string domain, string password, ConcurrentBag<(string User, string Domain, string UserId, string Key)> valid)
+    {
+        if (!LoginsByName.TryGetValue(LoginKey($"{user}\0{domain}", password), out var known) || known.ExpiresAt <= DateTimeOffset.UtcNow.AddMinutes(1))
+            return null;
+        return () =>
+        {
+            if (Api.Call(HttpMethod.Head, $"{V3}/auth/tokens", headers: new Dictionary<string, string> { ["X-Subject-Token"] = known.Token }, allowNotFound: true) is not null)
+                valid.Add((user, domain, known.UserId, LoginKey(known.UserId, password)));
+        };
+    }
 
     // ---- roles ----
 
@@ -633,6 +659,10 @@ public sealed class KeystoneIdentity : IDisposable
         if (wanted.Services) lookups.Add(() => { lock (_servicesGate) _services = List("services", "", IdentityJson.Service).ToList(); });
         if (wanted.Endpoints) lookups.Add(() => endpointList = Items("endpoints", ""));
         if (wanted.Assignments) lookups.Add(() => assignmentList = Items("role_assignments", ""));
+        var reproved = new ConcurrentBag<(string User, string Domain, string UserId, string Key)>();
+        _provedInPrefetch.Clear();
+        foreach (var (user, domain, password) in wanted.Logins)
+            if (ReproveLogin(user, domain, password, reproved) is { } reprove) lookups.Add(reprove);
         AtOnce(lookups);
 
         _domainList = domains!.OfType<JObject>().ToList();
@@ -680,6 +710,10 @@ public sealed class KeystoneIdentity : IDisposable
         foreach (var (name, domain) in wanted.Projects) if (domainIds.TryGetValue(domain, out var id)) Settle("project", "projects", name, id);
         foreach (var name in wanted.Roles) Settle("role", "roles", name, null);
         AtOnce(byId);
+        // A validated token proves the password of the user it was issued to: still this name's user only with the same ID.
+        foreach (var (user, domain, userId, key) in reproved)
+            if (domainIds.TryGetValue(domain, out var domainId) && _ids.TryGetValue($"user\0{domainId}\0{user}", out var id) && id == userId)
+                _provedInPrefetch[key] = true;
     }
 
     /// <summary>Runs <paramref name="actions"/> at once, each on its own thread (a blocked thread-pool would serialise
@@ -818,4 +852,7 @@ public sealed class IdentityLookups
     public bool Services { get; set; }
     public bool Endpoints { get; set; }
     public bool Assignments { get; set; }
+    /// <summary>Passwords to prove, by (user name, domain name, password): a login proved earlier in this process is
+    /// proved again in the same round (its token validated), so the check that follows needs no request.</summary>
+    public HashSet<(string User, string Domain, string Password)> Logins { get; } = new();
 }

@@ -59,7 +59,7 @@ public abstract record IdentityObject
 {
     public virtual IReadOnlyList<string> SecretIds => Array.Empty<string>();
     /// <summary>Adds what <see cref="IsDone"/> will look up, so that a run of identity steps fetches it in one round.</summary>
-    internal abstract void Declare(IdentityLookups wanted);
+    internal abstract void Declare(IdentityLookups wanted, IReadOnlyDictionary<string, string> secrets);
     internal abstract bool IsDone(KeystoneIdentity k, IReadOnlyDictionary<string, string> secrets);
     internal abstract void Make(KeystoneIdentity k, IReadOnlyDictionary<string, string> secrets);
     /// <summary>The check and apply as openstack CLI text, after sourcing the admin rc.</summary>
@@ -77,7 +77,7 @@ public abstract record IdentityObject
 
 public sealed record ProjectObject(string Name, string Description, string Domain = "default") : IdentityObject
 {
-    internal override void Declare(IdentityLookups wanted) { wanted.Projects.Add((Name, Domain)); wanted.Domains.Add(Domain); }
+    internal override void Declare(IdentityLookups wanted, IReadOnlyDictionary<string, string> s) { wanted.Projects.Add((Name, Domain)); wanted.Domains.Add(Domain); }
     internal override bool IsDone(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => Missing(() => k.FindProject(Name, Domain) is not null);
     internal override void Make(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => k.EnsureProject(Name, Domain, Description);
     internal override (string, string) Shell(string rc) => (
@@ -87,7 +87,7 @@ public sealed record ProjectObject(string Name, string Description, string Domai
 
 public sealed record RoleObject(string Name) : IdentityObject
 {
-    internal override void Declare(IdentityLookups wanted) { wanted.Roles.Add(Name); }
+    internal override void Declare(IdentityLookups wanted, IReadOnlyDictionary<string, string> s) { wanted.Roles.Add(Name); }
     internal override bool IsDone(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => k.FindRole(Name) is not null;
     internal override void Make(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => k.EnsureRole(Name);
     internal override (string, string) Shell(string rc) => (
@@ -101,7 +101,7 @@ public sealed record RoleObject(string Name) : IdentityObject
 /// </summary>
 public sealed record UserObject(string Name, string? Project, string Domain = "default") : IdentityObject
 {
-    internal override void Declare(IdentityLookups wanted) { wanted.Users.Add((Name, Domain)); wanted.Domains.Add(Domain); }
+    internal override void Declare(IdentityLookups wanted, IReadOnlyDictionary<string, string> s) { wanted.Users.Add((Name, Domain)); wanted.Domains.Add(Domain); }
     internal override bool IsDone(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => Missing(() => k.FindUser(Name, Domain) is not null);
     internal override void Make(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => k.EnsureUser(Name, Domain, Project, (string?)null, null, null);
     internal override (string, string) Shell(string rc) => (
@@ -112,7 +112,7 @@ public sealed record UserObject(string Name, string? Project, string Domain = "d
 /// <summary>A domain (the document's heat domain for stack projects and users).</summary>
 public sealed record DomainObject(string Name, string Description) : IdentityObject
 {
-    internal override void Declare(IdentityLookups wanted) { wanted.Domains.Add(Name); }
+    internal override void Declare(IdentityLookups wanted, IReadOnlyDictionary<string, string> s) { wanted.Domains.Add(Name); }
     internal override bool IsDone(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => Missing(() => k.FindDomain(Name) is not null);
     internal override void Make(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => k.EnsureDomain(Name, Description);
     internal override (string, string) Shell(string rc) => (
@@ -123,7 +123,7 @@ public sealed record DomainObject(string Name, string Description) : IdentityObj
 /// <summary>A role for a user of <see cref="Domain"/> on that domain itself (the document's heat_domain_admin, admin on heat).</summary>
 public sealed record DomainRoleAssignmentObject(string Role, string User, string Domain) : IdentityObject
 {
-    internal override void Declare(IdentityLookups wanted) { wanted.Users.Add((User, Domain)); wanted.Domains.Add(Domain); wanted.Roles.Add(Role); }
+    internal override void Declare(IdentityLookups wanted, IReadOnlyDictionary<string, string> s) { wanted.Users.Add((User, Domain)); wanted.Domains.Add(Domain); wanted.Roles.Add(Role); }
     internal override bool IsDone(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) =>
         Missing(() => k.ListRoleAssignments(User, domain: Domain, role: Role, userDomain: Domain).Count > 0);
     internal override void Make(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) =>
@@ -143,7 +143,7 @@ public sealed record PasswordObject(string User, string? Project, string SecretI
     const string SetPassword = "import sys, openstack; c = openstack.connect(); c.identity.update_user(c.identity.find_user(sys.argv[1], ignore_missing=False), password=sys.stdin.read())";
 
     public override IReadOnlyList<string> SecretIds => new[] { SecretId };
-    internal override void Declare(IdentityLookups wanted) { wanted.Users.Add((User, Domain)); wanted.Domains.Add(Domain); }
+    internal override void Declare(IdentityLookups wanted, IReadOnlyDictionary<string, string> s) { wanted.Users.Add((User, Domain)); wanted.Domains.Add(Domain); wanted.Logins.Add((User, Domain, s[SecretId])); }
     internal override bool IsDone(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => Missing(() => k.CanLogIn(User, Domain, s[SecretId]));
     internal override void Make(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => k.SetPassword(User, Domain, s[SecretId]);
     // A user of another domain without a project (heat_domain_admin): logged in scoped to its domain, found in it.
@@ -164,7 +164,7 @@ public sealed record PasswordObject(string User, string? Project, string SecretI
 
 public sealed record RoleAssignmentObject(string Role, string User, string Project, string Domain = "default") : IdentityObject
 {
-    internal override void Declare(IdentityLookups wanted) { wanted.Users.Add((User, Domain)); wanted.Projects.Add((Project, Domain)); wanted.Domains.Add(Domain); wanted.Roles.Add(Role); wanted.Assignments = true; }
+    internal override void Declare(IdentityLookups wanted, IReadOnlyDictionary<string, string> s) { wanted.Users.Add((User, Domain)); wanted.Projects.Add((Project, Domain)); wanted.Domains.Add(Domain); wanted.Roles.Add(Role); wanted.Assignments = true; }
     internal override bool IsDone(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => Missing(() => k.HasRole(Role, User, Project, Domain, Domain));
     internal override void Make(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) =>
         k.EnsureRoleAssignment(Role, User, project: Project, userDomain: Domain, projectDomain: Domain);
@@ -175,7 +175,7 @@ public sealed record RoleAssignmentObject(string Role, string User, string Proje
 
 public sealed record ServiceObject(string Name, string Type, string Description) : IdentityObject
 {
-    internal override void Declare(IdentityLookups wanted) { wanted.Services = true; }
+    internal override void Declare(IdentityLookups wanted, IReadOnlyDictionary<string, string> s) { wanted.Services = true; }
     internal override bool IsDone(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => k.ListServices().Any(x => x.Name == Name && x.Type == Type);
     internal override void Make(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => k.EnsureService(Name, Type, Description);
     internal override (string, string) Shell(string rc) => (
@@ -186,7 +186,7 @@ public sealed record ServiceObject(string Name, string Type, string Description)
 /// <summary>The endpoint of a service type on one interface and region; another URL there is updated in place.</summary>
 public sealed record EndpointObject(string Region, string ServiceType, string Interface, string Url) : IdentityObject
 {
-    internal override void Declare(IdentityLookups wanted) { wanted.Services = true; wanted.Endpoints = true; }
+    internal override void Declare(IdentityLookups wanted, IReadOnlyDictionary<string, string> s) { wanted.Services = true; wanted.Endpoints = true; }
     internal override bool IsDone(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) =>
         Missing(() => k.ListEndpoints(ServiceType, Interface, Region).Any(e => e.Url == Url));
     internal override void Make(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) =>
@@ -199,7 +199,7 @@ public sealed record EndpointObject(string Region, string ServiceType, string In
 /// <summary>No user of that name (a teardown): done when Keystone has none.</summary>
 public sealed record UserAbsentObject(string Name, string Domain = "default") : IdentityObject
 {
-    internal override void Declare(IdentityLookups wanted) { wanted.Users.Add((Name, Domain)); wanted.Domains.Add(Domain); }
+    internal override void Declare(IdentityLookups wanted, IReadOnlyDictionary<string, string> s) { wanted.Users.Add((Name, Domain)); wanted.Domains.Add(Domain); }
     internal override bool IsDone(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => k.FindUser(Name, Domain) is null;
     internal override void Make(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => k.RemoveUser(Name, Domain);
     internal override (string, string) Shell(string rc) => (
@@ -210,7 +210,7 @@ public sealed record UserAbsentObject(string Name, string Domain = "default") : 
 /// <summary>No service of that name and type, hence none of its endpoints (a teardown).</summary>
 public sealed record ServiceAbsentObject(string Name, string Type) : IdentityObject
 {
-    internal override void Declare(IdentityLookups wanted) { wanted.Services = true; }
+    internal override void Declare(IdentityLookups wanted, IReadOnlyDictionary<string, string> s) { wanted.Services = true; }
     internal override bool IsDone(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => !k.ListServices().Any(x => x.Name == Name && x.Type == Type);
     internal override void Make(KeystoneIdentity k, IReadOnlyDictionary<string, string> s) => k.RemoveService(Name, Type);
     internal override (string, string) Shell(string rc) => (

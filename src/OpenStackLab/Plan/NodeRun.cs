@@ -185,7 +185,7 @@ internal sealed class NodeRun
             foreach (var run in Steps.Skip(i).TakeWhile(s => s is IdentityStep).Cast<IdentityStep>().GroupBy(s => s.Admin.Key))
             {
                 var wanted = new Identity.IdentityLookups();
-                foreach (var s in run) s.Target.Declare(wanted);
+                foreach (var s in run) s.Target.Declare(wanted, _secrets);
                 // Only a shortcut: when it fails, each check asks on its own and reports what went wrong.
                 try { _identity.For(run.First().Admin, _secrets, _cancel).Prefetch(wanted); }
                 catch (Api.OsApiException) when (!_cancel.IsCancellationRequested) { }

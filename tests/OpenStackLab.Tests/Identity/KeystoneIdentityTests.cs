@@ -98,7 +98,7 @@ public class KeystoneIdentityTests
     }
 
     [Fact]
-    public void A_chapters_identity_checks_are_answered_from_one_round_and_one_password_check_and_see_a_lost_role()
+    public void A_chapters_identity_checks_are_answered_from_one_round_and_see_a_lost_role()
     {
         var name = KeystoneTarget.Unique("oslplan");
         var type = KeystoneTarget.Unique("osltype");
@@ -110,7 +110,13 @@ public class KeystoneIdentityTests
             new global::OpenStackLab.Plan.RoleAssignmentObject("admin", name, "service"), new global::OpenStackLab.Plan.ServiceObject(name, type, "Rounds"),
         }.Concat(KeystoneIdentity.Interfaces.Select(i => new global::OpenStackLab.Plan.EndpointObject("RegionOne", type, i, $"http://controller:9494/{i}"))).ToList();
         using (var maker = target.Identity())
-            foreach (var step in steps) if (!step.IsDone(maker, secrets)) step.Make(maker, secrets);
+            // As a plan run does: make what is missing, then check it again (which proves the new password once).
+            foreach (var step in steps) if (!step.IsDone(maker, secrets)) { step.Make(maker, secrets); Assert.True(step.IsDone(maker, secrets)); }
+        // Keystone revokes a user's tokens issued up to the second its password was set, so the token that proved the new
+        // password in that same second may not validate later. A check a second later proves it again (HEAD, or a login
+        // whose token then lasts), as a plan's second run would.
+        Thread.Sleep(1100);
+        using (var again = target.Identity()) Assert.True(steps[1].IsDone(again, secrets));
 
         (bool[] Done, int Rounds, int Requests) Checked()
         {
@@ -118,17 +124,17 @@ public class KeystoneIdentityTests
             _ = k.Api;   // the admin token (issued or reused) is not part of the count
             var (rounds, requests) = (k.Api.Rounds, k.Api.Requests);
             var wanted = new IdentityLookups();
-            foreach (var step in steps) step.Declare(wanted);
+            foreach (var step in steps) step.Declare(wanted, secrets);
             k.Prefetch(wanted);
             var done = steps.Select(s => s.IsDone(k, secrets)).ToArray();
             return (done, k.Api.Rounds - rounds, k.Api.Requests - requests);
         }
 
-        // One round (domains, user, project, role, services, endpoints, role assignments), then the password proved
-        // earlier in this process is proved again by validating its token (one HEAD).
+        // One round: domains, user, project, role, services, endpoints, role assignments, and the token that proved the
+        // password earlier in this process validated again (HEAD), all at once.
         var same = Checked();
         Assert.All(same.Done, Assert.True);
-        Assert.Equal(2, same.Rounds);
+        Assert.Equal(1, same.Rounds);
         Assert.Equal(8, same.Requests);
 
         // The answers come from what Keystone holds: without the role assignment, only that check says not done.
