@@ -5,8 +5,8 @@
     once). Writes a table with the machine's load average beside each figure.
 .DESCRIPTION
     Starts (or reuses) the six default test nodes of instance OSL_LAB_INSTANCE (default 7) with New-OsTestLab, runs each
-    chapter cmdlet in the guide's order in three passes (first run, no-change re-run, -CheckOnly: each pass over the whole
-    lab before the next) and prints one row per chapter. -Reuse skips the first runs on a lab
+    chapter cmdlet in the guide's order in four passes (first run, no-change re-run, -CheckOnly, the re-run again in the now warm
+    session: each pass over the whole lab before the next) and prints one row per chapter. -Reuse skips the first runs on a lab
     that is already built (its row's First column stays empty); -From starts at that chapter (e.g. SwiftProxy), the
     earlier ones left out. -Keep leaves the nodes running. -Slowest N lists the N slowest steps of the re-run and
     -CheckOnly passes (where the time goes).
@@ -47,6 +47,10 @@ try {
     foreach ($name in $names) { $loadRerun[$name] = Load; $rerun[$name] = Timed $name $chapters[$name]; Write-Host "re-run $name $($rerun[$name].Seconds) s" }
     $check = @{}; $loadCheck = @{}
     foreach ($name in $names) { $loadCheck[$name] = Load; $check[$name] = Timed $name ($chapters[$name] + @{ CheckOnly = $true }); Write-Host "check  $name $($check[$name].Seconds) s" }
+    # The re-run again, now that the session has logged every service user in once (the first re-run of a process pays
+    # Keystone's password hashing once per user; later checks validate the token that proved it).
+    $warm = @{}
+    foreach ($name in $names) { $warm[$name] = Timed $name $chapters[$name]; Write-Host "warm   $name $($warm[$name].Seconds) s" }
     $rows = foreach ($name in $names) {
         [pscustomobject]@{
             Chapter = $name -replace '^(Install|Initialize)-Os', ''
@@ -54,7 +58,13 @@ try {
             First = $first[$name].Seconds
             Rerun = $rerun[$name].Seconds; RerunChanged = @($rerun[$name].Results | Where-Object Status -ne Unchanged).Count; LoadRerun = $loadRerun[$name]
             CheckOnly = $check[$name].Seconds; WouldChange = @($check[$name].Results | Where-Object Status -ne Unchanged).Count; LoadCheckOnly = $loadCheck[$name]
+            WarmRerun = $warm[$name].Seconds
         }
+    }
+    # A no-change pass that changed something names it (a re-run should change nothing).
+    foreach ($pass in @{ Name = 're-run'; Runs = $rerun }, @{ Name = '-CheckOnly'; Runs = $check }, @{ Name = 'warm re-run'; Runs = $warm }) {
+        $moved = @($pass.Runs.Values | ForEach-Object Results | Where-Object Status -ne Unchanged)
+        if ($moved) { Write-Host "Not Unchanged in the $($pass.Name) pass:"; $moved | Format-Table Chapter, Node, Step, Status, Message -AutoSize | Out-String -Width 250 | Write-Host }
     }
     if ($Slowest -gt 0) {
         foreach ($pass in @{ Name = 're-run'; Runs = $rerun }, @{ Name = '-CheckOnly'; Runs = $check }) {
@@ -64,9 +74,9 @@ try {
         }
     }
     $rows | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
-    '| whole lab | {0} steps | first {1:N1} s | re-run {2:N1} s | -CheckOnly {3:N1} s |' -f ($rows | Measure-Object Steps -Sum).Sum,
-        ($rows | Measure-Object First -Sum).Sum, ($rows | Measure-Object Rerun -Sum).Sum, ($rows | Measure-Object CheckOnly -Sum).Sum | Write-Host
+    '| whole lab | {0} steps | first {1:N1} s | re-run {2:N1} s | -CheckOnly {3:N1} s | warm re-run {4:N1} s |' -f ($rows | Measure-Object Steps -Sum).Sum,
+        ($rows | Measure-Object First -Sum).Sum, ($rows | Measure-Object Rerun -Sum).Sum, ($rows | Measure-Object CheckOnly -Sum).Sum, ($rows | Measure-Object WarmRerun -Sum).Sum | Write-Host
     $base = $rows | Where-Object Chapter -in 'Node', 'MariaDb', 'RabbitMq', 'Memcached', 'Keystone', 'SwiftProxy', 'SwiftStorage'
-    '| base, Keystone and Swift | re-run {0:N1} s | -CheckOnly {1:N1} s |' -f ($base | Measure-Object Rerun -Sum).Sum, ($base | Measure-Object CheckOnly -Sum).Sum | Write-Host
+    '| base, Keystone and Swift | re-run {0:N1} s | -CheckOnly {1:N1} s | warm re-run {2:N1} s |' -f ($base | Measure-Object Rerun -Sum).Sum, ($base | Measure-Object CheckOnly -Sum).Sum, ($base | Measure-Object WarmRerun -Sum).Sum | Write-Host
 }
 finally { if (-not $Keep) { $lab | Remove-OsTestLab -ErrorAction Continue } }

@@ -80,6 +80,10 @@ allow httpd_t keystone_log_t:file create;
         steps.Config(conf, ConfigFileKind.OsloIni, new[]
         {
             new ConfigEdit("cache", "memcache_servers", lab.MemcachedServers),
+            // The document's memcache_servers alone caches nothing (erratum #69): switched on (D33), every authenticated
+            // request validates its token from memcached instead of the database (~140 ms to ~35 ms per request here).
+            new ConfigEdit("cache", "enabled", "true"),
+            new ConfigEdit("cache", "backend", "oslo_cache.memcache_pool"),
             new ConfigEdit("database", "connection", lab.DatabaseUrl("keystone", SecretIds.KeystoneDb, "keystone")),
             new ConfigEdit("token", "provider", "fernet"),
         }, name: "Configure keystone.conf (cache, database, fernet tokens)", hint: Hint);
