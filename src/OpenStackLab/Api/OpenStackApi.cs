@@ -426,16 +426,19 @@ public sealed class OpenStackApi : IDisposable
         }
         return Transport(url, secrets ?? _secrets, () =>
         {
-            using (var request = Build())
+            // A reset after connecting (a busy uwsgi dropping the connection, seen when a chapter's lookups arrive at once):
+            // an idempotent request is sent again, up to twice, after a short pause. (A POST may have created something, so
+            // only token requests, which create nothing that matters, are repeated.)
+            for (int attempt = 1; ; attempt++)
             {
+                using var request = Build();
                 try { return _http.Send(request, HttpCompletionOption.ResponseContentRead, CancellationToken); }
-                // A reset after connecting (a busy uwsgi dropping the connection): an idempotent request is sent once more.
-                // (A POST may have created something, so only token requests, which create nothing that matters, are repeated.)
-                catch (HttpRequestException e) when ((method != HttpMethod.Post || url.EndsWith("/auth/tokens", StringComparison.Ordinal))
-                    && e.InnerException is System.IO.IOException && !CancellationToken.IsCancellationRequested) { }
+                catch (HttpRequestException e) when (attempt < 3 && (method != HttpMethod.Post || url.EndsWith("/auth/tokens", StringComparison.Ordinal))
+                    && e.InnerException is System.IO.IOException && !CancellationToken.IsCancellationRequested)
+                {
+                    CancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(250 * attempt));
+                }
             }
-            using var again = Build();
-            return _http.Send(again, HttpCompletionOption.ResponseContentRead, CancellationToken);
         });
     }
 

@@ -140,6 +140,7 @@ public sealed class KeystoneIdentity : IDisposable
     public void SetPassword(string user, string? domain, string password)
     {
         if (string.IsNullOrEmpty(password)) throw new ArgumentException("The password is empty.", nameof(password));
+        _provedInPrefetch.Clear();   // Keystone revokes the user's tokens: an old password proved in the last round is proved no more
         Api.Patch($"{V3}/users/{Q(UserId(user, domain))}", new JObject { ["user"] = new JObject { ["password"] = password } }, password);
     }
 

@@ -142,6 +142,14 @@ public class KeystoneIdentityTests
             admin.Api.Delete($"{admin.Credentials.IdentityUrl}/projects/{admin.ProjectId("service", "default")}/users/{admin.UserId(name, "default")}/roles/{admin.RoleId("admin")}");
         var lost = Checked();
         Assert.Equal(steps.Select(s => s is not global::OpenStackLab.Plan.RoleAssignmentObject), lost.Done);
+
+        // A password this instance sets makes the round's proof of the old one void (Keystone revoked its token).
+        using var k = target.Identity();
+        var wantedAgain = new IdentityLookups();
+        foreach (var step in steps) step.Declare(wantedAgain, secrets);
+        k.Prefetch(wantedAgain);
+        k.SetPassword(name, "default", secrets["oslplan_pass"] + "-2");
+        Assert.False(k.CanLogIn(name, "default", secrets["oslplan_pass"]));
     }
 
     [Fact]

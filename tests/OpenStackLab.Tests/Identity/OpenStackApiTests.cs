@@ -91,6 +91,67 @@ public class OpenStackApiTests
         Assert.DoesNotContain("한글", e.Message);
     }
 
+    /// <summary>A server on a real socket that resets the first <paramref name="resets"/> connections after reading their
+    /// request (as a busy uwsgi does), then refuses the credentials (HTTP 401). Returns its port and its connection count.</summary>
+    static (int Port, Func<int> Connections, IDisposable Stop) ResettingServer(int resets)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int connections = 0;
+        var thread = new System.Threading.Thread(() =>
+        {
+            try
+            {
+                while (true)
+                {
+                    using var client = listener.AcceptTcpClient();
+                    var n = System.Threading.Interlocked.Increment(ref connections);
+                    var stream = client.GetStream();
+                    var buffer = new byte[65536];
+                    var read = 0;
+                    // The request's head and its small JSON body.
+                    do { read += stream.Read(buffer, read, buffer.Length - read); }
+                    while (read < buffer.Length && !System.Text.Encoding.ASCII.GetString(buffer, 0, read).Contains("}}}}"));
+                    if (n <= resets) { client.LingerState = new LingerOption(true, 0); continue; }   // closed with RST
+                    var body = "{\"error\": {\"code\": 401, \"message\": \"The request you have made requires authentication.\"}}";
+                    var head = $"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
+                    var bytes = System.Text.Encoding.ASCII.GetBytes(head + body);
+                    stream.Write(bytes, 0, bytes.Length);
+                }
+            }
+            catch (SocketException) { }      // stopped
+            catch (ObjectDisposedException) { }
+        }) { IsBackground = true };
+        thread.Start();
+        return (((IPEndPoint)listener.LocalEndpoint).Port, () => System.Threading.Volatile.Read(ref connections), new Stopper(listener));
+    }
+
+    sealed class Stopper(TcpListener l) : IDisposable { public void Dispose() => l.Stop(); }
+
+    [Fact]
+    public void A_connection_reset_after_connecting_is_retried_twice_and_the_third_answer_counts()
+    {
+        var (port, connections, stop) = ResettingServer(resets: 2);
+        using var _ = stop;
+        var c = new OsCredentials($"http://keystone-busy:{port}/v3", "admin", Hostile + Guid.NewGuid());
+        var e = Assert.Throws<OsApiException>(() => OpenStackApi.Connect(c, new HostMap(new[] { KeyValuePair.Create("keystone-busy", "127.0.0.1") })));
+        Assert.Equal(OsApiFailure.AuthenticationFailed, e.Failure);
+        Assert.Equal(3, connections());
+    }
+
+    [Fact]
+    public void A_server_that_keeps_resetting_is_a_connection_failure_after_three_attempts()
+    {
+        var (port, connections, stop) = ResettingServer(resets: int.MaxValue);
+        using var _ = stop;
+        var c = new OsCredentials($"http://keystone-busy:{port}/v3", "admin", Hostile + Guid.NewGuid());
+        var e = Assert.Throws<OsApiException>(() => OpenStackApi.Connect(c, new HostMap(new[] { KeyValuePair.Create("keystone-busy", "127.0.0.1") })));
+        Assert.Equal(OsApiFailure.ConnectionFailed, e.Failure);
+        Assert.Contains("connected to 127.0.0.1", e.Message);
+        Assert.DoesNotContain("한글", e.Message);
+        Assert.Equal(3, connections());
+    }
+
     [Fact]
     public void Reads_role_assignments_with_names_as_the_client_printed_them()
     {
