@@ -103,13 +103,18 @@ Describe 'A two-node test lab' -Tag TestLab {
     It 'Remove-OsTestLab stops the nodes, closes their sessions, detaches the loop device a node attached and removes the state' {
         # Loop devices are host-wide: one a node attached (as Cinder's volume group does) must not outlive the node.
         $s = Get-OsSession | Where-Object { $_.ComputerName -eq ($lab.Nodes | Where-Object Name -eq controller).Address }
-        $attach = Invoke-OsCommand -Session $s -AsRoot -Command 'truncate -s 8M /var/tmp/pester-loop.img && losetup -f --show /var/tmp/pester-loop.img && losetup -n -O BACK-INO,BACK-MAJ:MIN -l "$(losetup -j /var/tmp/pester-loop.img -n -O NAME)"'
+        # A file name of its own: losetup -j matches every loop device of that name on the host, other labs' too.
+        $image = "/var/tmp/pester-loop-$([guid]::NewGuid().ToString('N')).img"
+        $attach = Invoke-OsCommand -Session $s -AsRoot -Command "truncate -s 8M $image && loop=`$(losetup -f --show $image) && echo `$loop && losetup -n -O BACK-INO,BACK-MAJ:MIN -l `$loop"
         $attach.ExitCode | Should -Be 0 -Because $attach.StdErr
         $loop, $backing = $attach.StdOut.Trim() -split "`n"
-        @(losetup -l -n -O 'NAME,BACK-INO,BACK-MAJ:MIN').Trim() -replace '\s+', ' ' | Should -Contain "$loop $(($backing.Trim() -split '\s+') -join ' ')"
+        # The host's loop devices, one "NAME INODE MAJ:MIN" each (none at all once the lab is gone, on a host without others).
+        function HostLoops { @(losetup -l -n -O 'NAME,BACK-INO,BACK-MAJ:MIN' | ForEach-Object { $_.Trim() -replace '\s+', ' ' }) }
+        $attached = "$loop $(($backing.Trim() -split '\s+') -join ' ')"
+        HostLoops | Should -Contain $attached
 
         $lab | Remove-OsTestLab -ErrorAction Stop
-        @(losetup -l -n -O 'NAME,BACK-INO,BACK-MAJ:MIN').Trim() -replace '\s+', ' ' | Should -Not -Contain "$loop $(($backing.Trim() -split '\s+') -join ' ')"
+        HostLoops | Should -Not -Contain $attached
         Get-LabNetns | Should -BeNullOrEmpty
         @(Get-OsSession | Where-Object { $_.ComputerName -like "10.250.$instance.*" }).Count | Should -Be 0
         Test-Path $stateDir | Should -BeFalse
