@@ -458,7 +458,7 @@ public sealed class KeystoneIdentity : IDisposable
     /// <summary>
     /// A service account (the chapters' recurring six objects): the user with its default project, the role on the
     /// project, the service and its endpoints, each only when asked (the cmdlet's ShouldProcess answers). Call
-    /// <see cref="Prefetch"/> first (with services, endpoints and assignments): an unchanged account then costs no
+    /// <see cref="Prefetch(string, string, string, string, bool, bool, bool)"/> first (with services, endpoints and assignments): an unchanged account then costs no
     /// further request. The writes go in at most two rounds sent at once: the user and the service (and what depends
     /// only on objects that exist already), then the role assignment once the user exists and the endpoints once the
     /// service exists. Objects come back in the order user, role assignment, service, endpoints; a failure stops what

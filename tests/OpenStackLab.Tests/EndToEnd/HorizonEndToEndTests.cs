@@ -183,6 +183,10 @@ public sealed class HorizonEndToEndTests
             // Identity > Projects through the side menu (the Identity group opens, then its Projects entry).
             driver.FindElement(By.CssSelector("a[data-target='#sidebar-accordion-identity']")).Click();
             var projects = wait.Until(d => d.FindElements(By.CssSelector($"a[href='{HorizonChapter.WebRoot}identity/']")).FirstOrDefault(e => e.Displayed));
+            // Let the group finish sliding open (Bootstrap's "collapsing" becomes "collapse in"): a click while it moves can
+            // land on the entry below (Users; seen once). Bounded: after 10 s the click goes ahead as before.
+            try { new WebDriverWait(driver, TimeSpan.FromSeconds(10)).Until(d => (d.FindElement(By.Id("sidebar-accordion-identity")).GetDomProperty("className") ?? "").Split(' ').Contains("in")); }
+            catch (WebDriverTimeoutException) { }
             // The group may still be sliding open: another entry then takes the click. Try again until it lands.
             wait.Until(_ => { try { projects!.Click(); return true; } catch (ElementClickInterceptedException) { return false; } });
             wait.Until(d => d.FindElements(By.CssSelector("table#tenants tbody tr")).Count > 0);
