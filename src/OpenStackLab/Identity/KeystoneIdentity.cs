@@ -154,14 +154,12 @@ public sealed class KeystoneIdentity : IDisposable
     public bool CanLogIn(string user, string domain, string password)
     {
         var userId = UserId(user, domain);
-        var key = LoginKey(userId, password);
+        var key = LoginKey(user, domain, password);
         if (_provedInPrefetch.ContainsKey(key)) return true;
-        if (VerifiedLogins.TryGetValue(key, out var known))
+        if (ProvedLogins.TryGetValue(key, out var known) && known.UserId == userId)
         {
-            if (known.ExpiresAt > DateTimeOffset.UtcNow.AddMinutes(1)
-                && Api.Call(HttpMethod.Head, $"{V3}/auth/tokens", headers: new Dictionary<string, string> { ["X-Subject-Token"] = known.Token }, allowNotFound: true) is not null)
-                return true;
-            VerifiedLogins.TryRemove(key, out _);
+            if (StillValid(known.Token, known.ExpiresAt)) return true;
+            ProvedLogins.TryRemove(key, out _);
         }
         var body = new JObject
         {
@@ -177,39 +175,34 @@ public sealed class KeystoneIdentity : IDisposable
         var (status, token, expiresAt) = Api.AuthenticateOther(body, password);
         if (status is 201 or 200)
         {
-            if (token is not null && expiresAt is { } at)
-            {
-                VerifiedLogins[key] = (token, at);
-                LoginsByName[LoginKey($"{user}\0{domain}", password)] = (userId, token, at);
-            }
+            if (token is not null && expiresAt is { } at) ProvedLogins[key] = (userId, token, at);
             return true;
         }
         if (status == 401) return false;
         throw new OsApiException(Node, OsApiException.FailureFor(status), $"Checking the password of {user} failed with HTTP {status}.", status);
     }
 
-    /// <summary>Tokens that proved a password, by a hash of (identity URL, user id, password): see <see cref="CanLogIn"/>.</summary>
-    static readonly ConcurrentDictionary<string, (string Token, DateTimeOffset ExpiresAt)> VerifiedLogins = new(StringComparer.Ordinal);
-    /// <summary>The same tokens by a hash of (identity URL, user name, domain name, password), with the user's ID: what a
-    /// Prefetch can validate before it knows the user's ID.</summary>
-    static readonly ConcurrentDictionary<string, (string UserId, string Token, DateTimeOffset ExpiresAt)> LoginsByName = new(StringComparer.Ordinal);
-    /// <summary>Logins whose token validated in this instance's last Prefetch, by <see cref="LoginKey"/> of the user's ID.</summary>
+    /// <summary>Tokens that proved a password, by <see cref="LoginKey"/> (identity URL, user as named, domain, password),
+    /// with the ID of the user they were issued to: a proof holds only for the user that still has that ID.</summary>
+    static readonly ConcurrentDictionary<string, (string UserId, string Token, DateTimeOffset ExpiresAt)> ProvedLogins = new(StringComparer.Ordinal);
+    /// <summary>Logins whose token validated in this instance's last Prefetch (for the user with the same ID), by <see cref="LoginKey"/>.</summary>
     readonly ConcurrentDictionary<string, bool> _provedInPrefetch = new(StringComparer.Ordinal);
 
-    string LoginKey(string user, string password) =>
-        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{V3}\0{user}\0{password}")));
+    string LoginKey(string user, string domain, string password) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{V3}\0{user}\0{domain}\0{password}")));
 
-    /// <summary>Validates the token of an earlier proved login of (user, domain, password), if there is one (one HEAD);
-    /// remembers the proof for <see cref="CanLogIn"/> when the user still has the ID it had then (checked after the round).</summary>
+    /// <summary>Whether a token that proved a password still validates (one HEAD), unless it is about to expire.</summary>
+    bool StillValid(string token, DateTimeOffset expiresAt) =>
+        expiresAt > DateTimeOffset.UtcNow.AddMinutes(1)
+        && Api.Call(HttpMethod.Head, $"{V3}/auth/tokens", headers: new Dictionary<string, string> { ["X-Subject-Token"] = token }, allowNotFound: true) is not null;
+
+    /// <summary>The request that proves an earlier login of (user, domain, password) again, if there was one: its token
+    /// validated. A valid one lands in <paramref name="valid"/> with the user's ID of then, checked after the round.</summary>
     Action? ReproveLogin(string user, string domain, string password, ConcurrentBag<(string User, string Domain, string UserId, string Key)> valid)
     {
-        if (!LoginsByName.TryGetValue(LoginKey($"{user}\0{domain}", password), out var known) || known.ExpiresAt <= DateTimeOffset.UtcNow.AddMinutes(1))
-            return null;
-        return () =>
-        {
-            if (Api.Call(HttpMethod.Head, $"{V3}/auth/tokens", headers: new Dictionary<string, string> { ["X-Subject-Token"] = known.Token }, allowNotFound: true) is not null)
-                valid.Add((user, domain, known.UserId, LoginKey(known.UserId, password)));
-        };
+        var key = LoginKey(user, domain, password);
+        if (!ProvedLogins.TryGetValue(key, out var known)) return null;
+        return () => { if (StillValid(known.Token, known.ExpiresAt)) valid.Add((user, domain, known.UserId, key)); };
     }
 
     // ---- roles ----
@@ -415,12 +408,7 @@ public sealed class KeystoneIdentity : IDisposable
         }
         IdentityNames.Check("region", region);
         var svc = ResolveService(service);
-        // After a Prefetch of the endpoints: this service's, from the snapshot (no request).
-        List<JObject>? snapshot;
-        lock (_snapshotGate) snapshot = _endpoints?.ToList();
-        var existing = (snapshot?.Where(e => (string?)e["service_id"] == svc.Id && (string?)e["region_id"] == region)
-                ?? (Api.Get($"{V3}/endpoints?service_id={Q(svc.Id)}&region_id={Q(region)}")["endpoints"] as JArray ?? new JArray()).OfType<JObject>())
-            .Select(e => Mark(IdentityJson.Endpoint(e, svc), false)).ToList();
+        var existing = ListEndpoints(svc.Id, region: region);   // after a Prefetch of the endpoints: from the snapshot
         var results = new OsEndpoint[wanted.Count];
         var writes = new List<Action>();
         for (int i = 0; i < wanted.Count; i++)
