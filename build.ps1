@@ -143,8 +143,13 @@ function Invoke-XunitTests {
     & dotnet @testArgs | Out-Host
     $trx = Join-Path $results 'xunit.trx'
     if (-not (Test-Path $trx)) { Write-Warning 'xunit produced no results (build failure?).'; return @{ Passed = 0; Failed = 1 } }
-    $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
-    @{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted }
+    $run = ([xml](Get-Content $trx -Raw)).TestRun
+    $counters = $run.ResultSummary.Counters
+    # Each failure by name with its message's first line: CI shows only the end of the output.
+    $failures = @($run.Results.UnitTestResult | Where-Object outcome -ne 'Passed' | Where-Object outcome -ne 'NotExecuted' |
+        ForEach-Object { "$($_.testName): $(@("$($_.Output.ErrorInfo.Message)" -split "`n")[0])" })
+    @{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        Failures = $failures }
 }
 
 function Invoke-PesterTests {
@@ -165,11 +170,16 @@ Import-Module '$pester' -RequiredVersion $PesterVersion
 `$c.Output.Verbosity = 'Detailed'
 $tagFilter
 `$r = Invoke-Pester -Configuration `$c
-@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount } | ConvertTo-Json | Set-Content '$summary'
+`$first = { param(`$e) @("`$(`$e | Select-Object -First 1)" -split "``n")[0] }
+`$failures = @(`$r.Failed | ForEach-Object { "`$(`$_.ExpandedPath): `$(& `$first `$_.ErrorRecord)" }) +
+    @(`$r.FailedBlocks | ForEach-Object { "`$(`$_.Path -join '.') (setup): `$(& `$first `$_.ErrorRecord)" }) +
+    @(`$r.FailedContainers | ForEach-Object { "`$(`$_.Item): `$(& `$first `$_.ErrorRecord)" })
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Failures = `$failures } |
+    ConvertTo-Json | Set-Content '$summary'
 "@ -Environment $variables | Out-Host
-    if (-not (Test-Path $summary)) { return @{ Passed = 0; Failed = 1 } }
+    if (-not (Test-Path $summary)) { return @{ Passed = 0; Failed = 1; Failures = @('Pester wrote no summary') } }
     $s = Get-Content $summary -Raw | ConvertFrom-Json
-    @{ Passed = [int]$s.Passed; Failed = [int]$s.Failed }
+    @{ Passed = [int]$s.Passed; Failed = [int]$s.Failed; Failures = @($s.Failures) }
 }
 
 function Invoke-Test {
@@ -189,6 +199,9 @@ function Invoke-Test {
         # A root that cannot be built is a failure of the run, still counted on the last line.
         try { $parts['Pester on Debian 13'] = Invoke-Debian13Test }
         catch { Write-Host "The Debian 13 suite could not run: $_" -ForegroundColor Red; $parts['Pester on Debian 13'] = @{ Passed = 0; Failed = 1 } }
+    }
+    foreach ($name in $parts.Keys) {
+        foreach ($failure in $parts[$name].Failures) { Write-Host "FAILED ($name) $("$failure".Substring(0, [Math]::Min(300, "$failure".Length)))" -ForegroundColor Red }
     }
     Write-Host (($parts.Keys | ForEach-Object { "${_}: $($parts[$_].Passed) passed, $($parts[$_].Failed) failed" }) -join '; ')
     $passed = ($parts.Values | ForEach-Object { $_.Passed } | Measure-Object -Sum).Sum
