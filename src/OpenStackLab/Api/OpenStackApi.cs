@@ -264,7 +264,7 @@ public sealed class OpenStackApi : IDisposable
         UserId = (string?)token["user"]?["id"] ?? "";
         ProjectId = (string?)token["project"]?["id"] ?? "";
         ProjectName = (string?)token["project"]?["name"] ?? "";
-        ExpiresAt = token["expires_at"] is { Type: not JTokenType.Null } x ? DateTimeOffset.Parse((string)x!, System.Globalization.CultureInfo.InvariantCulture) : null;
+        ExpiresAt = TokenExpiry(token);
         Catalog = (token["catalog"] as JArray ?? new JArray()).OfType<JObject>().SelectMany(s =>
             (s["endpoints"] as JArray ?? new JArray()).OfType<JObject>().Select(e => new CatalogEndpoint(
                 (string?)s["name"] ?? "", (string?)s["type"] ?? "", (string?)e["interface"] ?? "",
@@ -354,10 +354,12 @@ public sealed class OpenStackApi : IDisposable
         using var response = Send(HttpMethod.Post, url, body, authenticated: false, secrets);
         if (!response.IsSuccessStatusCode) return ((int)response.StatusCode, null, null);
         var token = response.Headers.TryGetValues("X-Subject-Token", out var t) ? t.First() : null;
-        var expires = ReadJson(response, url, _secrets.Concat(secrets).ToArray())?["token"]?["expires_at"] is { Type: not JTokenType.Null } x
-            ? DateTimeOffset.Parse((string)x!, System.Globalization.CultureInfo.InvariantCulture) : (DateTimeOffset?)null;
-        return ((int)response.StatusCode, token, expires);
+        return ((int)response.StatusCode, token, TokenExpiry(ReadJson(response, url, _secrets.Concat(secrets).ToArray())?["token"]));
     }
+
+    /// <summary>A token object's expires_at; null when Keystone gave none.</summary>
+    static DateTimeOffset? TokenExpiry(JToken? token) =>
+        token?["expires_at"] is { Type: not JTokenType.Null } x ? DateTimeOffset.Parse((string)x!, System.Globalization.CultureInfo.InvariantCulture) : null;
 
     /// <summary>Asks <paramref name="probe"/> every <paramref name="interval"/> until it returns a value or <paramref name="timeout"/> passes (then ConnectionFailed).</summary>
     public T Poll<T>(Func<T?> probe, TimeSpan timeout, TimeSpan interval, string what) where T : class

@@ -253,12 +253,9 @@ allow iscsid_t self:capability dac_override;
     /// </summary>
     static void WaitForPools(NodePlan controller, LabNode node, IReadOnlyList<string> pools)
     {
-        var py = "import json, os, sys, time, urllib.request as r\n"
-            + "e = os.environ\n"
-            + "user = {'name': e['OS_USERNAME'], 'domain': {'name': e.get('OS_USER_DOMAIN_NAME', 'Default')}, 'password': e['OS_PASSWORD']}\n"
-            + "scope = {'project': {'name': e['OS_PROJECT_NAME'], 'domain': {'name': e.get('OS_PROJECT_DOMAIN_NAME', 'Default')}}}\n"
-            + "body = json.dumps({'auth': {'identity': {'methods': ['password'], 'password': {'user': user}}, 'scope': scope}}).encode()\n"
-            + "t = r.urlopen(r.Request(e['OS_AUTH_URL'] + '/auth/tokens', body, {'Content-Type': 'application/json'}), timeout=60)\n"
+        var py = KeystoneChapter.PythonLogin
+            + "import sys, time\n"
+            + "t = login()\n"
             + "h = {'X-Auth-Token': t.headers['X-Subject-Token']}\n"
             + "url = [x['url'] for s in json.load(t)['token']['catalog'] if s['type'] == 'volumev3' for x in s['endpoints'] if x['interface'] == 'internal'][0]\n"
             + "want = set(sys.argv[1:])\n"

@@ -40,6 +40,7 @@ public sealed class HorizonChapter : ServiceChapter
     /// <summary>The dashboard's manage.py (both platforms' packages put it here).</summary>
     public const string ManagePy = "/usr/share/openstack-dashboard/manage.py";
 
+    const string DashboardState = "/var/lib/openstack-dashboard";
     const string StaticStamp = "/var/lib/openstacklab/horizon-static";
     const string SettingsStamp = "/var/lib/openstacklab/horizon-settings";
     // The dashboard's own settings module, where the platform's Python keeps it (dist-packages on Debian, site-packages on RHEL).
@@ -124,6 +125,12 @@ public sealed class HorizonChapter : ServiceChapter
             name: script is null ? "Add WSGIApplicationGroup %{GLOBAL} at the top of the dashboard's site" : $"Serve the dashboard at {WebRoot} (WSGIApplicationGroup %{{GLOBAL}}, WSGIScriptAlias, static files)", hint: Hint);
 
         var user = Quote((p.ServiceAccount(Component.Horizon) ?? throw new InvalidOperationException($"The platform {p.Name} has no web server user.")).User);
+        // Django makes its secret key file on first import, owned by whoever imported it: once that was root (a manage.py
+        // run by hand), the web server can read no page and collectstatic fails. RDO names it secret_key, Debian
+        // secret-key/.secret_key_store (with its lock file), both under this folder.
+        var keyStore = $"find {Quote(DashboardState)} -maxdepth 2 -type f \\( -name secret_key -o -name '*.secret_key_store*' \\) ! -user {user}";
+        steps.Command("Give the web server the dashboard's secret key file",
+            $"[ -z \"$({keyStore} -print -quit 2>/dev/null)\" ]", $"{keyStore} -exec chown {user} {{}} +", Hint);
         if (staticDir is not null)
         {
             // The package collected and compressed the static files for its own web root; compressed pages name

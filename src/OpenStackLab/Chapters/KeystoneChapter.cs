@@ -37,15 +37,18 @@ allow httpd_t keystone_log_t:file create;
 ";
 
     /// <summary>
-    /// Exits 0 when user argv[2] logs in to project argv[3] (domain Default) at the auth URL argv[1] with the
-    /// password in $OS_PASSWORD: a project-scoped token request, as the openrc makes it.
+    /// Python (standard library only) that defines <c>login()</c>: a project-scoped password token request made from an
+    /// openrc's variables (OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_PROJECT_NAME, the domains default to Default),
+    /// returning the response; it raises when Keystone refuses. The password stays in the environment.
     /// </summary>
-    internal const string PasswordLoginCheck =
-        "import json, os, sys, urllib.request as r\n"
-        + "d = {\"name\": \"Default\"}\n"
-        + "body = {\"auth\": {\"identity\": {\"methods\": [\"password\"], \"password\": {\"user\": {\"name\": sys.argv[2], \"domain\": d, \"password\": os.environ[\"OS_PASSWORD\"]}}},"
-        + " \"scope\": {\"project\": {\"name\": sys.argv[3], \"domain\": d}}}}\n"
-        + "r.urlopen(r.Request(sys.argv[1] + \"/auth/tokens\", json.dumps(body).encode(), {\"Content-Type\": \"application/json\"}), timeout=60)\n";
+    internal const string PythonLogin =
+        "import json, os, urllib.request as r\n"
+        + "def login():\n"
+        + "    e = os.environ\n"
+        + "    user = {'name': e['OS_USERNAME'], 'domain': {'name': e.get('OS_USER_DOMAIN_NAME', 'Default')}, 'password': e['OS_PASSWORD']}\n"
+        + "    scope = {'project': {'name': e['OS_PROJECT_NAME'], 'domain': {'name': e.get('OS_PROJECT_DOMAIN_NAME', 'Default')}}}\n"
+        + "    body = json.dumps({'auth': {'identity': {'methods': ['password'], 'password': {'user': user}}, 'scope': scope}}).encode()\n"
+        + "    return r.urlopen(r.Request(e['OS_AUTH_URL'] + '/auth/tokens', body, {'Content-Type': 'application/json'}), timeout=60)\n";
 
     /// <summary>The last passing admin login of the bootstrap check, as a SHA-256 of <see cref="AdminLoginRows"/> and the
     /// password (root's, mode 0600).</summary>
@@ -118,7 +121,7 @@ allow httpd_t keystone_log_t:file create;
             + $"_osl_fp=$({DatabaseSteps.Query(AdminLoginRows)}) && [ -n \"$_osl_fp\" ] && "
             + $"_osl_proof=$(printf '%s\\n%s\\n' \"$_osl_fp\" {SecretText.Ref(SecretIds.KeystoneAdmin)} | sha256sum) && "
             + $"{{ [ \"$_osl_proof\" = \"$(cat {AdminLoginProof} 2>/dev/null)\" ] || "
-            + $"{{ OS_PASSWORD={SecretText.Ref(SecretIds.KeystoneAdmin)} python3 -c {Quote(PasswordLoginCheck)} {Quote(lab.KeystoneAuthUrl)} admin admin && "
+            + $"{{ OS_PASSWORD={SecretText.Ref(SecretIds.KeystoneAdmin)} OS_AUTH_URL={Quote(lab.KeystoneAuthUrl)} OS_USERNAME=admin OS_PROJECT_NAME=admin python3 -c {Quote(PythonLogin + "login()\n")} && "
             + $"(umask 077 && mkdir -p {System.IO.Path.GetDirectoryName(AdminLoginProof)} && printf '%s\\n' \"$_osl_proof\" > {AdminLoginProof}); }}; }}",
             // As the keystone user (su keeps the environment), so the log files it creates stay writable by the service.
             $"OS_BOOTSTRAP_PASSWORD={SecretText.Ref(SecretIds.KeystoneAdmin)}; export OS_BOOTSTRAP_PASSWORD; "

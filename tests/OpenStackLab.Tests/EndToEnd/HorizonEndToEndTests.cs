@@ -109,6 +109,31 @@ public sealed class HorizonEndToEndTests
     }
 
     [Fact]
+    public void ASecretKeyFileLeftToRootBreaksTheDashboardUntilTheChapterGivesItBackToTheWebServer()
+    {
+        var (lab, first) = Deployed(_nodes);
+        Assert.DoesNotContain(first, r => r.Status == StepStatus.Failed);
+        var session = lab.Session(lab.ControllerName);
+        var asRoot = new CommandOptions { AsRoot = true };
+        const string Key = "/var/lib/openstack-dashboard/secret-key/.secret_key_store";
+        const string Step = "Give the web server the dashboard's secret key file";
+        bool PageAnswers() => HorizonChecks.Run("controller", Root(lab), null, null, "Default", TimeSpan.FromSeconds(60)).Single(c => c.Name == "LoginPage").Passed;
+
+        // As a manage.py run by root leaves the key (mode 0600) and its lock file, read anew by a restarted web server.
+        Assert.Equal(0, session.Run($"[ -f {Key} ] && find /var/lib/openstack-dashboard/secret-key -type f -exec chown root:root {{}} + && chmod 600 {Key} && service apache2 restart", asRoot).ExitCode);
+        Assert.False(PageAnswers(), "the login page answered while the web server could not read the secret key");
+
+        var run = lab.Run(new HorizonChapter());
+        Show(run.Where(r => r.Status != StepStatus.Unchanged));
+        Assert.DoesNotContain(run, r => r.Status == StepStatus.Failed);
+        Assert.Equal(StepStatus.Changed, Assert.Single(run, r => r.Step == Step).Status);
+        Assert.Equal("www-data", session.Run($"stat -c %U {Key}", asRoot).StdOut.Trim());
+        Assert.Equal("", session.Run("find /var/lib/openstack-dashboard/secret-key -type f ! -user www-data", asRoot).StdOut.Trim());
+        Assert.True(PageAnswers(), "the login page does not answer after the chapter gave the key back");
+        Assert.All(lab.Run(new HorizonChapter()), r => Assert.Equal(StepStatus.Unchanged, r.Status));
+    }
+
+    [Fact]
     public void TestOsHorizonsChecksPassAndAWrongPasswordFailsTheLoginCheckWithTheDashboardsMessage()
     {
         var (lab, first) = Deployed(_nodes);
