@@ -250,7 +250,7 @@ public sealed class OpenStackApi : IDisposable
                 ["scope"] = new JObject { ["project"] = new JObject { ["name"] = c.ProjectName, ["domain"] = Domain(c.ProjectDomain) } },
             },
         };
-        using var response = Send(HttpMethod.Post, IdentityUrl + "/auth/tokens", body, authenticated: false);
+        using var response = Send(HttpMethod.Post, IdentityUrl + "/auth/tokens", body, authenticated: false, repeatable: true);
         var json = ReadJson(response, IdentityUrl + "/auth/tokens", _secrets);
         if (!response.IsSuccessStatusCode)
         {
@@ -337,6 +337,13 @@ public sealed class OpenStackApi : IDisposable
     public JObject? GetOrNull(string url) => Request(HttpMethod.Get, url, null, allowNotFound: true);
     public JObject Get(string url) => Request(HttpMethod.Get, url, null)!;
     public JObject? Post(string url, JObject body, params string[] secrets) => Request(HttpMethod.Post, url, body, secrets: secrets);
+
+    /// <summary>
+    /// POST that creates an object whose name the service keeps unique (a Keystone user, project, domain or role): after a
+    /// reset it is sent again, since a second one that finds the first landed fails with 409 (Conflict) instead of making
+    /// a copy. The caller treats that Conflict as "exists".
+    /// </summary>
+    public JObject? PostUnique(string url, JObject body, params string[] secrets) => Request(HttpMethod.Post, url, body, secrets: secrets, repeatable: true);
     public JObject? Put(string url, JObject? body = null) => Request(HttpMethod.Put, url, body);
     public JObject? Patch(string url, JObject body, params string[] secrets) => Request(HttpMethod.Patch, url, body, secrets: secrets);
     public void Delete(string url) => Request(HttpMethod.Delete, url, null);
@@ -351,7 +358,7 @@ public sealed class OpenStackApi : IDisposable
     public (int Status, string? Token, DateTimeOffset? ExpiresAt) AuthenticateOther(JObject body, params string[] secrets)
     {
         var url = IdentityUrl + "/auth/tokens";
-        using var response = Send(HttpMethod.Post, url, body, authenticated: false, secrets);
+        using var response = Send(HttpMethod.Post, url, body, authenticated: false, secrets, repeatable: true);
         if (!response.IsSuccessStatusCode) return ((int)response.StatusCode, null, null);
         var token = response.Headers.TryGetValues("X-Subject-Token", out var t) ? t.First() : null;
         return ((int)response.StatusCode, token, TokenExpiry(ReadJson(response, url, _secrets.Concat(secrets).ToArray())?["token"]));
@@ -375,15 +382,15 @@ public sealed class OpenStackApi : IDisposable
     }
 
     JObject? Request(HttpMethod method, string url, JObject? body, bool allowNotFound = false, string[]? secrets = null,
-        IReadOnlyDictionary<string, string>? headers = null)
+        IReadOnlyDictionary<string, string>? headers = null, bool repeatable = false)
     {
         var all = secrets is { Length: > 0 } ? _secrets.Concat(secrets).ToArray() : _secrets;
         var sentWith = Token;
-        var response = Send(method, url, body, authenticated: true, all, headers);
+        var response = Send(method, url, body, authenticated: true, all, headers, repeatable);
         if ((int)response.StatusCode == 401 && RenewReusedToken(sentWith))
         {
             response.Dispose();
-            response = Send(method, url, body, authenticated: true, all, headers);
+            response = Send(method, url, body, authenticated: true, all, headers, repeatable);
         }
         using var _ = response;
         var status = (int)response.StatusCode;
@@ -410,7 +417,7 @@ public sealed class OpenStackApi : IDisposable
     }
 
     HttpResponseMessage Send(HttpMethod method, string url, JObject? body, bool authenticated, string[]? secrets = null,
-        IReadOnlyDictionary<string, string>? headers = null)
+        IReadOnlyDictionary<string, string>? headers = null, bool repeatable = false)
     {
         Log?.Invoke($"{method} {url}");
         HttpRequestMessage Build()
@@ -429,13 +436,13 @@ public sealed class OpenStackApi : IDisposable
         return Transport(url, secrets ?? _secrets, () =>
         {
             // A reset after connecting (a busy uwsgi dropping the connection, seen when a chapter's lookups arrive at once):
-            // an idempotent request is sent again, up to twice, after a short pause. (A POST may have created something, so
-            // only token requests, which create nothing that matters, are repeated.)
+            // an idempotent request is sent again, up to twice, after a short pause. A POST may have created something, so
+            // only the repeatable ones are: token requests, and creates of uniquely named objects (PostUnique).
             for (int attempt = 1; ; attempt++)
             {
                 using var request = Build();
                 try { return _http.Send(request, HttpCompletionOption.ResponseContentRead, CancellationToken); }
-                catch (HttpRequestException e) when (attempt < 3 && (method != HttpMethod.Post || url.EndsWith("/auth/tokens", StringComparison.Ordinal))
+                catch (HttpRequestException e) when (attempt < 3 && (method != HttpMethod.Post || repeatable)
                     && e.InnerException is System.IO.IOException && !CancellationToken.IsCancellationRequested)
                 {
                     CancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(250 * attempt));

@@ -132,7 +132,7 @@ public sealed class KeystoneIdentity : IDisposable
         if (defaultProject is not null) user["default_project_id"] = ProjectId(defaultProject, projectDomain ?? domain);
         if (password is not null) user["password"] = password;
         if (description is not null) user["description"] = description;
-        return CreateOrFind(() => Api.Post($"{V3}/users", new JObject { ["user"] = user }, password ?? "")!["user"]!, () => FindUser(name, domain), IdentityJson.User,
+        return CreateOrFind(() => Api.PostUnique($"{V3}/users", new JObject { ["user"] = user }, password ?? "")!["user"]!, () => FindUser(name, domain), IdentityJson.User,
             $"user\0{DomainId(domain)}\0{name}");
     }
 
@@ -365,12 +365,12 @@ public sealed class KeystoneIdentity : IDisposable
         if (existing.Count > 0)
             throw new OsApiException(Node, OsApiFailure.Conflict,
                 $"A service named '{name}' already exists with type '{existing[0].Type}' (ID {existing[0].Id}), not '{type}'.", 409);
-        var made = Api.Post($"{V3}/services", new JObject
+        var made = CreateOnce(() => (JObject)Api.Post($"{V3}/services", new JObject
         {
             ["service"] = new JObject { ["name"] = name, ["type"] = type, ["description"] = description ?? "", ["enabled"] = true },
-        })!;
-        lock (_servicesGate) _services?.Add(Mark(IdentityJson.Service((JObject)made["service"]!), false));   // the list's own copy: listed, not changed
-        return Mark(IdentityJson.Service((JObject)made["service"]!), true);
+        })!["service"]!, () => (Api.Get($"{V3}/services?type={Q(type)}")["services"] as JArray ?? new JArray()).OfType<JObject>().FirstOrDefault(s => (string?)s["name"] == name));
+        lock (_servicesGate) _services?.Add(Mark(IdentityJson.Service(made), false));   // the list's own copy: listed, not changed
+        return Mark(IdentityJson.Service(made), true);
     }
 
     // ---- endpoints ----
@@ -431,10 +431,11 @@ public sealed class KeystoneIdentity : IDisposable
             }
             writes.Add(() =>
             {
-                var made = (JObject)Api.Post($"{V3}/endpoints", new JObject
+                var made = CreateOnce(() => (JObject)Api.Post($"{V3}/endpoints", new JObject
                 {
                     ["endpoint"] = new JObject { ["service_id"] = svc.Id, ["interface"] = iface, ["url"] = url, ["region_id"] = region, ["enabled"] = true },
-                })!["endpoint"]!;
+                })!["endpoint"]!, () => (Api.Get($"{V3}/endpoints?service_id={Q(svc.Id)}&interface={Q(iface)}&region_id={Q(region)}")["endpoints"] as JArray ?? new JArray())
+                    .OfType<JObject>().FirstOrDefault(e => (string?)e["url"] == url));
                 lock (_snapshotGate) _endpoints?.Add(made);
                 results[at] = Mark(IdentityJson.Endpoint(made, svc), true);
             });
@@ -805,9 +806,10 @@ public sealed class KeystoneIdentity : IDisposable
         (Api.Get($"{V3}/{collection}{query}")[collection] as JArray ?? new JArray()).OfType<JObject>().Select(o => Mark(map(o), false)).ToList();
 
     T Ensure<T>(Func<T?> find, Func<JObject> body, string collection, string kind, Func<JObject, T> map, string key) where T : OsIdentityObject =>
-        find() ?? CreateOrFind(() => Api.Post($"{V3}/{collection}", body())![kind]!, find, map, key);
+        find() ?? CreateOrFind(() => Api.PostUnique($"{V3}/{collection}", body())![kind]!, find, map, key);
 
-    // A conflict means someone created it between our look and our create: report theirs, unchanged. What we
+    // A conflict means someone created it between our look and our create, or our own first POST landed before its
+    // connection was reset (PostUnique sends it again): report theirs, unchanged. What we
     // created is remembered under the lookup's key (a later reference by name costs no request).
     T CreateOrFind<T>(Func<JToken> create, Func<T?> find, Func<JObject, T> map, string key) where T : OsIdentityObject
     {
@@ -819,6 +821,16 @@ public sealed class KeystoneIdentity : IDisposable
         }
         _records[key] = made; _ids[key] = (string)made["id"]!; _absent.TryRemove(key, out _);
         return Mark(map(made), true);
+    }
+
+    /// <summary>
+    /// A create of what Keystone lets exist twice (a service, an endpoint): when its connection fails it may still have
+    /// landed, so <paramref name="lookAgain"/> asks first, and only what is not there is sent once more.
+    /// </summary>
+    static JObject CreateOnce(Func<JObject> create, Func<JObject?> lookAgain)
+    {
+        try { return create(); }
+        catch (OsApiException e) when (e.Failure == OsApiFailure.ConnectionFailed) { return lookAgain() ?? create(); }
     }
 
     bool Unremember(string key) { _absent.TryRemove(key, out _); return true; }

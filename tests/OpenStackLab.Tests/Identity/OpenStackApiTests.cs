@@ -93,7 +93,15 @@ public class OpenStackApiTests
 
     /// <summary>A server on a real socket that resets the first <paramref name="resets"/> connections after reading their
     /// request (as a busy uwsgi does), then refuses the credentials (HTTP 401). Returns its port and its connection count.</summary>
-    static (int Port, Func<int> Connections, IDisposable Stop) ResettingServer(int resets)
+    static (int Port, Func<int> Connections, IDisposable Stop) ResettingServer(int resets) =>
+        Server((n, _) => n <= resets ? null : ("401 Unauthorized", "", "{\"error\": {\"code\": 401, \"message\": \"The request you have made requires authentication.\"}}"));
+
+    /// <summary>
+    /// A server on a real socket: <paramref name="answer"/> gets each connection's number and request line and returns the
+    /// status, extra header lines and JSON body to send, or null to close the connection with a reset after reading the
+    /// request. Returns its port and its connection count.
+    /// </summary>
+    static (int Port, Func<int> Connections, IDisposable Stop) Server(Func<int, string, (string Status, string Headers, string Body)?> answer)
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -109,21 +117,113 @@ public class OpenStackApiTests
                     var stream = client.GetStream();
                     var buffer = new byte[65536];
                     var read = 0;
-                    // The request's head and its small JSON body.
-                    do { read += stream.Read(buffer, read, buffer.Length - read); }
-                    while (read < buffer.Length && !System.Text.Encoding.ASCII.GetString(buffer, 0, read).Contains("}}}}"));
-                    if (n <= resets) { client.LingerState = new LingerOption(true, 0); continue; }   // closed with RST
-                    var body = "{\"error\": {\"code\": 401, \"message\": \"The request you have made requires authentication.\"}}";
-                    var head = $"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
-                    var bytes = System.Text.Encoding.ASCII.GetBytes(head + body);
+                    // The request's head, then as many bytes of body as it says.
+                    string request;
+                    while (true)
+                    {
+                        var got = stream.Read(buffer, read, buffer.Length - read);
+                        read += got;
+                        request = System.Text.Encoding.ASCII.GetString(buffer, 0, read);
+                        var end = request.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+                        if (got == 0 || end < 0 && read < buffer.Length) { if (got == 0) break; continue; }
+                        var length = System.Text.RegularExpressions.Regex.Match(request, @"(?im)^Content-Length:\s*(\d+)");
+                        if (end < 0 || !length.Success || read >= end + 4 + int.Parse(length.Groups[1].Value)) break;
+                    }
+                    if (answer(n, request[..request.IndexOf('\r')]) is not { } a) { client.LingerState = new LingerOption(true, 0); continue; }   // closed with RST
+                    var head = $"HTTP/1.1 {a.Status}\r\nContent-Type: application/json\r\n{a.Headers}Content-Length: {a.Body.Length}\r\nConnection: close\r\n\r\n";
+                    var bytes = System.Text.Encoding.ASCII.GetBytes(head + a.Body);
                     stream.Write(bytes, 0, bytes.Length);
                 }
             }
-            catch (SocketException) { }      // stopped
-            catch (ObjectDisposedException) { }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException) { }   // stopped
         }) { IsBackground = true };
         thread.Start();
         return (((IPEndPoint)listener.LocalEndpoint).Port, () => System.Threading.Volatile.Read(ref connections), new Stopper(listener));
+    }
+
+    /// <summary>
+    /// A Keystone on a real socket that issues a token, then resets the first POST to /v3/domains and answers every later
+    /// one with <paramref name="status"/>. Returns the API connected to it and the POSTs to /v3/domains it saw.
+    /// </summary>
+    static (OpenStackApi Api, Func<int> Posts, IDisposable Stop) KeystoneThatResetsACreate(string status)
+    {
+        int posts = 0;
+        var (port, _, stop) = Server((_, line) =>
+        {
+            if (line.StartsWith("POST /v3/auth/tokens", StringComparison.Ordinal))
+                return ("201 Created", "X-Subject-Token: t1\r\n", "{\"token\": {\"expires_at\": \"2099-01-01T00:00:00Z\", \"user\": {\"id\": \"u\"}, \"project\": {\"id\": \"p\", \"name\": \"admin\"}, \"catalog\": []}}");
+            if (!line.StartsWith("POST /v3/domains", StringComparison.Ordinal)) return ("404 Not Found", "", "{}");
+            return System.Threading.Interlocked.Increment(ref posts) == 1 ? null
+                : (status, "", status.StartsWith("409", StringComparison.Ordinal) ? "{\"error\": {\"code\": 409, \"message\": \"Conflict\"}}" : "{\"domain\": {\"id\": \"d1\", \"name\": \"heat\"}}");
+        });
+        var c = new OsCredentials($"http://keystone-busy:{port}/v3", "admin", Hostile + Guid.NewGuid());
+        return (OpenStackApi.Connect(c, new HostMap(new[] { KeyValuePair.Create("keystone-busy", "127.0.0.1") })), () => System.Threading.Volatile.Read(ref posts), stop);
+    }
+
+    [Fact]
+    public void A_create_of_a_uniquely_named_object_is_sent_again_after_a_reset_and_its_answer_counts()
+    {
+        var (api, posts, stop) = KeystoneThatResetsACreate("201 Created");
+        using var _ = stop;
+        var made = api.PostUnique(api.IdentityUrl + "/domains", new JObject { ["domain"] = new JObject { ["name"] = "heat" } });
+        Assert.Equal("d1", (string?)made!["domain"]!["id"]);
+        Assert.Equal(2, posts());
+    }
+
+    [Fact]
+    public void A_create_sent_again_after_a_reset_that_finds_the_first_one_landed_is_a_conflict_the_caller_can_read()
+    {
+        var (api, posts, stop) = KeystoneThatResetsACreate("409 Conflict");
+        using var _ = stop;
+        var e = Assert.Throws<OsApiException>(() => api.PostUnique(api.IdentityUrl + "/domains", new JObject { ["domain"] = new JObject { ["name"] = "heat" } }));
+        Assert.Equal(OsApiFailure.Conflict, e.Failure);
+        Assert.Equal(2, posts());
+    }
+
+    /// <summary>
+    /// A Keystone on a real socket with no services that resets the first POST to /v3/services; a later list by type shows
+    /// the service when <paramref name="firstLanded"/>. Returns the identity connected to it and the POSTs it saw.
+    /// </summary>
+    static (KeystoneIdentity Identity, Func<int> Posts, IDisposable Stop) KeystoneThatResetsAServiceCreate(bool firstLanded)
+    {
+        int posts = 0;
+        const string Heat = "{\"id\": \"s1\", \"name\": \"heat\", \"type\": \"orchestration\", \"enabled\": true}";
+        var (port, _, stop) = Server((_, line) =>
+        {
+            if (line.StartsWith("POST /v3/auth/tokens", StringComparison.Ordinal))
+                return ("201 Created", "X-Subject-Token: t1\r\n", "{\"token\": {\"expires_at\": \"2099-01-01T00:00:00Z\", \"user\": {\"id\": \"u\"}, \"project\": {\"id\": \"p\", \"name\": \"admin\"}, \"catalog\": []}}");
+            if (line.StartsWith("POST /v3/services", StringComparison.Ordinal))
+                return System.Threading.Interlocked.Increment(ref posts) == 1 ? null : ("201 Created", "", "{\"service\": " + Heat + "}");
+            if (line.StartsWith("GET /v3/services?type=orchestration", StringComparison.Ordinal))
+                return ("200 OK", "", "{\"services\": [" + (firstLanded ? Heat : "") + "]}");
+            if (line.StartsWith("GET /v3/services", StringComparison.Ordinal)) return ("200 OK", "", "{\"services\": []}");
+            return ("404 Not Found", "", "{}");
+        });
+        var c = new OsCredentials($"http://keystone-busy:{port}/v3", "admin", Hostile + Guid.NewGuid());
+        return (new KeystoneIdentity(c, new HostMap(new[] { KeyValuePair.Create("keystone-busy", "127.0.0.1") })), () => System.Threading.Volatile.Read(ref posts), stop);
+    }
+
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 2)]
+    public void A_service_whose_create_was_reset_is_looked_for_again_and_created_only_if_it_is_not_there(bool firstLanded, int posts)
+    {
+        var (identity, seen, stop) = KeystoneThatResetsAServiceCreate(firstLanded);
+        using var _ = stop;
+        using var __ = identity;
+        var service = identity.EnsureService("heat", "orchestration");
+        Assert.Equal(("s1", "heat", "orchestration", true), (service.Id, service.Name, service.Type, service.Changed));
+        Assert.Equal(posts, seen());
+    }
+
+    [Fact]
+    public void Any_other_create_is_not_sent_again_after_a_reset_since_it_may_have_made_a_copy()
+    {
+        var (api, posts, stop) = KeystoneThatResetsACreate("201 Created");
+        using var _ = stop;
+        var e = Assert.Throws<OsApiException>(() => api.Post(api.IdentityUrl + "/domains", new JObject { ["domain"] = new JObject { ["name"] = "heat" } }));
+        Assert.Equal(OsApiFailure.ConnectionFailed, e.Failure);
+        Assert.Equal(1, posts());
     }
 
     sealed class Stopper(TcpListener l) : IDisposable { public void Dispose() => l.Stop(); }
