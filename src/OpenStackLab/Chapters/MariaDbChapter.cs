@@ -53,7 +53,6 @@ public sealed class MariaDbChapter : Chapter
 /// <summary>Database steps: a database and its user with grants for localhost and %, idempotently.</summary>
 public static class DatabaseSteps
 {
-    static readonly System.Text.RegularExpressions.Regex Identifier = new("^[A-Za-z0-9_]{1,64}$");
 
     /// <summary>A string as an SQL literal: in single quotes, with quotes and backslashes escaped (MariaDB's default sql_mode).</summary>
     public static string SqlLiteral(string value) => "'" + value.Replace("\\", "\\\\").Replace("'", "''") + "'";
@@ -64,7 +63,7 @@ public static class DatabaseSteps
     /// <summary>Checks a database or user name before anything runs: letters, digits and '_' only.</summary>
     public static string ValidateName(string value, string what)
     {
-        if (value is null || !Identifier.IsMatch(value))
+        if (!Check.IsIdentifier(value))
             throw new ArgumentException($"The {what} '{value}' is not valid: use 1-64 letters, digits or '_' (no spaces or quotes).");
         return value;
     }

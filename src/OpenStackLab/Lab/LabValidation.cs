@@ -93,6 +93,7 @@ internal static class Check
     static readonly Regex InterfaceName = new("^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$", RegexOptions.CultureInvariant);
     static readonly Regex UserName = new("^[a-z_][a-z0-9_-]{0,31}$", RegexOptions.CultureInvariant);
     static readonly Regex Word = new("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", RegexOptions.CultureInvariant);
+    static readonly Regex Identifier = new("^[A-Za-z0-9_]{1,64}$", RegexOptions.CultureInvariant);
     static readonly Regex SafePath = new("^/[A-Za-z0-9_./-]*$", RegexOptions.CultureInvariant);
 
     /// <summary>A value as JSON shows it: quoted, newlines and control characters escaped.</summary>
@@ -141,6 +142,8 @@ internal static class Check
     public static bool IsInterface(string? s) => !string.IsNullOrEmpty(s) && InterfaceName.IsMatch(s!);
     public static bool IsUser(string? s) => !string.IsNullOrEmpty(s) && UserName.IsMatch(s!);
     public static bool IsWord(string? s) => !string.IsNullOrEmpty(s) && Word.IsMatch(s!);
+    /// <summary>A database or account name the chapters put in SQL and URLs unquoted: letters, digits and '_' only.</summary>
+    public static bool IsIdentifier(string? s) => !string.IsNullOrEmpty(s) && Identifier.IsMatch(s!);
     public static bool IsSafeAbsolutePath(string? s) =>
         !string.IsNullOrEmpty(s) && SafePath.IsMatch(s!) && !s!.Split('/').Contains("..") && s != "/";
     public static bool IsPort(int p) => p is >= 1 and <= 65535;
@@ -423,7 +426,7 @@ internal sealed class SettingsValidator : ValidatorBase
                 yield return Error($"settings.dnsServers[{i}]", null, $"{Check.Show(s.DnsServers[i])} is not an IP address.");
         foreach (var (field, port) in new[] { ("settings.keystonePort", s.KeystonePort), ("settings.memcachedPort", s.MemcachedPort), ("settings.rabbitPort", s.RabbitPort) })
             if (!Check.IsPort(port)) yield return Error(field, null, $"{port} is not a TCP port (1-65535).");
-        if (!Check.IsWord(s.RabbitUser)) yield return Error("settings.rabbitUser", null, $"{Check.Show(s.RabbitUser)} is not a valid RabbitMQ user name.");
+        if (!Check.IsIdentifier(s.RabbitUser)) yield return Error("settings.rabbitUser", null, $"{Check.Show(s.RabbitUser)} is not a valid RabbitMQ user name: use 1-64 letters, digits or '_'.");
         if (!Check.IsWord(s.CinderVolumeGroup)) yield return Error("settings.cinderVolumeGroup", null, $"{Check.Show(s.CinderVolumeGroup)} is not a valid volume group name.");
         if (s.SwiftPartPower is < 1 or > 32) yield return Error("settings.swiftPartPower", null, $"{s.SwiftPartPower} must be between 1 and 32.");
         if (s.SwiftReplicas < 1) yield return Error("settings.swiftReplicas", null, $"{s.SwiftReplicas} must be 1 or more.");

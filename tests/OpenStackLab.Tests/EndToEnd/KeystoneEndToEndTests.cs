@@ -182,10 +182,10 @@ public sealed class KeystoneEndToEndTests
     {
         var (shared, first) = Deployed();
         Assert.DoesNotContain(first, r => r.Status == StepStatus.Failed);
-        // The same broker under a broker user of its own: the services of the compute tests, which run meanwhile, log in
+        // The same broker under a broker user of its own (osl_e2e_broker): the services of the compute tests, which run meanwhile, log in
         // as the shared lab's user, and a password changed under them stops nova-conductor.
         var lab = new TestLab(_nodes, "controller", shared.SecretsPath);
-        lab.Lab.Settings.RabbitUser = "osl-e2e-broker";
+        lab.Lab.Settings.RabbitUser = "osl_e2e_broker";
         var user = lab.Lab.Settings.RabbitUser;
         using var session = lab.Connect();
         StepResult Step(List<StepResult> results, string start) => Assert.Single(results, r => r.Step.StartsWith(start, StringComparison.Ordinal));

@@ -34,6 +34,23 @@ public class LabValidationTests
         Assert.Contains("Duplicate node name", e.Message);
     }
 
+    /// <summary>The rule the RabbitMQ chapter applies when it builds its plan, so a lab that validates also plans.</summary>
+    [Theory]
+    [InlineData("open-stack")]
+    [InlineData("open.stack")]
+    [InlineData("a'b")]
+    [InlineData("$(id)")]
+    [InlineData("")]
+    public void ARabbitMqUserTheChapterCannotUseIsReported(string user)
+    {
+        var lab = SixNodes();
+        lab.Settings.RabbitUser = user;
+        var e = SingleError(lab);
+        Assert.Equal("settings.rabbitUser", e.Field);
+        Assert.Contains("letters, digits or '_'", e.Message);
+        Assert.Throws<ArgumentException>(() => new OpenStackLab.Chapters.RabbitMqChapter().Build(OpenStackLab.Chapters.ChapterContext.For(lab)));
+    }
+
     [Fact]
     public void DuplicateAddressIsReportedWithFieldAndNode()
     {
