@@ -53,7 +53,6 @@ public sealed class MariaDbChapter : Chapter
 /// <summary>Database steps: a database and its user with grants for localhost and %, idempotently.</summary>
 public static class DatabaseSteps
 {
-
     /// <summary>A string as an SQL literal: in single quotes, with quotes and backslashes escaped (MariaDB's default sql_mode).</summary>
     public static string SqlLiteral(string value) => "'" + value.Replace("\\", "\\\\").Replace("'", "''") + "'";
 
